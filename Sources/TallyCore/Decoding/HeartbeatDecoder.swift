@@ -1,0 +1,41 @@
+/// Decodes and validates heartbeats: `{"userId","movieId","duration","position","timestamp"}`.
+public struct HeartbeatDecoder: EventDecoder {
+    public var limits: InputLimits
+    private static let names = ["userId", "movieId", "duration", "position", "timestamp"]
+
+    public init(limits: InputLimits = .default) {
+        self.limits = limits
+    }
+
+    public func decode(_ reader: inout JSONReader) throws -> Result<Heartbeat, FieldErrors> {
+        var fields = try ObjectFields(reading: &reader, names: Self.names)
+        let userId = fields.string("userId", maxBytes: limits.maxIdBytes)
+        let movieId = fields.string("movieId", maxBytes: limits.maxIdBytes)
+        let duration = fields.integer("duration", in: 1...limits.maxSeconds, rule: "a positive integer number of seconds")
+        let position = fields.integer("position", in: 0...limits.maxSeconds, rule: "a non-negative integer number of seconds")
+        var timestamp: Timestamp?
+        switch fields["timestamp"] {
+        case .string(let text):
+            do {
+                timestamp = try ISO8601.parse(text)
+            } catch {
+                fields.record(FieldError(field: "timestamp", code: .invalidValue, message: "timestamp \(error.description)"))
+            }
+        case nil:
+            fields.record(FieldError(field: "timestamp", code: .missingField, message: "timestamp is required"))
+        case let other?:
+            fields.record(FieldError(
+                field: "timestamp", code: .invalidType,
+                message: "timestamp must be an ISO-8601 string, got \(other.typeName)"))
+        }
+        if let duration, let position, position > duration {
+            fields.record(FieldError(
+                field: "position", code: .invalidValue,
+                message: "position (\(position)) must not exceed duration (\(duration))"))
+        }
+        guard fields.errors.isEmpty, let userId, let movieId, let duration, let position, let timestamp else {
+            return .failure(FieldErrors(fields.errors))
+        }
+        return .success(Heartbeat(userId: userId, movieId: movieId, duration: duration, position: position, timestamp: timestamp))
+    }
+}

@@ -1,0 +1,18 @@
+/// Decodes and validates watch events: `{"user","slug","at"}`.
+public struct WatchEventDecoder: EventDecoder {
+    public var limits: InputLimits
+    private static let names = ["user", "slug", "at"]
+
+    public init(limits: InputLimits = .default) {
+        self.limits = limits
+    }
+
+    public func decode(_ reader: inout JSONReader) throws -> Result<WatchEvent, FieldErrors> {
+        var fields = try ObjectFields(reading: &reader, names: Self.names)
+        let user = fields.string("user", maxBytes: limits.maxIdBytes)
+        let slug = fields.string("slug", maxBytes: limits.maxIdBytes)
+        let at = fields.integer("at", in: 0...limits.maxSeconds, rule: "a non-negative integer number of seconds")
+        guard fields.errors.isEmpty, let user, let slug, let at else { return .failure(FieldErrors(fields.errors)) }
+        return .success(WatchEvent(user: user, slug: slug, at: at))
+    }
+}

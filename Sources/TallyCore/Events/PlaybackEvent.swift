@@ -1,0 +1,37 @@
+/// Either kind of playback input; both feed one processor keyed by (user, content).
+public enum PlaybackEvent: Hashable, Sendable {
+    case heartbeat(Heartbeat)
+    case watch(WatchEvent)
+
+    public var key: PlaybackKey {
+        switch self {
+        case .heartbeat(let h): return PlaybackKey(user: h.userId, content: h.movieId)
+        case .watch(let w): return PlaybackKey(user: w.user, content: w.slug)
+        }
+    }
+
+    /// Metric and storage label of the event kind.
+    public var kind: EventKind {
+        switch self {
+        case .heartbeat: return .heartbeat
+        case .watch: return .watch
+        }
+    }
+}
+
+/// Names of the ingested event kinds, as used in metrics labels and tables.
+public enum EventKind: String, Sendable, CaseIterable {
+    case heartbeat
+    case watch
+}
+
+/// An event with the moment Tally accepted it (arrival time), which orders watch events that carry no clock.
+public struct ReceivedEvent: Hashable, Sendable {
+    public var event: PlaybackEvent
+    public var receivedAt: Timestamp
+
+    public init(_ event: PlaybackEvent, receivedAt: Timestamp) {
+        self.event = event
+        self.receivedAt = receivedAt
+    }
+}

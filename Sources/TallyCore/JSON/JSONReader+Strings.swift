@@ -1,0 +1,120 @@
+extension JSONReader {
+    /// Reads a string value, decoding escapes and validating UTF-8.
+    public mutating func readString() throws -> String {
+        guard peek() == 0x22 else { throw error("expected a string") }
+        let start = offset + 1
+        var i = start
+        // Fast path: no escapes, the common case for ids.
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x22 {
+                let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    throw JSONSyntaxError(offset: start, reason: "string is not valid UTF-8")
+                }
+                offset = i + 1
+                return text
+            }
+            if c == 0x5C { break }
+            if c < 0x20 { throw JSONSyntaxError(offset: i, reason: "control character in a string") }
+            i += 1
+        }
+        return try readEscapedString(start: start, firstEscape: i)
+    }
+
+    /// Skips a string without decoding it (escapes and control characters are still checked).
+    public mutating func skipString() throws {
+        guard peek() == 0x22 else { throw error("expected a string") }
+        var i = offset + 1
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x22 {
+                offset = i + 1
+                return
+            }
+            if c == 0x5C {
+                i += 2
+                continue
+            }
+            if c < 0x20 { throw JSONSyntaxError(offset: i, reason: "control character in a string") }
+            i += 1
+        }
+        throw JSONSyntaxError(offset: bytes.count, reason: "unterminated string")
+    }
+
+    private mutating func readEscapedString(start: Int, firstEscape: Int) throws -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(firstEscape - start + 16)
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<firstEscape]))
+        var i = firstEscape
+        while i < bytes.count {
+            let c = bytes[i]
+            switch c {
+            case 0x22:
+                guard let text = String(validating: out, as: UTF8.self) else {
+                    throw JSONSyntaxError(offset: start, reason: "string is not valid UTF-8")
+                }
+                offset = i + 1
+                return text
+            case 0x5C:
+                guard i + 1 < bytes.count else { break }
+                let e = bytes[i + 1]
+                i += 2
+                switch e {
+                case 0x22: out.append(0x22)
+                case 0x5C: out.append(0x5C)
+                case 0x2F: out.append(0x2F)
+                case 0x62: out.append(0x08)
+                case 0x66: out.append(0x0C)
+                case 0x6E: out.append(0x0A)
+                case 0x72: out.append(0x0D)
+                case 0x74: out.append(0x09)
+                case 0x75:
+                    var scalar = try hex4(at: i)
+                    i += 4
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard i + 6 <= bytes.count, bytes[i] == 0x5C, bytes[i + 1] == 0x75 else {
+                            throw JSONSyntaxError(offset: i, reason: "unpaired UTF-16 surrogate in \\u escape")
+                        }
+                        let low = try hex4(at: i + 2)
+                        guard (0xDC00..<0xE000).contains(low) else {
+                            throw JSONSyntaxError(offset: i, reason: "invalid UTF-16 low surrogate")
+                        }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        i += 6
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        throw JSONSyntaxError(offset: i - 6, reason: "unpaired UTF-16 surrogate in \\u escape")
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else {
+                        throw JSONSyntaxError(offset: i, reason: "invalid \\u escape")
+                    }
+                    out.append(contentsOf: Unicode.UTF8.encode(unicode)!)
+                default:
+                    throw JSONSyntaxError(offset: i - 1, reason: "invalid escape sequence")
+                }
+            default:
+                if c < 0x20 { throw JSONSyntaxError(offset: i, reason: "control character in a string") }
+                out.append(c)
+                i += 1
+            }
+        }
+        throw JSONSyntaxError(offset: bytes.count, reason: "unterminated string")
+    }
+
+    private func hex4(at position: Int) throws -> UInt32 {
+        guard position + 4 <= bytes.count else { throw JSONSyntaxError(offset: position, reason: "truncated \\u escape") }
+        var value: UInt32 = 0
+        for k in 0..<4 {
+            let c = bytes[position + k]
+            let digit: UInt32
+            switch c {
+            case 0x30...0x39: digit = UInt32(c - 0x30)
+            case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
+            default: throw JSONSyntaxError(offset: position + k, reason: "invalid hex digit in \\u escape")
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+}

@@ -1,0 +1,130 @@
+/// A strict, allocation-light, pull-style JSON reader over a byte buffer.
+///
+/// Ingest decoders walk an object's members and pick the fields they know, skipping everything else structurally.
+/// This is faster than building a tree or going through `Codable`, and it lets errors name the exact field and
+/// byte offset. The reader follows RFC 8259: no comments, no trailing commas, no control characters in strings,
+/// valid UTF-8 only.
+public struct JSONReader {
+    public let bytes: UnsafeRawBufferPointer
+    public internal(set) var offset: Int
+    /// Containers nested deeper than this are rejected instead of recursing without bound.
+    public static let maximumDepth = 64
+
+    public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    public var isAtEnd: Bool { offset >= bytes.count }
+
+    /// The next non-whitespace byte, without consuming it.
+    public mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return offset < bytes.count ? bytes[offset] : nil
+    }
+
+    public mutating func skipWhitespace() {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x0A, 0x0D, 0x09: offset += 1
+            default: return
+            }
+        }
+    }
+
+    /// Consumes `byte` if it is next (after whitespace).
+    public mutating func consume(_ byte: UInt8) -> Bool {
+        if peek() == byte {
+            offset += 1
+            return true
+        }
+        return false
+    }
+
+    public func error(_ reason: String) -> JSONSyntaxError {
+        JSONSyntaxError(offset: offset, reason: reason)
+    }
+
+    /// Calls `body` once per member of the object that starts here, with the reader positioned on the value.
+    /// `body` must consume the value (with `readValue()` or `skipValue()`).
+    public mutating func readObject(
+        _ body: (_ key: String, _ reader: inout JSONReader) throws -> Void
+    ) throws {
+        guard consume(0x7B) else { throw error(peek() == nil ? "unexpected end of input" : "expected '{'") }
+        if consume(0x7D) { return }
+        while true {
+            guard peek() == 0x22 else { throw error("expected a member name in double quotes") }
+            let key = try readString()
+            guard consume(0x3A) else { throw error("expected ':' after a member name") }
+            skipWhitespace()
+            let before = offset
+            try body(key, &self)
+            if offset == before { try skipValue() }
+            if consume(0x2C) { continue }
+            if consume(0x7D) { return }
+            throw error("expected ',' or '}' in an object")
+        }
+    }
+
+    /// Calls `body` once per element of the array that starts here, positioned on the element.
+    public mutating func readArray(_ body: (_ index: Int, _ reader: inout JSONReader) throws -> Void) throws {
+        guard consume(0x5B) else { throw error("expected '['") }
+        if consume(0x5D) { return }
+        var index = 0
+        while true {
+            skipWhitespace()
+            let before = offset
+            try body(index, &self)
+            if offset == before { try skipValue() }
+            index += 1
+            if consume(0x2C) { continue }
+            if consume(0x5D) { return }
+            throw error("expected ',' or ']' in an array")
+        }
+    }
+
+    /// Reads a scalar, or skips a container and reports its kind.
+    public mutating func readValue() throws -> JSONValue {
+        guard let byte = peek() else { throw error("unexpected end of input") }
+        switch byte {
+        case 0x22: return .string(try readString())
+        case 0x7B:
+            try skipValue()
+            return .object
+        case 0x5B:
+            try skipValue()
+            return .array
+        case 0x74: try readLiteral("true"); return .bool(true)
+        case 0x66: try readLiteral("false"); return .bool(false)
+        case 0x6E: try readLiteral("null"); return .null
+        case 0x2D, 0x30...0x39: return try readNumber()
+        default: throw error("unexpected character")
+        }
+    }
+
+    /// Skips one value of any kind, checking its syntax.
+    public mutating func skipValue(depth: Int = 0) throws {
+        guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+        guard let byte = peek() else { throw error("unexpected end of input") }
+        switch byte {
+        case 0x7B:
+            try readObject { _, reader in try reader.skipValue(depth: depth + 1) }
+        case 0x5B:
+            try readArray { _, reader in try reader.skipValue(depth: depth + 1) }
+        case 0x22:
+            try skipString()
+        default:
+            _ = try readValue()
+        }
+    }
+
+    private mutating func readLiteral(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard offset + count <= bytes.count else { throw error("unexpected end of input") }
+        let matches = word.withUTF8Buffer { expected in
+            (0..<count).allSatisfy { bytes[offset + $0] == expected[$0] }
+        }
+        guard matches else { throw error("invalid literal") }
+        offset += count
+    }
+}

@@ -1,0 +1,67 @@
+import Hummingbird
+import TallyCore
+
+/// The one error type of the HTTP edge. Every failure a client can see becomes one of these, rendered as
+/// `{"error":{"code":…,"message":…,"field":…}}` with the status it carries.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var field: String?
+    /// Per-item problems of a rejected batch.
+    public var items: [ItemError]
+    /// Seconds after which a retry makes sense (503s).
+    public var retryAfter: Int?
+
+    public init(
+        _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil,
+        items: [ItemError] = [], retryAfter: Int? = nil
+    ) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.items = items
+        self.retryAfter = retryAfter
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = Response.json(status) { write(into: &$0) }
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+
+    func write(into json: inout JSONWriter) {
+        json.beginObject()
+        json.key("error")
+        json.beginObject()
+        json.member("code", code)
+        json.member("message", message)
+        if let field { json.member("field", field) }
+        if !items.isEmpty {
+            json.key("items")
+            json.beginArray()
+            for item in items {
+                json.beginObject()
+                if let index = item.index { json.member("index", index) }
+                json.member("field", item.error.field)
+                json.member("code", item.error.code.rawValue)
+                json.member("message", item.error.message)
+                json.endObject()
+            }
+            json.endArray()
+        }
+        json.endObject()
+        json.endObject()
+    }
+}
+
+extension APIError {
+    static func notFound(_ message: String) -> APIError {
+        APIError(.notFound, code: "not_found", message: message)
+    }
+
+    static func unavailable(_ message: String) -> APIError {
+        APIError(.serviceUnavailable, code: "unavailable", message: message, retryAfter: 1)
+    }
+}

@@ -1,0 +1,17 @@
+import Hummingbird
+import Logging
+
+/// Turns every error a handler throws into the JSON error body, so no client ever gets an empty or HTML error.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = APIError.from(error)
+            if apiError.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            }
+            return try apiError.response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Hummingbird
+import Metrics
+import TallyCore
+import TallyStore
+
+/// `POST /heartbeat`, `POST /heartbeats`, `POST /` and `POST /events`: decode, validate, hand to the writer, and
+/// acknowledge with `202 {"accepted":N}` only once the events are committed.
+struct IngestRoutes<Context: RequestContext>: Sendable {
+    let writer: PlaybackWriter
+    let body: RequestBody
+    let limits: InputLimits
+    let clock: WallClock
+
+    func register(on router: Router<Context>) {
+        let heartbeats = BodyDecoder(HeartbeatDecoder(limits: limits), limits: limits)
+        let watches = BodyDecoder(WatchEventDecoder(limits: limits), limits: limits)
+        router.post("/heartbeat") { request, _ in
+            try await ingest(request, kind: .heartbeat) { try heartbeats.decode($0, shape: .single).map(PlaybackEvent.heartbeat) }
+        }
+        router.post("/heartbeats") { request, _ in
+            try await ingest(request, kind: .heartbeat) { try heartbeats.decode($0, shape: .batch).map(PlaybackEvent.heartbeat) }
+        }
+        for path in ["/", "/events"] {
+            router.post(RouterPath(path)) { request, _ in
+                try await ingest(request, kind: .watch) { try watches.decode($0, shape: .batch).map(PlaybackEvent.watch) }
+            }
+        }
+    }
+
+    private func ingest(
+        _ request: Request, kind: EventKind, decode: (UnsafeRawBufferPointer) throws -> [PlaybackEvent]
+    ) async throws -> Response {
+        let buffer = try await body.collect(request)
+        let events: [PlaybackEvent]
+        do {
+            events = try buffer.withUnsafeReadableBytes { try decode($0) }
+        } catch let error as InputError {
+            Counter(label: "tally_events_rejected_total", dimensions: [("kind", kind.rawValue), ("reason", error.reason)])
+                .increment()
+            throw APIError.from(error)
+        }
+        let now = clock.now()
+        try await writer.submit(events.map { ReceivedEvent($0, receivedAt: now) })
+        Counter(label: "tally_events_accepted_total", dimensions: [("kind", kind.rawValue)]).increment(by: events.count)
+        return .json(.accepted) { $0.beginObject(); $0.member("accepted", events.count); $0.endObject() }
+    }
+}
+
+extension InputError {
+    /// Metric label for a rejection.
+    fileprivate var reason: String {
+        switch self {
+        case .malformed: return "malformed_json"
+        case .wrongShape: return "invalid_body"
+        case .invalidItems: return "invalid_fields"
+        case .tooManyItems: return "batch_too_large"
+        }
+    }
+}

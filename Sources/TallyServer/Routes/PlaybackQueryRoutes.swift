@@ -1,0 +1,101 @@
+import Hummingbird
+import TallyCore
+import TallyStore
+
+/// Watch-time, latest-moment and continue-watching answers, all read from the in-memory `PlaybackView`.
+struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
+    let view: PlaybackView
+
+    func register(on router: Router<Context>) {
+        router.get("/movies/{content}/watch-time") { _, context in
+            let content = try context.parameters.require("content")
+            guard let totals = view.read({ $0.totals(content: content) }) else {
+                throw APIError.notFound("no events for movie \(content)")
+            }
+            return Response.json {
+                $0.beginObject()
+                $0.member("movieId", content)
+                $0.key("watchTimeSeconds"); $0.seconds(fromMilliseconds: totals.watchMilliseconds)
+                $0.member("viewers", totals.viewers)
+                $0.member("events", totals.events)
+                $0.endObject()
+            }
+        }
+        router.get("/users/{user}/watch-time") { _, context in
+            let user = try context.parameters.require("user")
+            guard let summary = view.read({ $0.watchTime(user: user) }) else {
+                throw APIError.notFound("no events for user \(user)")
+            }
+            return Response.json {
+                $0.beginObject()
+                $0.member("userId", user)
+                $0.key("watchTimeSeconds"); $0.seconds(fromMilliseconds: summary.total)
+                $0.key("movies")
+                $0.beginArray()
+                for title in summary.titles {
+                    $0.beginObject()
+                    $0.member("movieId", title.content)
+                    $0.key("watchTimeSeconds"); $0.seconds(fromMilliseconds: title.watchMilliseconds)
+                    $0.endObject()
+                }
+                $0.endArray()
+                $0.endObject()
+            }
+        }
+        router.get("/users/{user}/movies/{content}/latest") { _, context in
+            let key = PlaybackKey(user: try context.parameters.require("user"), content: try context.parameters.require("content"))
+            guard let state = view.read({ $0.state(key) }) else {
+                throw APIError.notFound("no events for user \(key.user) in movie \(key.content)")
+            }
+            return Response.json { json in
+                json.beginObject()
+                json.member("userId", key.user)
+                json.member("movieId", key.content)
+                Self.writeMoment(state, into: &json)
+                json.endObject()
+            }
+        }
+        router.get("/users/{user}/continue-watching") { request, context in
+            let user = try context.parameters.require("user")
+            let limit = try Self.limit(request)
+            let rules = view.rules
+            guard let rows = view.read({ $0.continueWatching(user: user, rules: rules, limit: limit) }) else {
+                throw APIError.notFound("no events for user \(user)")
+            }
+            return Response.json { json in
+                json.beginObject()
+                json.member("userId", user)
+                json.key("movies")
+                json.beginArray()
+                for (content, state) in rows {
+                    json.beginObject()
+                    json.member("movieId", content)
+                    Self.writeMoment(state, into: &json)
+                    json.member("finished", state.isFinished(rules))
+                    json.member("lastSeen", ISO8601.format(state.lastSeenAt, style: .zulu))
+                    json.endObject()
+                }
+                json.endArray()
+                json.endObject()
+            }
+        }
+    }
+
+    private static func writeMoment(_ state: PlaybackState, into json: inout JSONWriter) {
+        json.member("position", state.position)
+        json.member("maxPosition", state.maxPosition)
+        json.key("duration")
+        if let duration = state.duration { json.value(duration) } else { json.null() }
+        json.key("completion")
+        if let completion = state.completion { json.value((completion * 10_000).rounded() / 10_000) } else { json.null() }
+        json.member("at", ISO8601.format(state.latestAt, style: .zulu))
+    }
+
+    private static func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters["limit"] else { return 20 }
+        guard let value = Int(String(text)), (1...1000).contains(value) else {
+            throw APIError(.badRequest, code: "invalid_value", message: "limit must be an integer from 1 to 1000", field: "limit")
+        }
+        return value
+    }
+}

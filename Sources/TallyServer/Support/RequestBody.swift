@@ -1,0 +1,36 @@
+import Hummingbird
+import TallyCore
+
+/// Reads a request body for decoding, enforcing the content type and the size limit before any parsing.
+struct RequestBody {
+    let maxBytes: Int
+
+    /// JSON and NDJSON media types; a missing `Content-Type` is accepted because some event generators omit it.
+    static let acceptedTypes: Set<String> = ["application/json", "application/x-ndjson", "application/ndjson", "application/jsonl"]
+
+    func collect(_ request: Request) async throws -> ByteBuffer {
+        if let contentType = request.headers[.contentType] {
+            let mediaType = (contentType.split(separator: ";").first ?? "")
+                .filter { $0 != " " && $0 != "\t" }.lowercased()
+            guard Self.acceptedTypes.contains(mediaType) else {
+                throw APIError(
+                    .unsupportedMediaType, code: "unsupported_media_type",
+                    message: "Content-Type must be application/json (or application/x-ndjson for batches), got \(contentType)",
+                    field: "Content-Type")
+            }
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw tooLarge
+        }
+        do {
+            return try await request.body.collect(upTo: maxBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge
+        }
+    }
+
+    private var tooLarge: APIError {
+        APIError(.contentTooLarge, code: "body_too_large", message: "request body exceeds the limit of \(maxBytes) bytes")
+    }
+}
+

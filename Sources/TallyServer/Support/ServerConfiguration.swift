@@ -1,0 +1,25 @@
+import TallyCore
+import TallyStore
+
+/// Everything `tally serve` can be told, with the documented defaults.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest accepted request body in bytes (default 1 MiB).
+    public var maxBodyBytes: Int
+    public var limits: InputLimits
+    public var rules: PlaybackRules
+    public var writer: WriterConfiguration
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8000, maxBodyBytes: Int = 1 << 20, limits: InputLimits = .default,
+        rules: PlaybackRules = PlaybackRules(), writer: WriterConfiguration = WriterConfiguration()
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
+        self.rules = rules
+        self.writer = writer
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+import TallyCore
+
+/// Arrival time source. Event time comes from events; this only stamps when Tally accepted them.
+public struct WallClock: Sendable {
+    private let read: @Sendable () -> Timestamp
+
+    public init(_ read: @escaping @Sendable () -> Timestamp) {
+        self.read = read
+    }
+
+    public static let system = WallClock {
+        Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    public func now() -> Timestamp { read() }
+}

@@ -1,0 +1,32 @@
+import TallyCore
+
+/// Where events become durable. Every backend (SQLite now, PostgreSQL later) implements this one contract, and the
+/// contract tests run against each.
+///
+/// `append` is the only write: raw events and the playback states they changed go into one transaction, so after a
+/// crash the stored states always match the stored events and a restart needs no replay.
+public protocol EventStore: Sendable {
+    /// Every persisted playback state, to rebuild the in-memory index at start.
+    func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState]
+    /// Atomically appends `events` to the log and upserts `states`. Throws `StoreError` and stores nothing on failure.
+    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws
+    /// Counts stored raw events of a kind; for operators and tests, not for the hot path.
+    func countEvents(_ kind: EventKind) async throws -> Int
+    /// Throws when the store cannot serve (for `/health`).
+    func checkHealth() async throws
+    /// Flushes and closes; the store is unusable afterwards.
+    func close() async throws
+}
+
+/// Storage failures, mapped to `503` with a retryable error at the HTTP edge.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var operation: String
+    public var underlying: String
+
+    public init(operation: String, underlying: any Error) {
+        self.operation = operation
+        self.underlying = String(describing: underlying)
+    }
+
+    public var description: String { "\(operation) failed: \(underlying)" }
+}

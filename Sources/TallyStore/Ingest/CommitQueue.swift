@@ -1,0 +1,94 @@
+import Synchronization
+import TallyCore
+
+/// The hand-off between request handlers and the single writer: requests enqueue their events and suspend; the
+/// writer takes everything queued (up to a batch limit) and resumes each request after the batch is committed.
+///
+/// Batches form naturally: while one commit is in flight, the next one accumulates. A bounded number of pending
+/// events gives back-pressure (`IngestError.overloaded`) instead of unbounded memory.
+public final class CommitQueue: Sendable {
+    /// One request's events and the continuation that acknowledges it.
+    public struct Request: Sendable {
+        public var events: [ReceivedEvent]
+        let continuation: CheckedContinuation<Void, any Error>
+
+        public func succeed() { continuation.resume() }
+        public func fail(_ error: any Error) { continuation.resume(throwing: error) }
+    }
+
+    private struct State {
+        var requests: [Request] = []
+        var pendingEvents = 0
+        var writer: CheckedContinuation<Void, Never>?
+        var finished = false
+    }
+
+    private let state = Mutex(State())
+    public let maxPendingEvents: Int
+
+    public init(maxPendingEvents: Int) {
+        self.maxPendingEvents = maxPendingEvents
+    }
+
+    /// Enqueues `events` and returns once they are committed; throws if the commit failed or was refused.
+    public func submit(_ events: [ReceivedEvent]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome = state.withLock { state -> (Result<Void, IngestError>, CheckedContinuation<Void, Never>?) in
+                if state.finished { return (.failure(.shuttingDown), nil) }
+                if state.pendingEvents + events.count > maxPendingEvents, state.pendingEvents > 0 {
+                    return (.failure(.overloaded(pendingLimit: maxPendingEvents)), nil)
+                }
+                state.requests.append(Request(events: events, continuation: continuation))
+                state.pendingEvents += events.count
+                defer { state.writer = nil }
+                return (.success(()), state.writer)
+            }
+            switch outcome.0 {
+            case .failure(let error): continuation.resume(throwing: error)
+            case .success: outcome.1?.resume()
+            }
+        }
+    }
+
+    /// Waits until requests are queued, then takes whole requests totalling at most `maxEvents` events (at least
+    /// one request). Returns nil once `finish()` was called and everything queued has been taken.
+    public func take(maxEvents: Int) async -> [Request]? {
+        while true {
+            let taken: [Request]? = state.withLock { state in
+                if state.requests.isEmpty { return state.finished ? [] : nil }
+                var count = 0
+                var end = 0
+                while end < state.requests.count, end == 0 || count + state.requests[end].events.count <= maxEvents {
+                    count += state.requests[end].events.count
+                    end += 1
+                }
+                let batch = Array(state.requests[..<end])
+                state.requests.removeFirst(end)
+                state.pendingEvents -= count
+                return batch
+            }
+            if let taken { return taken.isEmpty ? nil : taken }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state in
+                    if !state.requests.isEmpty || state.finished { return true }
+                    state.writer = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+    }
+
+    /// Number of events waiting for the writer.
+    public var pendingEvents: Int { state.withLock { $0.pendingEvents } }
+
+    /// Refuses new requests from now on; requests already queued are still taken and committed.
+    public func finish() {
+        let writer = state.withLock { state in
+            state.finished = true
+            defer { state.writer = nil }
+            return state.writer
+        }
+        writer?.resume()
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import TallyCore
+
+/// The embedded default store: one SQLite file in WAL mode under the data directory.
+///
+/// `synchronous = FULL` makes each commit durable against power loss, not only a process crash; the group-commit
+/// writer amortizes that fsync over every request in a batch.
+public final class SQLiteEventStore: EventStore {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) `tally.sqlite` in `directory` and applies pending migrations.
+    public init(directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            self.path = (directory as NSString).appendingPathComponent("tally.sqlite")
+            var configuration = Configuration()
+            configuration.label = "tally"
+            configuration.busyMode = .timeout(5)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(operation: "opening the SQLite store in \(directory)", underlying: error)
+        }
+    }
+
+    public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
+        try await perform("loading playback state") {
+            try await pool.read { db in
+                var states: [PlaybackKey: PlaybackState] = [:]
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+                    FROM playback_state
+                    """)
+                while let row = try rows.next() {
+                    let key = PlaybackKey(user: row[0], content: row[1])
+                    states[key] = PlaybackState(
+                        position: row[2], latestAt: Timestamp(millisecondsSinceEpoch: row[3]),
+                        lastSeenAt: Timestamp(millisecondsSinceEpoch: row[4]), maxPosition: row[5],
+                        duration: row[6], watchMilliseconds: row[7], events: row[8])
+                }
+                return states
+            }
+        }
+    }
+
+    public func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws {
+        try await perform("appending \(events.count) events") {
+            try await pool.write { db in
+                let heartbeat = try db.cachedStatement(sql: """
+                    INSERT INTO heartbeats (user_id, movie_id, duration, position, event_time_ms, received_ms)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                let watch = try db.cachedStatement(sql: """
+                    INSERT INTO watch_events (user_id, slug, at, received_ms) VALUES (?, ?, ?, ?)
+                    """)
+                for received in events {
+                    let receivedMs = received.receivedAt.millisecondsSinceEpoch
+                    switch received.event {
+                    case .heartbeat(let h):
+                        try heartbeat.execute(arguments: [
+                            h.userId, h.movieId, h.duration, h.position, h.timestamp.millisecondsSinceEpoch, receivedMs,
+                        ])
+                    case .watch(let w):
+                        try watch.execute(arguments: [w.user, w.slug, w.at, receivedMs])
+                    }
+                }
+                let upsert = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO playback_state
+                        (user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for (key, s) in states {
+                    try upsert.execute(arguments: [
+                        key.user, key.content, s.position, s.latestAt.millisecondsSinceEpoch,
+                        s.lastSeenAt.millisecondsSinceEpoch, s.maxPosition, s.duration, s.watchMilliseconds, s.events,
+                    ])
+                }
+            }
+        }
+    }
+
+    public func countEvents(_ kind: EventKind) async throws -> Int {
+        let table = switch kind {
+        case .heartbeat: "heartbeats"
+        case .watch: "watch_events"
+        }
+        return try await perform("counting \(table)") {
+            try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+        }
+    }
+
+    public func checkHealth() async throws {
+        try await perform("health check") {
+            _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        }
+    }
+
+    public func close() async throws {
+        try await perform("closing") { try pool.close() }
+    }
+
+    private func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw StoreError(operation: operation, underlying: error)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import GRDB
+
+/// Versioned schema of the SQLite store. Migrations are append-only: a released migration is never edited, a change
+/// is a new migration, so every data directory upgrades the same way.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-playback") { db in
+            try db.execute(sql: """
+                CREATE TABLE heartbeats (
+                    id INTEGER PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    movie_id TEXT NOT NULL,
+                    duration INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    event_time_ms INTEGER NOT NULL,
+                    received_ms INTEGER NOT NULL
+                );
+                CREATE TABLE watch_events (
+                    id INTEGER PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    slug TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    received_ms INTEGER NOT NULL
+                );
+                CREATE TABLE playback_state (
+                    user_id TEXT NOT NULL,
+                    content_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    latest_ms INTEGER NOT NULL,
+                    last_seen_ms INTEGER NOT NULL,
+                    max_position INTEGER NOT NULL,
+                    duration INTEGER,
+                    watch_ms INTEGER NOT NULL,
+                    events INTEGER NOT NULL,
+                    PRIMARY KEY (user_id, content_id)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import TallyCore
+import TallyServer
+import TallyStore
+
+/// `tally serve`: the HTTP server on the embedded SQLite store.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Tally HTTP server (embedded SQLite store under --data-dir).",
+        discussion: "Every option can also be set with the TALLY_* environment variable named in its help."
+    )
+
+    @Option(help: "Address to listen on. [env: TALLY_HOST] (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port to listen on. [env: TALLY_PORT] (default: 8000)")
+    var port: Int?
+
+    @Option(help: "Directory of the SQLite store. [env: TALLY_DATA_DIR] (default: ./tally-data)")
+    var dataDir: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: TALLY_LOG_LEVEL] (default: info)")
+    var logLevel: Logger.Level?
+
+    @Option(help: "How watch events' `at` is read: increment (seconds watched) or position. [env: TALLY_WATCH_AT] (default: increment)")
+    var watchAt: WatchAtMode?
+
+    @Option(help: "Longest gap (seconds) across which progress still counts as watching. [env: TALLY_MAX_GAP] (default: 60)")
+    var maxGap: Int64?
+
+    @Option(help: "Largest request body in bytes. [env: TALLY_MAX_BODY_BYTES] (default: 1048576)")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Milliseconds the writer waits to grow a batch; 0 = commit what is queued at once. [env: TALLY_COMMIT_DELAY_MS] (default: 0)")
+    var commitDelayMs: Int?
+
+    @Option(help: "Most events per commit. [env: TALLY_COMMIT_MAX_EVENTS] (default: 20000)")
+    var commitMaxEvents: Int?
+
+    func run() async throws {
+        let settings = try resolve()
+        Bootstrap.logging(level: settings.logLevel)
+        let registry = Bootstrap.metrics()
+        var logger = Logger(label: "tally")
+        logger.logLevel = settings.logLevel
+        let store = try SQLiteEventStore(directory: settings.dataDir)
+        logger.info("opened store", metadata: ["path": "\(store.path)"])
+        let app = try await TallyApplication.build(
+            configuration: settings.server, store: store, registry: registry, logger: logger)
+        try await app.runService()
+        logger.info("stopped")
+    }
+
+    private struct Settings {
+        var server: ServerConfiguration
+        var dataDir: String
+        var logLevel: Logger.Level
+    }
+
+    private func resolve() throws -> Settings {
+        let env = EnvironmentResolver()
+        var server = ServerConfiguration()
+        server.host = try env.value(host, "TALLY_HOST", default: server.host)
+        server.port = try env.value(port, "TALLY_PORT", default: server.port)
+        server.maxBodyBytes = try env.value(maxBodyBytes, "TALLY_MAX_BODY_BYTES", default: server.maxBodyBytes)
+        server.rules.watchAt = try env.value(watchAt, "TALLY_WATCH_AT", default: server.rules.watchAt)
+        server.rules.maxGapSeconds = try env.value(maxGap, "TALLY_MAX_GAP", default: server.rules.maxGapSeconds)
+        let delay = try env.value(commitDelayMs, "TALLY_COMMIT_DELAY_MS", default: 0)
+        server.writer.commitDelay = .milliseconds(delay)
+        server.writer.maxBatchEvents = try env.value(commitMaxEvents, "TALLY_COMMIT_MAX_EVENTS", default: server.writer.maxBatchEvents)
+        guard (1...65535).contains(server.port) else { throw ValidationError("--port must be from 1 to 65535") }
+        guard server.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard delay >= 0, delay <= 1000 else { throw ValidationError("--commit-delay-ms must be from 0 to 1000") }
+        guard server.writer.maxBatchEvents >= 1 else { throw ValidationError("--commit-max-events must be positive") }
+        guard server.rules.maxGapSeconds >= 0 else { throw ValidationError("--max-gap must not be negative") }
+        return Settings(
+            server: server,
+            dataDir: try env.value(dataDir, "TALLY_DATA_DIR", default: "./tally-data"),
+            logLevel: try env.value(logLevel, "TALLY_LOG_LEVEL", default: .info))
+    }
+}
+
+extension WatchAtMode: ExpressibleByArgument {}
