@@ -1,0 +1,172 @@
+import Testing
+@testable import TallyCore
+
+private let t0: Int64 = 1_635_254_400_000
+
+private func beat(_ user: String = "u", _ movie: String = "m", pos: Int64, at seconds: Int64, duration: Int64 = 3600) -> ReceivedEvent {
+    ReceivedEvent(
+        .heartbeat(Heartbeat(userId: user, movieId: movie, duration: duration, position: pos,
+                             timestamp: Timestamp(millisecondsSinceEpoch: t0 + seconds * 1000))),
+        receivedAt: Timestamp(millisecondsSinceEpoch: t0 + 100_000))
+}
+
+private func watch(_ at: Int64, user: String = "u", slug: String = "s", arrival: Int64) -> ReceivedEvent {
+    ReceivedEvent(.watch(WatchEvent(user: user, slug: slug, at: at)), receivedAt: Timestamp(millisecondsSinceEpoch: t0 + arrival))
+}
+
+private func run(_ events: [ReceivedEvent], rules: PlaybackRules = PlaybackRules()) -> [PlaybackKey: PlaybackState] {
+    PlaybackProcessor(rules: rules).plan(events) { _ in nil }
+}
+
+@Suite("Playback processor: heartbeats")
+struct HeartbeatWatchTimeTests {
+    let key = PlaybackKey(user: "u", content: "m")
+
+    @Test func steadyPlaybackCountsElapsedTime() {
+        let events = (0..<7).map { beat(pos: 100 + $0 * 10, at: $0 * 10) }
+        let state = run(events)[key]!
+        #expect(state.watchMilliseconds == 60_000)
+        #expect(state.position == 160)
+        #expect(state.events == 7)
+    }
+
+    @Test func pauseAddsNothing() {
+        let state = run([beat(pos: 50, at: 0), beat(pos: 50, at: 10), beat(pos: 50, at: 20), beat(pos: 60, at: 30)])[key]!
+        #expect(state.watchMilliseconds == 10_000)
+    }
+
+    @Test func seekForwardCountsOnlyElapsedTime() {
+        // Jumped from 100 to 900 within 10 s of wall time: at most 10 s were watched.
+        let state = run([beat(pos: 100, at: 0), beat(pos: 900, at: 10)])[key]!
+        #expect(state.watchMilliseconds == 10_000)
+        #expect(state.maxPosition == 900)
+    }
+
+    @Test func rewindAddsNothingAndMovesPositionBack() {
+        let state = run([beat(pos: 500, at: 0), beat(pos: 200, at: 10), beat(pos: 210, at: 20)])[key]!
+        #expect(state.watchMilliseconds == 10_000)
+        #expect(state.position == 210)
+        #expect(state.maxPosition == 500)
+    }
+
+    @Test func duplicatesAddNothing() {
+        let state = run([beat(pos: 0, at: 0), beat(pos: 10, at: 10), beat(pos: 10, at: 10), beat(pos: 10, at: 10)])[key]!
+        #expect(state.watchMilliseconds == 10_000)
+        #expect(state.events == 4)
+    }
+
+    @Test func outOfOrderHeartbeatsDoNotDoubleCountOrMoveLatest() {
+        let inOrder = run([beat(pos: 0, at: 0), beat(pos: 10, at: 10), beat(pos: 20, at: 20)])[key]!
+        let shuffled = run([beat(pos: 0, at: 0), beat(pos: 20, at: 20), beat(pos: 10, at: 10)])[key]!
+        #expect(inOrder.watchMilliseconds == 20_000)
+        #expect(shuffled.watchMilliseconds == 20_000)
+        #expect(shuffled.position == 20)
+        #expect(shuffled.latestAt == inOrder.latestAt)
+    }
+
+    @Test func gapsOverTheBoundAreNotCounted() {
+        let rules = PlaybackRules(maxGapSeconds: 60)
+        let state = run([beat(pos: 0, at: 0), beat(pos: 61, at: 61), beat(pos: 71, at: 71)], rules: rules)[key]!
+        #expect(state.watchMilliseconds == 10_000)
+        let relaxed = run([beat(pos: 0, at: 0), beat(pos: 61, at: 61)], rules: PlaybackRules(maxGapSeconds: 120))[key]!
+        #expect(relaxed.watchMilliseconds == 61_000)
+    }
+
+    @Test func fractionalTimestampsCountMilliseconds() {
+        var second = beat(pos: 10, at: 0)
+        if case .heartbeat(var h) = second.event {
+            h.timestamp.millisecondsSinceEpoch += 9_500
+            second.event = .heartbeat(h)
+        }
+        let state = run([beat(pos: 0, at: 0), second])[key]!
+        #expect(state.watchMilliseconds == 9_500)
+    }
+
+    @Test func completionUsesFurthestPosition() {
+        let state = run([beat(pos: 3000, at: 0, duration: 3097), beat(pos: 100, at: 10, duration: 3097)])[key]!
+        #expect(state.duration == 3097)
+        #expect(state.completion! > 0.96)
+        #expect(state.isFinished(PlaybackRules()))
+    }
+
+    @Test func keysAreIndependent() {
+        let changes = run([beat("a", "x", pos: 0, at: 0), beat("b", "x", pos: 5, at: 0), beat("a", "x", pos: 10, at: 10),
+                           beat("a", "y", pos: 10, at: 10)])
+        #expect(changes.count == 3)
+        #expect(changes[PlaybackKey(user: "a", content: "x")]?.watchMilliseconds == 10_000)
+        #expect(changes[PlaybackKey(user: "a", content: "y")]?.watchMilliseconds == 0)
+    }
+
+    @Test func planContinuesFromCurrentState() {
+        let processor = PlaybackProcessor()
+        let first = processor.plan([beat(pos: 0, at: 0)]) { _ in nil }
+        let second = processor.plan([beat(pos: 10, at: 10)]) { first[$0] }
+        #expect(second[key]?.watchMilliseconds == 10_000)
+        #expect(first[key]?.watchMilliseconds == 0)
+    }
+}
+
+@Suite("Playback processor: watch events")
+struct WatchEventWatchTimeTests {
+    let key = PlaybackKey(user: "u", content: "s")
+
+    @Test func incrementModeSumsAt() {
+        let state = run([watch(407, arrival: 0), watch(60, arrival: 1), watch(0, arrival: 2)])[key]!
+        #expect(state.watchMilliseconds == 467_000)
+        #expect(state.position == 0)
+        #expect(state.events == 3)
+    }
+
+    @Test func positionModeCountsForwardProgressOnly() {
+        let rules = PlaybackRules(watchAt: .position, maxGapSeconds: 60)
+        // 0 → 30 (+30), 30 → 30 duplicate (+0), 30 → 10 rewind (+0), 10 → 40 (+30), 40 → 500 seek (+0), 500 → 520 (+20)
+        let events = [0, 30, 30, 10, 40, 500, 520].enumerated().map { watch(Int64($0.element), arrival: Int64($0.offset)) }
+        let state = run(events, rules: rules)[key]!
+        #expect(state.watchMilliseconds == 80_000)
+        #expect(state.position == 520)
+        #expect(state.maxPosition == 520)
+        #expect(state.duration == nil)
+        #expect(state.completion == nil)
+    }
+
+    @Test func latestIsTheLatestArrival() {
+        let state = run([watch(100, arrival: 5), watch(50, arrival: 9)])[key]!
+        #expect(state.position == 50)
+        #expect(state.latestAt == Timestamp(millisecondsSinceEpoch: t0 + 9))
+    }
+}
+
+@Suite("Playback index")
+struct PlaybackIndexTests {
+    @Test func aggregatesFollowInstalledStates() {
+        let processor = PlaybackProcessor()
+        var index = PlaybackIndex()
+        let batch1 = [beat("a", "x", pos: 0, at: 0), beat("a", "x", pos: 10, at: 10), beat("b", "x", pos: 0, at: 0)]
+        index.install(processor.plan(batch1) { index.state($0) })
+        let batch2 = [beat("b", "x", pos: 20, at: 20), beat("a", "y", pos: 0, at: 0), beat("a", "y", pos: 5, at: 5)]
+        index.install(processor.plan(batch2) { index.state($0) })
+        let x = index.totals(content: "x")!
+        #expect(x.viewers == 2)
+        #expect(x.events == 4)
+        #expect(x.watchMilliseconds == 30_000)
+        let user = index.watchTime(user: "a")!
+        #expect(user.total == 15_000)
+        #expect(user.titles.map(\.content) == ["x", "y"])
+        #expect(index.watchTime(user: "nobody") == nil)
+        #expect(index.totals(content: "nothing") == nil)
+    }
+
+    @Test func continueWatchingPutsUnfinishedFirstThenMostRecent() {
+        func state(seen: Int64, max: Int64) -> PlaybackState {
+            PlaybackState(position: max, latestAt: Timestamp(millisecondsSinceEpoch: seen), lastSeenAt: Timestamp(millisecondsSinceEpoch: seen),
+                          maxPosition: max, duration: 100, watchMilliseconds: 0, events: 1)
+        }
+        var index = PlaybackIndex()
+        index.install(state(seen: 1, max: 10), for: PlaybackKey(user: "u", content: "old"))
+        index.install(state(seen: 3, max: 99), for: PlaybackKey(user: "u", content: "done"))
+        index.install(state(seen: 2, max: 50), for: PlaybackKey(user: "u", content: "recent"))
+        let rows = index.continueWatching(user: "u", rules: PlaybackRules(), limit: 10)!
+        #expect(rows.map(\.0) == ["recent", "old", "done"])
+        #expect(index.continueWatching(user: "u", rules: PlaybackRules(), limit: 1)!.map(\.0) == ["recent"])
+    }
+}
