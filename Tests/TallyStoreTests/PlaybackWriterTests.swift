@@ -1,0 +1,127 @@
+import Logging
+import ServiceLifecycle
+import Testing
+import TallyCore
+@testable import TallyStore
+
+/// Runs `writer` in a service group for the duration of `body`, then shuts it down gracefully.
+func withRunningWriter<T: Sendable>(
+    _ writer: PlaybackWriter, _ body: @Sendable () async throws -> T
+) async throws -> T {
+    let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let result = try await body()
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return result
+    }
+}
+
+@Suite("Group-commit writer")
+struct PlaybackWriterTests {
+    @Test func concurrentRequestsAreAllCommittedAndVisible() async throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteEventStore(directory: dir.path)
+        let view = PlaybackView(rules: PlaybackRules())
+        let writer = PlaybackWriter(store: store, view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        try await withRunningWriter(writer) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for request in 0..<200 {
+                    group.addTask {
+                        // Every request: one user, 5 heartbeats 10 s apart → 40 s of watch time.
+                        let events = (0..<5).map { heartbeat("user\(request)", "movie", position: Int64($0) * 10, second: Int64($0) * 10) }
+                        try await writer.submit(events)
+                        // Acknowledged means visible.
+                        #expect(view.read { $0.state(PlaybackKey(user: "user\(request)", content: "movie")) }?.events == 5)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let reopened = try SQLiteEventStore(directory: dir.path)
+        #expect(try await reopened.countEvents(.heartbeat) == 1000)
+        let states = try await reopened.loadPlaybackStates()
+        #expect(states.count == 200)
+        #expect(states.values.allSatisfy { $0.watchMilliseconds == 40_000 })
+        let totals = view.read { $0.totals(content: "movie") }
+        #expect(totals?.watchMilliseconds == Int64(200 * 40_000))
+        #expect(totals?.viewers == 200)
+        try await reopened.close()
+    }
+
+    @Test func concurrentUpdatesToOneKeyNeverLoseAnUpdate() async throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteEventStore(directory: dir.path)
+        let view = PlaybackView(rules: PlaybackRules())
+        let writer = PlaybackWriter(store: store, view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        try await withRunningWriter(writer) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<300 {
+                    group.addTask {
+                        try await writer.submit([ReceivedEvent(.watch(WatchEvent(user: "u", slug: "s", at: 2)),
+                                                               receivedAt: Timestamp(millisecondsSinceEpoch: Int64(i)))])
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let state = view.read { $0.state(PlaybackKey(user: "u", content: "s")) }
+        #expect(state?.events == 300)
+        #expect(state?.watchMilliseconds == 600_000)
+        let reopened = try SQLiteEventStore(directory: dir.path)
+        #expect(try await reopened.loadPlaybackStates()[PlaybackKey(user: "u", content: "s")] == state)
+        try await reopened.close()
+    }
+
+    @Test func failedCommitAcknowledgesNothingAndPublishesNothing() async throws {
+        let view = PlaybackView(rules: PlaybackRules())
+        let writer = PlaybackWriter(store: FailingStore(), view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        try await withRunningWriter(writer) {
+            await #expect(throws: StoreError.self) {
+                try await writer.submit([heartbeat("a", "m", position: 0, second: 0)])
+            }
+        }
+        #expect(view.read { $0.count } == 0)
+    }
+
+    @Test func gracefulShutdownCommitsEverythingQueued() async throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteEventStore(directory: dir.path)
+        let view = PlaybackView(rules: PlaybackRules())
+        // A long commit delay keeps requests queued when shutdown starts.
+        let writer = PlaybackWriter(
+            store: store, view: view, configuration: WriterConfiguration(commitDelay: .milliseconds(300)),
+            logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for i in 0..<50 {
+                tasks.addTask { try await writer.submit([heartbeat("u\(i)", "m", position: 0, second: 0)]) }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        await #expect(throws: IngestError.shuttingDown) {
+            try await writer.submit([heartbeat("late", "m", position: 0, second: 0)])
+        }
+        let reopened = try SQLiteEventStore(directory: dir.path)
+        #expect(try await reopened.countEvents(.heartbeat) == 50)
+        try await reopened.close()
+    }
+
+    @Test func backPressureRefusesWhenTooMuchIsPending() async throws {
+        let queue = CommitQueue(maxPendingEvents: 10)
+        let events = (0..<8).map { heartbeat("u", "m", position: Int64($0), second: Int64($0)) }
+        let first = Task { try await queue.submit(events) }
+        while queue.pendingEvents == 0 { await Task.yield() }
+        await #expect(throws: IngestError.overloaded(pendingLimit: 10)) { try await queue.submit(events) }
+        let taken = await queue.take(maxEvents: 100)
+        #expect(taken?.count == 1)
+        taken?.forEach { $0.succeed() }
+        try await first.value
+        queue.finish()
+        #expect(await queue.take(maxEvents: 100) == nil)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import TallyCore
+@testable import TallyStore
+
+/// A fresh temporary directory, removed when the test's scope ends.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "tally-test-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+func heartbeat(_ user: String, _ movie: String, position: Int64, second: Int64) -> ReceivedEvent {
+    ReceivedEvent(
+        .heartbeat(Heartbeat(userId: user, movieId: movie, duration: 7200, position: position,
+                             timestamp: Timestamp(secondsSinceEpoch: 1_635_254_400 + second))),
+        receivedAt: Timestamp(secondsSinceEpoch: 1_700_000_000 + second))
+}
+
+/// A store that fails every append, to prove failures store nothing and acknowledge nothing.
+struct FailingStore: EventStore {
+    struct Boom: Error {}
+    func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
+    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws {
+        throw StoreError(operation: "append", underlying: Boom())
+    }
+    func countEvents(_ kind: EventKind) async throws -> Int { 0 }
+    func checkHealth() async throws { throw StoreError(operation: "health", underlying: Boom()) }
+    func close() async throws {}
+}
