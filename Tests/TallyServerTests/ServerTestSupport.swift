@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Metrics
+import Prometheus
+import TallyCore
+import TallyServer
+import TallyStore
+
+/// The process-wide Prometheus registry for tests (swift-metrics can be bootstrapped once per process).
+let testRegistry: PrometheusCollectorRegistry = {
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory.tally(registry: registry))
+    return registry
+}()
+
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "tally-server-test-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Builds the real application on a SQLite store in `directory` and runs `body` against it (services running).
+func withTally<T: Sendable>(
+    directory: TemporaryDirectory = TemporaryDirectory(),
+    configuration: ServerConfiguration = ServerConfiguration(),
+    store makeStore: (String) throws -> any EventStore = { try SQLiteEventStore(directory: $0) },
+    testing: TestingSetup = .router,
+    _ body: @Sendable (any TestClientProtocol) async throws -> T
+) async throws -> T {
+    let store = try makeStore(directory.path)
+    let clock = WallClock { Timestamp(millisecondsSinceEpoch: 1_700_000_000_000) }
+    let app = try await TallyApplication.build(
+        configuration: configuration, store: store, registry: testRegistry, clock: clock,
+        logger: Logger(label: "test"))
+    return try await app.test(testing) { client in try await body(client) }
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func post(_ path: String, _ body: String, contentType: String? = "application/json") async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let contentType { headers[.contentType] = contentType }
+        return try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    func get(_ path: String) async throws -> TestResponse {
+        try await execute(uri: path, method: .get)
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    /// The parsed JSON body, for assertions.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    var errorObject: [String: Any] { json["error"] as? [String: Any] ?? [:] }
+}
+
+func heartbeatJSON(user: String = "user_987", movie: String = "movie_214", duration: Int = 3097, position: Int, timestamp: String) -> String {
+    #"{"userId":"\#(user)","movieId":"\#(movie)","duration":\#(duration),"position":\#(position),"timestamp":"\#(timestamp)"}"#
+}
