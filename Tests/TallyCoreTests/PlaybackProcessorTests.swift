@@ -170,3 +170,31 @@ struct PlaybackIndexTests {
         #expect(index.continueWatching(user: "u", rules: PlaybackRules(), limit: 1)!.map(\.0) == ["recent"])
     }
 }
+
+@Suite("README worked examples")
+struct ReadmeExampleTests {
+    @Test func heartbeatTable() throws {
+        let rows: [(String, Int64)] = [
+            ("13:27:01", 3000), ("13:27:11", 3010), ("13:27:21", 3010), ("13:27:31", 3500), ("13:27:41", 1200),
+            ("13:27:41", 1200), ("13:27:36", 3505), ("13:29:41", 1320), ("13:29:51", 1330),
+        ]
+        let events = try rows.map { time, position in
+            ReceivedEvent(
+                .heartbeat(Heartbeat(userId: "u", movieId: "m", duration: 3600, position: position,
+                                     timestamp: try ISO8601.parse("2021-10-26T\(time)Z"))),
+                receivedAt: Timestamp(millisecondsSinceEpoch: 0))
+        }
+        let state = run(events)[PlaybackKey(user: "u", content: "m")]!
+        #expect(state.watchMilliseconds == 30_000)
+        #expect(state.position == 1330)
+        #expect(state.maxPosition == 3505)
+    }
+
+    @Test func watchEventModes() {
+        let key = PlaybackKey(user: "u", content: "s")
+        let increments = [407, 60, 0].enumerated().map { watch(Int64($0.element), arrival: Int64($0.offset)) }
+        #expect(run(increments)[key]?.watchMilliseconds == 467_000)
+        let positions = [0, 30, 30, 10, 40, 500, 520].enumerated().map { watch(Int64($0.element), arrival: Int64($0.offset)) }
+        #expect(run(positions, rules: PlaybackRules(watchAt: .position))[key]?.watchMilliseconds == 80_000)
+    }
+}
