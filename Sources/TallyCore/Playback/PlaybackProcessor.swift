@@ -82,9 +82,13 @@ public struct PlaybackProcessor: Sendable {
         _ events: [ReceivedEvent], current: (PlaybackKey) -> PlaybackState?
     ) -> [PlaybackKey: PlaybackState] {
         var changed: [PlaybackKey: PlaybackState] = [:]
+        changed.reserveCapacity(events.count)
         for received in events {
             let key = received.event.key
-            changed[key] = apply(received, to: changed[key] ?? current(key))
+            let index = changed.index(forKey: key)
+            let previous = index.map { changed.values[$0] } ?? current(key)
+            let next = apply(received, to: previous)
+            if let index { changed.values[index] = next } else { changed[key] = next }
         }
         return changed
     }

@@ -19,13 +19,10 @@ public final class PlaybackView: Sendable {
         index.withLock { body($0) }
     }
 
-    /// The current states of `keys` (nil for unknown keys), for the writer's planning step.
-    func states(for keys: some Sequence<PlaybackKey>) -> [PlaybackKey: PlaybackState] {
-        index.withLock { index in
-            var found: [PlaybackKey: PlaybackState] = [:]
-            for key in keys { found[key] = index.state(key) }
-            return found
-        }
+    /// Runs the processor over `events` against the current states, without changing them (the writer's
+    /// planning step; only the writer mutates the index, so the plan cannot go stale before it is installed).
+    func plan(_ events: [ReceivedEvent], with processor: PlaybackProcessor) -> [PlaybackKey: PlaybackState] {
+        index.withLock { index in processor.plan(events) { index.state($0) } }
     }
 
     /// Publishes committed states.

@@ -63,8 +63,7 @@ public struct PlaybackWriter: Service {
 
     private func commit(_ batch: [CommitQueue.Request]) async {
         let events = batch.flatMap(\.events)
-        let current = view.states(for: Set(events.map(\.event.key)))
-        let changes = processor.plan(events) { current[$0] }
+        let changes = view.plan(events, with: processor)
         let started = ContinuousClock.now
         do {
             try await store.append(events, states: changes)

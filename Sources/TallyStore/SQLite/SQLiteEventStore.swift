@@ -51,34 +51,47 @@ public final class SQLiteEventStore: EventStore {
     public func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws {
         try await perform("appending \(events.count) events") {
             try await pool.write { db in
-                let heartbeat = try db.cachedStatement(sql: """
+                var heartbeat = PreparedInsert(try db.cachedStatement(sql: """
                     INSERT INTO heartbeats (user_id, movie_id, duration, position, event_time_ms, received_ms)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                let watch = try db.cachedStatement(sql: """
+                    """))
+                var watch = PreparedInsert(try db.cachedStatement(sql: """
                     INSERT INTO watch_events (user_id, slug, at, received_ms) VALUES (?, ?, ?, ?)
-                    """)
+                    """))
                 for received in events {
-                    let receivedMs = received.receivedAt.millisecondsSinceEpoch
                     switch received.event {
                     case .heartbeat(let h):
-                        try heartbeat.execute(arguments: [
-                            h.userId, h.movieId, h.duration, h.position, h.timestamp.millisecondsSinceEpoch, receivedMs,
-                        ])
+                        heartbeat.bind(h.userId)
+                        heartbeat.bind(h.movieId)
+                        heartbeat.bind(h.duration)
+                        heartbeat.bind(h.position)
+                        heartbeat.bind(h.timestamp.millisecondsSinceEpoch)
+                        heartbeat.bind(received.receivedAt.millisecondsSinceEpoch)
+                        try heartbeat.step()
                     case .watch(let w):
-                        try watch.execute(arguments: [w.user, w.slug, w.at, receivedMs])
+                        watch.bind(w.user)
+                        watch.bind(w.slug)
+                        watch.bind(w.at)
+                        watch.bind(received.receivedAt.millisecondsSinceEpoch)
+                        try watch.step()
                     }
                 }
-                let upsert = try db.cachedStatement(sql: """
+                var upsert = PreparedInsert(try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO playback_state
                         (user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                    """))
                 for (key, s) in states {
-                    try upsert.execute(arguments: [
-                        key.user, key.content, s.position, s.latestAt.millisecondsSinceEpoch,
-                        s.lastSeenAt.millisecondsSinceEpoch, s.maxPosition, s.duration, s.watchMilliseconds, s.events,
-                    ])
+                    upsert.bind(key.user)
+                    upsert.bind(key.content)
+                    upsert.bind(s.position)
+                    upsert.bind(s.latestAt.millisecondsSinceEpoch)
+                    upsert.bind(s.lastSeenAt.millisecondsSinceEpoch)
+                    upsert.bind(s.maxPosition)
+                    upsert.bind(s.duration)
+                    upsert.bind(s.watchMilliseconds)
+                    upsert.bind(s.events)
+                    try upsert.step()
                 }
             }
         }

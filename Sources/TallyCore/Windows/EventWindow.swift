@@ -1,0 +1,21 @@
+/// One tumbling window: the half-open interval `[start, end)` of event time.
+public struct EventWindow: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var unit: WindowUnit
+    public var start: Timestamp
+    public var end: Timestamp
+
+    public init(unit: WindowUnit, start: Timestamp, end: Timestamp) {
+        self.unit = unit
+        self.start = start
+        self.end = end
+    }
+
+    public func contains(_ time: Timestamp) -> Bool { start <= time && time < end }
+
+    /// Windows order by start, then by end (so a minute sorts before the hour that starts with it).
+    public static func < (lhs: EventWindow, rhs: EventWindow) -> Bool {
+        (lhs.start, lhs.end) < (rhs.start, rhs.end)
+    }
+
+    public var description: String { "\(unit)[\(start), \(end))" }
+}
