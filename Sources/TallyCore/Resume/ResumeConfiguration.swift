@@ -1,0 +1,46 @@
+/// What happens to an event whose window has already been emitted.
+public enum LatePolicy: String, Sendable, CaseIterable {
+    /// Count and report it; the emitted window stands.
+    case drop
+    /// Apply it and emit the user's corrected array for that window with `revision` + 1, while the window is
+    /// within the retention.
+    case emit
+}
+
+/// Settings of the resume-position processor.
+public struct ResumeConfiguration: Hashable, Sendable {
+    public var window: WindowUnit
+    /// Allowed lateness: the watermark trails the largest event time by this much (default: one heartbeat interval).
+    public var lateness: Duration
+    /// Wall-clock idleness after which the watermark advances on its own.
+    public var idleTimeout: Duration
+    public var late: LatePolicy
+    /// How long after closing a window is kept for corrections (`.emit` only).
+    public var retention: Duration
+
+    public init(
+        window: WindowUnit = .minute, lateness: Duration = .seconds(10), idleTimeout: Duration = .seconds(5),
+        late: LatePolicy = .drop, retention: Duration = .seconds(3600)
+    ) {
+        self.window = window
+        self.lateness = lateness
+        self.idleTimeout = idleTimeout
+        self.late = late
+        self.retention = retention
+    }
+}
+
+/// Running totals, for progress lines, summaries and metrics.
+public struct ResumeStatistics: Hashable, Sendable {
+    public var events = 0
+    /// Events whose window had already closed.
+    public var late = 0
+    /// Late events applied and re-emitted (`.emit`).
+    public var lateRevised = 0
+    /// Late events not applied (`.drop`, or older than the retention).
+    public var lateDropped = 0
+    public var windowsClosed = 0
+    public var outputs = 0
+
+    public init() {}
+}

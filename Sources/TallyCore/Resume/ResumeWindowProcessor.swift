@@ -1,0 +1,107 @@
+/// The resume-position processor of the heartbeat brief: per one-minute (configurable) tumbling window and per
+/// user, the last observed position of each movie, emitted once the watermark passes the window's end.
+///
+/// It is a deterministic state machine: events are applied one at a time (assign to a window using the watermark
+/// as it stands, then let the event advance the watermark), so the same events in any chunking give the same
+/// outputs in the same order. Only open windows are held, plus closed ones within the retention when late events
+/// are re-emitted, so memory stays flat over any length of replay.
+public struct ResumeWindowProcessor: Sendable {
+    public let configuration: ResumeConfiguration
+    public private(set) var watermark: Watermark
+    public private(set) var statistics = ResumeStatistics()
+
+    /// user → movie → latest point, for one window.
+    typealias WindowContents = [String: [String: ResumePoint]]
+    private var open: [Timestamp: (window: EventWindow, users: WindowContents)] = [:]
+    private var closed: [Timestamp: ClosedWindow] = [:]
+    private var arrivals: UInt64 = 0
+
+    private struct ClosedWindow {
+        var window: EventWindow
+        var users: WindowContents
+        var revisions: [String: Int]
+    }
+
+    public init(configuration: ResumeConfiguration = ResumeConfiguration()) {
+        self.configuration = configuration
+        self.watermark = Watermark(lateness: configuration.lateness, idleTimeout: configuration.idleTimeout)
+    }
+
+    public var openWindows: Int { open.count }
+
+    /// Applies one heartbeat; appends whatever it makes complete (or corrects) to `outputs`.
+    public mutating func apply(_ heartbeat: Heartbeat, clockMs: Int64? = nil, into outputs: inout [ResumeWindowOutput]) {
+        statistics.events += 1
+        arrivals += 1
+        let point = ResumePoint(
+            movieId: heartbeat.movieId, position: heartbeat.position, timestamp: heartbeat.timestamp, arrival: arrivals)
+        let window = configuration.window.window(containing: heartbeat.timestamp)
+        if watermark.hasPassed(window.end) {
+            applyLate(point, user: heartbeat.userId, window: window, into: &outputs)
+        } else {
+            Self.merge(point, user: heartbeat.userId, into: &open[window.start, default: (window, [:])].users)
+        }
+        if watermark.observe(heartbeat.timestamp, clockMs: clockMs) {
+            closeCompleted(into: &outputs)
+        }
+    }
+
+    /// Lets the watermark follow the wall clock while the source is idle.
+    public mutating func advanceIdle(clockMs: Int64, into outputs: inout [ResumeWindowOutput]) {
+        if watermark.advanceIdle(clockMs: clockMs) { closeCompleted(into: &outputs) }
+    }
+
+    /// End of input: every open window is complete.
+    public mutating func finish(into outputs: inout [ResumeWindowOutput]) {
+        watermark.finish()
+        closeCompleted(into: &outputs)
+        closed.removeAll()
+    }
+
+    private mutating func applyLate(_ point: ResumePoint, user: String, window: EventWindow, into outputs: inout [ResumeWindowOutput]) {
+        statistics.late += 1
+        guard configuration.late == .emit, let current = watermark.current,
+              current.millisecondsSinceEpoch - window.end.millisecondsSinceEpoch < configuration.retention.milliseconds
+        else {
+            statistics.lateDropped += 1
+            return
+        }
+        var entry = closed[window.start] ?? ClosedWindow(window: window, users: [:], revisions: [:])
+        Self.merge(point, user: user, into: &entry.users)
+        let revision = (entry.revisions[user] ?? 0) + 1
+        entry.revisions[user] = revision
+        closed[window.start] = entry
+        statistics.lateRevised += 1
+        statistics.outputs += 1
+        outputs.append(Self.output(window: window, user: user, movies: entry.users[user] ?? [:], revision: revision))
+    }
+
+    private mutating func closeCompleted(into outputs: inout [ResumeWindowOutput]) {
+        let complete = open.values.filter { watermark.hasPassed($0.window.end) }.sorted { $0.window < $1.window }
+        for (window, users) in complete {
+            open[window.start] = nil
+            statistics.windowsClosed += 1
+            for user in users.keys.sorted() {
+                outputs.append(Self.output(window: window, user: user, movies: users[user]!, revision: 0))
+                statistics.outputs += 1
+            }
+            if configuration.late == .emit, watermark.current != Watermark.infinity {
+                closed[window.start] = ClosedWindow(window: window, users: users, revisions: [:])
+            }
+        }
+        if configuration.late == .emit, let current = watermark.current, !closed.isEmpty {
+            let horizon = current.millisecondsSinceEpoch - configuration.retention.milliseconds
+            closed = closed.filter { $0.value.window.end.millisecondsSinceEpoch > horizon }
+        }
+    }
+
+    private static func merge(_ point: ResumePoint, user: String, into contents: inout WindowContents) {
+        if let existing = contents[user]?[point.movieId], !existing.isSuperseded(by: point) { return }
+        contents[user, default: [:]][point.movieId] = point
+    }
+
+    private static func output(window: EventWindow, user: String, movies: [String: ResumePoint], revision: Int) -> ResumeWindowOutput {
+        let points = movies.values.sorted { ($0.timestamp, $0.movieId) < ($1.timestamp, $1.movieId) }
+        return ResumeWindowOutput(window: window, userId: user, points: points, revision: revision)
+    }
+}

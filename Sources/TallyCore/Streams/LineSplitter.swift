@@ -1,0 +1,105 @@
+/// Splits a byte stream that arrives in arbitrary chunks into lines (`\n`, with an optional `\r` before it).
+///
+/// Lines inside a chunk are handed out without copying; only a line cut by a chunk boundary is copied once. Lines
+/// longer than `maxLineBytes` are not buffered without bound: they are reported as oversized and skipped.
+public struct LineSplitter: Sendable {
+    /// One line, valid only during the callback.
+    public struct Line {
+        public var bytes: UnsafeRawBufferPointer
+        /// 1-based line number in the stream.
+        public var number: Int
+        /// True when the line exceeded `maxLineBytes`; `bytes` is then empty.
+        public var oversized: Bool
+        /// Byte offset of the line's first byte in the stream.
+        public var offset: Int
+    }
+
+    public let maxLineBytes: Int
+    private var carry: [UInt8] = []
+    private var skippingOversized = false
+    public private(set) var lineCount = 0
+    public private(set) var bytesSeen = 0
+
+    public init(maxLineBytes: Int = 1 << 20) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (Line) throws -> Void) rethrows {
+        let chunkOffset = bytesSeen
+        bytesSeen += chunk.count
+        var start = 0
+        while start < chunk.count {
+            guard let newline = Self.indexOfNewline(chunk, from: start) else {
+                appendCarry(UnsafeRawBufferPointer(rebasing: chunk[start...]))
+                return
+            }
+            if carry.isEmpty && !skippingOversized {
+                try emit(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]), offset: chunkOffset + start, body)
+            } else {
+                appendCarry(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]))
+                try flushCarry(endOffset: chunkOffset + newline, body)
+            }
+            start = newline + 1
+        }
+    }
+
+    /// End of stream: a last line without a newline is still a line.
+    public mutating func finish(_ body: (Line) throws -> Void) rethrows {
+        if !carry.isEmpty || skippingOversized { try flushCarry(endOffset: bytesSeen, body) }
+    }
+
+    private mutating func appendCarry(_ bytes: UnsafeRawBufferPointer) {
+        guard !skippingOversized else { return }
+        if carry.count + bytes.count > maxLineBytes {
+            skippingOversized = true
+            carry.removeAll(keepingCapacity: true)
+        } else {
+            carry.append(contentsOf: bytes)
+        }
+    }
+
+    private mutating func flushCarry(endOffset: Int, _ body: (Line) throws -> Void) rethrows {
+        if skippingOversized {
+            skippingOversized = false
+            lineCount += 1
+            try [UInt8]().withUnsafeBytes { empty in
+                try body(Line(bytes: empty, number: lineCount, oversized: true, offset: endOffset))
+            }
+            return
+        }
+        let line = carry
+        carry.removeAll(keepingCapacity: true)
+        try line.withUnsafeBytes { try emit($0, offset: endOffset - line.count, body) }
+    }
+
+    private mutating func emit(_ raw: UnsafeRawBufferPointer, offset: Int, _ body: (Line) throws -> Void) rethrows {
+        lineCount += 1
+        var bytes = raw
+        if let last = bytes.last, last == 0x0D { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+        if bytes.count > maxLineBytes {
+            try [UInt8]().withUnsafeBytes { try body(Line(bytes: $0, number: lineCount, oversized: true, offset: offset)) }
+            return
+        }
+        try body(Line(bytes: bytes, number: lineCount, oversized: false, offset: offset))
+    }
+
+    /// Index of the next `\n` at or after `from`, scanning eight bytes at a time.
+    @inline(__always)
+    static func indexOfNewline(_ buffer: UnsafeRawBufferPointer, from: Int) -> Int? {
+        var i = from
+        let count = buffer.count
+        guard let base = buffer.baseAddress else { return nil }
+        while i + 8 <= count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
+            let found = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+            if found != 0 { return i + found.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < count {
+            if buffer[i] == 0x0A { return i }
+            i += 1
+        }
+        return nil
+    }
+}

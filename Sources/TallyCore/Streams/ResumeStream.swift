@@ -1,0 +1,91 @@
+/// `tally resume` without the I/O: NDJSON heartbeat bytes in (any chunking), resume arrays out.
+///
+/// Invalid lines are counted and the first few kept with their line numbers; in strict mode the first one stops the
+/// stream. Kept in TallyCore so tests and benchmarks drive exactly what the command runs.
+public struct ResumeStream: Sendable {
+    public struct InvalidLine: Hashable, Sendable {
+        public var line: Int
+        public var message: String
+    }
+
+    /// Thrown in strict mode.
+    public struct StrictModeError: Error, Hashable, Sendable {
+        public var invalid: InvalidLine
+    }
+
+    public private(set) var processor: ResumeWindowProcessor
+    public let format: ResumeOutputFormat
+    public let strict: Bool
+    public private(set) var invalidLines = 0
+    public private(set) var firstInvalid: [InvalidLine] = []
+    public static var reportedInvalidLines: Int { 5 }
+    private var splitter: LineSplitter
+    private let decoder: HeartbeatDecoder
+    private var outputs: [ResumeWindowOutput] = []
+
+    public init(configuration: ResumeConfiguration, format: ResumeOutputFormat = .compact, strict: Bool = false,
+                limits: InputLimits = .default) {
+        processor = ResumeWindowProcessor(configuration: configuration)
+        self.format = format
+        self.strict = strict
+        splitter = LineSplitter(maxLineBytes: 64 * 1024)
+        decoder = HeartbeatDecoder(limits: limits)
+    }
+
+    public var bytesRead: Int { splitter.bytesSeen }
+    public var lines: Int { splitter.lineCount }
+
+    /// Feeds a chunk of input; appends complete output lines to `output`.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout [UInt8]) throws {
+        var splitter = self.splitter
+        defer { self.splitter = splitter }
+        try splitter.feed(chunk) { line in try handle(line, clockMs: clockMs) }
+        drain(into: &output)
+    }
+
+    /// The source is idle: let the watermark follow the wall clock.
+    public mutating func idle(clockMs: Int64, output: inout [UInt8]) {
+        processor.advanceIdle(clockMs: clockMs, into: &outputs)
+        drain(into: &output)
+    }
+
+    /// End of input: flush the last line and every open window.
+    public mutating func finish(output: inout [UInt8]) throws {
+        var splitter = self.splitter
+        defer { self.splitter = splitter }
+        try splitter.finish { line in try handle(line, clockMs: nil) }
+        processor.finish(into: &outputs)
+        drain(into: &output)
+    }
+
+    private mutating func handle(_ line: LineSplitter.Line, clockMs: Int64?) throws {
+        if line.oversized { return try reject(line.number, "line is longer than \(splitter.maxLineBytes) bytes") }
+        if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        var reader = JSONReader(line.bytes)
+        do {
+            switch try decoder.decode(&reader) {
+            case .success(let heartbeat):
+                guard reader.peek() == nil else { return try reject(line.number, "unexpected data after the JSON object") }
+                processor.apply(heartbeat, clockMs: clockMs, into: &outputs)
+            case .failure(let errors):
+                try reject(line.number, errors.errors.map(\.message).joined(separator: "; "))
+            }
+        } catch let error as JSONSyntaxError {
+            try reject(line.number, "not valid JSON: \(error)")
+        } catch let error as InputShapeError {
+            try reject(line.number, error.message)
+        }
+    }
+
+    private mutating func reject(_ number: Int, _ message: String) throws {
+        invalidLines += 1
+        let invalid = InvalidLine(line: number, message: message)
+        if firstInvalid.count < Self.reportedInvalidLines { firstInvalid.append(invalid) }
+        if strict { throw StrictModeError(invalid: invalid) }
+    }
+
+    private mutating func drain(into output: inout [UInt8]) {
+        for result in outputs { format.write(result, into: &output) }
+        outputs.removeAll(keepingCapacity: true)
+    }
+}
