@@ -20,6 +20,10 @@ let package = Package(
     targets: [
         // Pure domain: events, validation, the JSON reader, processors. No I/O, no frameworks.
         .target(name: "TallyCore"),
+        // System zlib (Debian: zlib1g-dev), for reading .gz input.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // File and stdin adapters: chunked reads with idle detection, gzip, buffered output, progress lines.
+        .target(name: "TallyIO", dependencies: ["TallyCore", "CZlib"]),
         // Durable storage adapters and the group-commit writer.
         .target(
             name: "TallyStore",
@@ -51,6 +55,7 @@ let package = Package(
                 "TallyCore",
                 "TallyStore",
                 "TallyServer",
+                "TallyIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -59,14 +64,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Helpers shared by the test targets (temporary directories).
+        .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
-        .testTarget(name: "TallyStoreTests", dependencies: ["TallyCore", "TallyStore"]),
+        // Runs the built `tally` binary as a user would (it is built by `swift test` next to the test bundle).
+        .testTarget(name: "TallyCLITests", dependencies: ["TallyTestSupport"]),
+        .testTarget(name: "TallyIOTests", dependencies: ["TallyCore", "TallyIO", "TallyTestSupport"]),
+        .testTarget(name: "TallyStoreTests", dependencies: ["TallyCore", "TallyStore", "TallyTestSupport"]),
         .testTarget(
             name: "TallyServerTests",
             dependencies: [
                 "TallyCore",
                 "TallyStore",
                 "TallyServer",
+                "TallyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TallyTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -14,17 +15,6 @@ let testRegistry: PrometheusCollectorRegistry = {
     MetricsSystem.bootstrap(PrometheusMetricsFactory.tally(registry: registry))
     return registry
 }()
-
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "tally-server-test-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// Builds the real application on a SQLite store in `directory` and runs `body` against it (services running).
 func withTally<T: Sendable>(

@@ -1,18 +1,7 @@
 import Foundation
+@_exported import TallyTestSupport
 import TallyCore
 @testable import TallyStore
-
-/// A fresh temporary directory, removed when the test's scope ends.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "tally-test-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 func heartbeat(_ user: String, _ movie: String, position: Int64, second: Int64) -> ReceivedEvent {
     ReceivedEvent(

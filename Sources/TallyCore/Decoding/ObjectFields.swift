@@ -12,7 +12,8 @@ public struct ObjectFields {
         self.names = names
         self.values = Array(repeating: nil, count: names.count)
         guard reader.peek() == 0x7B else {
-            let kind = (try? reader.readValue())?.typeName ?? "nothing"
+            guard reader.peek() != nil else { throw InputShapeError(message: "expected a JSON object, got nothing") }
+            let kind = try reader.readValue().typeName
             throw InputShapeError(message: "expected a JSON object, got \(kind)")
         }
         var values = self.values

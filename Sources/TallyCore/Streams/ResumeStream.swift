@@ -84,8 +84,12 @@ public struct ResumeStream: Sendable {
         if strict { throw StrictModeError(invalid: invalid) }
     }
 
+    /// Window of the last array written (for `--format pretty` headers).
+    public private(set) var lastEmittedWindow: EventWindow?
+
     private mutating func drain(into output: inout [UInt8]) {
         for result in outputs { format.write(result, into: &output) }
+        if let last = outputs.last { lastEmittedWindow = last.window }
         outputs.removeAll(keepingCapacity: true)
     }
 }

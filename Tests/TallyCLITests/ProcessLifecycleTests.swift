@@ -8,20 +8,8 @@ import Testing
 /// README promises: an acknowledged event survives `kill -9`, and SIGTERM drains in-flight requests and exits 0.
 @Suite("tally serve process lifecycle", .serialized)
 struct ProcessLifecycleTests {
-    static var binary: URL? {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("tally")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
-
     @Test func acknowledgedEventsSurviveKillNine() async throws {
-        guard let binary = Self.binary else {
-            Issue.record("tally binary not found next to the test bundle; run through `swift test`")
-            return
-        }
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
         let data = TemporaryDirectory()
         let port = Int.random(in: 20_000..<40_000)
         let server = try TallyProcess(binary: binary, port: port, dataDir: data.path)
@@ -40,10 +28,7 @@ struct ProcessLifecycleTests {
     }
 
     @Test func sigtermFinishesInFlightRequestsAndExitsZero() async throws {
-        guard let binary = Self.binary else {
-            Issue.record("tally binary not found next to the test bundle; run through `swift test`")
-            return
-        }
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
         let data = TemporaryDirectory()
         let port = Int.random(in: 40_000..<60_000)
         let server = try TallyProcess(binary: binary, port: port, dataDir: data.path, extra: ["--commit-delay-ms", "50"])

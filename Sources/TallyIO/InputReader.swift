@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TallyCore
+
+/// Reads a file or stdin in large blocks, transparently gunzipping, and reports idleness so a stream processor can
+/// advance its watermark when a live source stops sending.
+public final class InputReader {
+    public let name: String
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8]
+    private var inflater: GzipInflater?
+    private var sniffed = false
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `path` nil or `-` reads stdin.
+    public init(path: String?, blockSize: Int = 1 << 20) throws {
+        if let path, path != "-" {
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+            self.fd = fd
+            self.name = path
+            ownsDescriptor = true
+        } else {
+            fd = 0
+            name = "stdin"
+            ownsDescriptor = false
+        }
+        buffer = [UInt8](repeating: 0, count: blockSize)
+    }
+
+    deinit { if ownsDescriptor { close(fd) } }
+
+    /// Calls `body` with decompressed chunks until end of input. When `idleTimeout` is set and no byte arrives for
+    /// that long, calls `onIdle` (repeatedly, once per timeout) and keeps waiting.
+    public func forEachChunk(
+        idleTimeout: Duration? = nil,
+        onIdle: () throws -> Void = {},
+        _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        while true {
+            if let idleTimeout, !waitForData(timeout: idleTimeout) {
+                try onIdle()
+                continue
+            }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failure(description: "reading \(name) failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            try buffer.withUnsafeBytes { raw in
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[..<count])
+                if !sniffed {
+                    sniffed = true
+                    if GzipInflater.isGzip(chunk) { inflater = try GzipInflater() }
+                }
+                if let inflater { try inflater.inflate(chunk, body) } else { try body(chunk) }
+            }
+        }
+        try inflater?.finish()
+    }
+
+    /// Polls the descriptor; false when nothing arrived within `timeout`. Regular files are always ready.
+    private func waitForData(timeout: Duration) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ms = Int32(clamping: timeout.milliseconds)
+        while true {
+            let ready = poll(&descriptor, 1, ms)
+            if ready < 0 && errno == EINTR { continue }
+            return ready != 0
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import TallyCore
+import TallyIO
+
+/// `tally resume`: the heartbeat brief's one-minute resume-position windows over NDJSON from stdin or files.
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Emit each user's last position per movie for every closed one-minute window.",
+        discussion: """
+            Reads NDJSON heartbeats ({"userId","movieId","duration","position","timestamp"}) from FILEs (plain or
+            .gz) or stdin, and writes one JSON array per user per closed window to stdout. A window closes when the
+            watermark (largest timestamp seen minus --lateness) passes its end, when stdin has been idle for
+            --idle-timeout, or at end of input. Progress and the final summary go to stderr.
+            """
+    )
+
+    @Argument(help: "Input files (plain or gzip); stdin when none or '-'.")
+    var files: [String] = []
+
+    @Option(help: "Window size: minute, hour, day, week, month, year, or e.g. 30s. [env: TALLY_WINDOW] (default: minute)")
+    var window: WindowUnit?
+
+    @Option(help: "Allowed lateness, e.g. 10s. [env: TALLY_LATENESS] (default: 10s)")
+    var lateness: DurationArgument?
+
+    @Option(help: "Advance the watermark after this much idle wall-clock time. [env: TALLY_IDLE_TIMEOUT] (default: 5s)")
+    var idleTimeout: DurationArgument?
+
+    @Option(help: "Late events: drop (count and report) or emit (re-emit the corrected array with \"revision\"). [env: TALLY_LATE] (default: drop)")
+    var late: LatePolicy?
+
+    @Option(help: "How long closed windows are kept for --late emit. [env: TALLY_RETENTION] (default: 1h)")
+    var retention: DurationArgument?
+
+    @Option(help: "compact (one array per line) or pretty (the brief's layout, window headers on stderr). (default: compact)")
+    var format: ResumeOutputFormat = .compact
+
+    @Option(name: .shortAndLong, help: "Output file; '-' is stdout. (default: -)")
+    var output: String = "-"
+
+    @Flag(help: "Stop at the first invalid line instead of skipping it.")
+    var strict = false
+
+    func run() throws {
+        let env = EnvironmentResolver()
+        let configuration = ResumeConfiguration(
+            window: try env.value(window, "TALLY_WINDOW", default: .minute),
+            lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(10))).duration,
+            idleTimeout: try env.value(idleTimeout, "TALLY_IDLE_TIMEOUT", default: DurationArgument(.seconds(5))).duration,
+            late: try env.value(late, "TALLY_LATE", default: .drop),
+            retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(3600))).duration)
+        guard configuration.idleTimeout > .zero else { throw ValidationError("--idle-timeout must be positive") }
+        let sink = try OutputSink(path: output)
+        var stream = ResumeStream(configuration: configuration, format: format, strict: strict)
+        let progress = ProgressReporter(command: "resume")
+        let clock = ContinuousClock()
+        let origin = clock.now
+        func clockMs() -> Int64 { (clock.now - origin).milliseconds }
+        var buffer: [UInt8] = []
+        var lastWindow: EventWindow?
+        func emit() throws {
+            guard !buffer.isEmpty else { return }
+            try sink.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+            if format == .pretty, let window = stream.lastEmittedWindow, window != lastWindow {
+                lastWindow = window
+                ProgressReporter.writeStderr("window \(window.start) .. \(window.end)\n")
+            }
+        }
+        do {
+            for path in files.isEmpty ? ["-"] : files {
+                let reader = try InputReader(path: path)
+                let live = path == "-"
+                try reader.forEachChunk(idleTimeout: live ? configuration.idleTimeout : nil) {
+                    stream.idle(clockMs: clockMs(), output: &buffer)
+                    try emit()
+                    try sink.flush()
+                } _: { chunk in
+                    try stream.feed(chunk, clockMs: clockMs(), output: &buffer)
+                    try emit()
+                    if live { try sink.flush() }
+                    progress.tick { Self.progressFields(stream, progress) }
+                }
+            }
+            try stream.finish(output: &buffer)
+            try emit()
+            try sink.flush()
+        } catch let error as ResumeStream.StrictModeError {
+            try? sink.flush()
+            Self.report(stream, progress)
+            throw CLIError("line \(error.invalid.line): \(error.invalid.message) (--strict)")
+        }
+        Self.report(stream, progress)
+    }
+
+    static func progressFields(_ stream: ResumeStream, _ progress: ProgressReporter) -> [(String, String)] {
+        let stats = stream.processor.statistics
+        return [
+            ("events", "\(stats.events)"),
+            ("rate", ProgressReporter.compact(Double(stats.events) / max(progress.elapsedSeconds, 1e-9)) + "/s"),
+            ("open_windows", "\(stream.processor.openWindows)"),
+            ("late", "\(stats.late)"),
+            ("invalid", "\(stream.invalidLines)"),
+        ]
+    }
+
+    static func report(_ stream: ResumeStream, _ progress: ProgressReporter) {
+        for invalid in stream.firstInvalid {
+            ProgressReporter.writeStderr("resume: line \(invalid.line): \(invalid.message)\n")
+        }
+        let stats = stream.processor.statistics
+        let seconds = progress.elapsedSeconds
+        progress.summary([
+            ("lines", "\(stream.lines)"), ("events", "\(stats.events)"), ("invalid", "\(stream.invalidLines)"),
+            ("late", "\(stats.late)"), ("late_revised", "\(stats.lateRevised)"), ("late_dropped", "\(stats.lateDropped)"),
+            ("windows", "\(stats.windowsClosed)"), ("arrays", "\(stats.outputs)"),
+            ("seconds", String(format3: seconds)),
+            ("events_per_second", "\(Int(Double(stats.events) / max(seconds, 1e-9)))"),
+        ])
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import TallyCore
+
+/// A duration on the command line: `500ms`, `10s`, `5m`, `2h`, `1d` (a bare number is seconds).
+struct DurationArgument: ExpressibleByArgument, Hashable, Sendable {
+    var duration: Duration
+
+    init(_ duration: Duration) {
+        self.duration = duration
+    }
+
+    init?(argument: String) {
+        let text = argument.lowercased()
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, ms) in units where text.hasSuffix(suffix) {
+            guard let value = Int64(text.dropLast(suffix.count)), value >= 0 else { return nil }
+            self.duration = .milliseconds(value * ms)
+            return
+        }
+        guard let seconds = Int64(text), seconds >= 0 else { return nil }
+        self.duration = .seconds(seconds)
+    }
+
+    var defaultValueDescription: String { "\(duration)" }
+}
+
+extension WindowUnit: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+extension LatePolicy: ExpressibleByArgument {}
+extension ResumeOutputFormat: ExpressibleByArgument {}
