@@ -1,7 +1,7 @@
 /// Decodes and validates heartbeats: `{"userId","movieId","duration","position","timestamp"}`.
 public struct HeartbeatDecoder: EventDecoder {
     public var limits: InputLimits
-    private static let names = ["userId", "movieId", "duration", "position", "timestamp"]
+    private static let names = ObjectFields.Names(["userId", "movieId", "duration", "position", "timestamp"])
 
     public init(limits: InputLimits = .default) {
         self.limits = limits
@@ -13,21 +13,7 @@ public struct HeartbeatDecoder: EventDecoder {
         let movieId = fields.string("movieId", maxBytes: limits.maxIdBytes)
         let duration = fields.integer("duration", in: 1...limits.maxSeconds, rule: "a positive integer number of seconds")
         let position = fields.integer("position", in: 0...limits.maxSeconds, rule: "a non-negative integer number of seconds")
-        var timestamp: Timestamp?
-        switch fields["timestamp"] {
-        case .string(let text):
-            do {
-                timestamp = try ISO8601.parse(text)
-            } catch {
-                fields.record(FieldError(field: "timestamp", code: .invalidValue, message: "timestamp \(error.description)"))
-            }
-        case nil:
-            fields.record(FieldError(field: "timestamp", code: .missingField, message: "timestamp is required"))
-        case let other?:
-            fields.record(FieldError(
-                field: "timestamp", code: .invalidType,
-                message: "timestamp must be an ISO-8601 string, got \(other.typeName)"))
-        }
+        let timestamp = fields.timestamp("timestamp")
         if let duration, let position, position > duration {
             fields.record(FieldError(
                 field: "position", code: .invalidValue,

@@ -1,37 +1,82 @@
 /// The members of one flat JSON object that a decoder asked for, read in a single pass.
 ///
-/// Unknown members are skipped (clients may send more than Tally needs); a known member given twice is an error,
-/// because "last one wins" would silently pick one of two different values.
+/// Keys are matched as bytes and values are only located during the pass, then decoded on demand by the typed
+/// accessors, so a heartbeat costs no `String` for its keys and none for its timestamp. Unknown members are
+/// skipped (clients may send more than Tally needs); a known member given twice is an error, because "last one
+/// wins" would silently pick one of two different values.
 public struct ObjectFields {
-    public private(set) var values: [JSONValue?]
-    public private(set) var errors: [FieldError] = []
-    private let names: [String]
+    /// Member names to look for, as UTF-8 bytes.
+    public struct Names: Sendable {
+        public let names: [String]
+        fileprivate let utf8: [[UInt8]]
 
-    /// Reads the object at `reader`. Throws only for malformed JSON; field problems land in `errors`.
-    public init(reading reader: inout JSONReader, names: [String]) throws {
+        public init(_ names: [String]) {
+            self.names = names
+            utf8 = names.map { Array($0.utf8) }
+        }
+
+        fileprivate func slot(of key: UnsafeRawBufferPointer) -> Int? {
+            for (index, name) in utf8.enumerated() where name.count == key.count {
+                if name.withUnsafeBytes({ $0.elementsEqual(key) }) { return index }
+            }
+            return nil
+        }
+    }
+
+    public private(set) var errors: [FieldError] = []
+    private let names: Names
+    /// Offset of each known member's value, -1 when absent. Inline storage: no allocation per object.
+    private var starts = Slots()
+    private let bytes: UnsafeRawBufferPointer
+
+    /// Up to eight value offsets, stored inline.
+    struct Slots {
+        private var storage: (Int, Int, Int, Int, Int, Int, Int, Int) = (-1, -1, -1, -1, -1, -1, -1, -1)
+        static let capacity = 8
+
+        subscript(index: Int) -> Int {
+            get { withUnsafeBytes(of: storage) { $0.load(fromByteOffset: index * MemoryLayout<Int>.stride, as: Int.self) } }
+            set { withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: index * MemoryLayout<Int>.stride, as: Int.self) } }
+        }
+    }
+
+    /// Reads the object at `reader`. Throws only for malformed JSON or a non-object; field problems land in `errors`.
+    public init(reading reader: inout JSONReader, names: Names) throws {
+        precondition(names.names.count <= Slots.capacity, "ObjectFields handles at most \(Slots.capacity) names")
         self.names = names
-        self.values = Array(repeating: nil, count: names.count)
+        self.bytes = reader.bytes
+        var starts = Slots()
         guard reader.peek() == 0x7B else {
             guard reader.peek() != nil else { throw InputShapeError(message: "expected a JSON object, got nothing") }
             let kind = try reader.readValue().typeName
             throw InputShapeError(message: "expected a JSON object, got \(kind)")
         }
-        var values = self.values
         var errors: [FieldError] = []
-        try reader.readObject { key, reader in
-            guard let slot = names.firstIndex(of: key) else { return }
-            let value = try reader.readValue()
-            if values[slot] != nil {
-                errors.append(FieldError(field: key, code: .duplicateField, message: "\(key) is given more than once"))
+        try reader.readObjectMembers { key, reader in
+            guard let slot = names.slot(of: key) else { return }
+            if starts[slot] >= 0 {
+                let name = names.names[slot]
+                errors.append(FieldError(field: name, code: .duplicateField, message: "\(name) is given more than once"))
             }
-            values[slot] = value
+            reader.skipWhitespace()
+            starts[slot] = reader.offset
         }
-        self.values = values
+        self.starts = starts
         self.errors = errors
     }
 
+    private func reader(for name: String) -> JSONReader? {
+        // Names are few and short: a linear scan that usually stops at the first or second entry.
+        for slot in names.names.indices where starts[slot] >= 0 && names.names[slot] == name {
+            return JSONReader(bytes, offset: starts[slot])
+        }
+        return nil
+    }
+
+    /// The value of `name`, decoded generically (nil when absent).
     public subscript(name: String) -> JSONValue? {
-        names.firstIndex(of: name).flatMap { values[$0] }
+        guard var reader = reader(for: name) else { return nil }
+        return try? reader.readValue()
     }
 
     /// A required, non-empty string of at most `maxBytes` UTF-8 bytes.
@@ -72,6 +117,35 @@ public struct ObjectFields {
             errors.append(missing(name))
         case let other?:
             errors.append(wrongType(name, expected: rule, got: other))
+        }
+        return nil
+    }
+
+    /// A required ISO-8601 date-time string, parsed straight from the bytes when it has no escapes.
+    public mutating func timestamp(_ name: String) -> Timestamp? {
+        guard var reader = reader(for: name) else {
+            errors.append(missing(name))
+            return nil
+        }
+        if let raw = reader.readUnescapedStringBytes() {
+            do {
+                return try ISO8601.parse(bytes: raw.bindMemory(to: UInt8.self))
+            } catch {
+                errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) \(error.description)"))
+                return nil
+            }
+        }
+        switch self[name] {
+        case .string(let text):
+            do {
+                return try ISO8601.parse(text)
+            } catch {
+                errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) \(error.description)"))
+            }
+        case let other?:
+            errors.append(wrongType(name, expected: "an ISO-8601 string", got: other))
+        case nil:
+            errors.append(missing(name))
         }
         return nil
     }

@@ -1,7 +1,7 @@
 /// Decodes and validates watch events: `{"user","slug","at"}`.
 public struct WatchEventDecoder: EventDecoder {
     public var limits: InputLimits
-    private static let names = ["user", "slug", "at"]
+    private static let names = ObjectFields.Names(["user", "slug", "at"])
 
     public init(limits: InputLimits = .default) {
         self.limits = limits

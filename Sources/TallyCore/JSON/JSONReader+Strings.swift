@@ -4,22 +4,47 @@ extension JSONReader {
         guard peek() == 0x22 else { throw error("expected a string") }
         let start = offset + 1
         var i = start
-        // Fast path: no escapes, the common case for ids.
+        var high: UInt8 = 0
+        // Fast path: no escapes, the common case for ids; ASCII needs no UTF-8 validation.
         while i < bytes.count {
             let c = bytes[i]
+            high |= c
             if c == 0x22 {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
-                guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw JSONSyntaxError(offset: start, reason: "string is not valid UTF-8")
-                }
                 offset = i + 1
-                return text
+                return try Self.makeString(slice, ascii: high < 0x80, offset: start)
             }
             if c == 0x5C { break }
             if c < 0x20 { throw JSONSyntaxError(offset: i, reason: "control character in a string") }
             i += 1
         }
         return try readEscapedString(start: start, firstEscape: i)
+    }
+
+    /// The raw bytes between the quotes of the string that starts here, when it has no escapes (nil otherwise,
+    /// leaving the reader where it was). Lets decoders compare keys and parse timestamps without a `String`.
+    public mutating func readUnescapedStringBytes() -> UnsafeRawBufferPointer? {
+        guard peek() == 0x22 else { return nil }
+        let start = offset + 1
+        var i = start
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x22 {
+                offset = i + 1
+                return UnsafeRawBufferPointer(rebasing: bytes[start..<i])
+            }
+            if c == 0x5C || c < 0x20 { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    static func makeString(_ bytes: UnsafeRawBufferPointer, ascii: Bool, offset: Int) throws -> String {
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            throw JSONSyntaxError(offset: offset, reason: "string is not valid UTF-8")
+        }
+        return text
     }
 
     /// Skips a string without decoding it (escapes and control characters are still checked).
@@ -51,11 +76,8 @@ extension JSONReader {
             let c = bytes[i]
             switch c {
             case 0x22:
-                guard let text = String(validating: out, as: UTF8.self) else {
-                    throw JSONSyntaxError(offset: start, reason: "string is not valid UTF-8")
-                }
                 offset = i + 1
-                return text
+                return try out.withUnsafeBytes { try Self.makeString($0, ascii: false, offset: start) }
             case 0x5C:
                 guard i + 1 < bytes.count else { break }
                 let e = bytes[i + 1]

@@ -66,6 +66,40 @@ public struct JSONReader {
         }
     }
 
+    /// Like `readObject`, but hands out each key as raw bytes when it has no escapes (decoding it otherwise), so
+    /// decoders can match known keys without allocating. `body` sees the reader on the value and must not consume
+    /// it: the value is skipped (and its syntax checked) afterwards.
+    public mutating func readObjectMembers(
+        _ body: (_ key: UnsafeRawBufferPointer, _ reader: inout JSONReader) throws -> Void
+    ) throws {
+        guard consume(0x7B) else { throw error(peek() == nil ? "unexpected end of input" : "expected '{'") }
+        if consume(0x7D) { return }
+        while true {
+            guard peek() == 0x22 else { throw error("expected a member name in double quotes") }
+            let before = offset
+            if let raw = readUnescapedStringBytes() {
+                guard consume(0x3A) else { throw error("expected ':' after a member name") }
+                try member(raw, body)
+            } else {
+                offset = before
+                var key = Array(try readString().utf8)
+                guard consume(0x3A) else { throw error("expected ':' after a member name") }
+                try key.withUnsafeMutableBytes { try member(UnsafeRawBufferPointer($0), body) }
+            }
+            if consume(0x2C) { continue }
+            if consume(0x7D) { return }
+            throw error("expected ',' or '}' in an object")
+        }
+    }
+
+    private mutating func member(
+        _ key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, inout JSONReader) throws -> Void
+    ) throws {
+        skipWhitespace()
+        try body(key, &self)
+        try skipValue(depth: 1)
+    }
+
     /// Calls `body` once per element of the array that starts here, positioned on the element.
     public mutating func readArray(_ body: (_ index: Int, _ reader: inout JSONReader) throws -> Void) throws {
         guard consume(0x5B) else { throw error("expected '['") }

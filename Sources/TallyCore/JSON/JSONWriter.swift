@@ -66,7 +66,21 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendQuoted(_ text: String) {
+        Self.appendQuoted(text, to: &bytes)
+    }
+
+    /// Appends `text` as a JSON string literal (quotes and escapes) to `bytes`.
+    public static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(0x22)
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
+        }
+        if plain {
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+            bytes.append(0x22)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case 0x22: bytes.append(contentsOf: [0x5C, 0x22])

@@ -13,15 +13,20 @@ public enum ResumeOutputFormat: String, Sendable, CaseIterable {
                 bytes.append(0x2C)
                 if self == .pretty { bytes.append(contentsOf: [0x0A, 0x20]) }
             }
-            var json = JSONWriter(reservingCapacity: 128)
-            json.beginObject()
-            json.member("userId", output.userId)
-            json.member("movieId", point.movieId)
-            json.member("position", point.position)
-            json.member("timestamp", ISO8601.format(point.timestamp, style: .numericOffset))
-            if output.revision > 0 { json.member("revision", output.revision) }
-            json.endObject()
-            bytes.append(contentsOf: json.bytes)
+            bytes.append(contentsOf: #"{"userId":"#.utf8)
+            JSONWriter.appendQuoted(output.userId, to: &bytes)
+            bytes.append(contentsOf: #","movieId":"#.utf8)
+            JSONWriter.appendQuoted(point.movieId, to: &bytes)
+            bytes.append(contentsOf: #","position":"#.utf8)
+            bytes.append(contentsOf: String(point.position).utf8)
+            bytes.append(contentsOf: #","timestamp":""#.utf8)
+            ISO8601.format(point.timestamp, style: .numericOffset, into: &bytes)
+            bytes.append(0x22)
+            if output.revision > 0 {
+                bytes.append(contentsOf: #","revision":"#.utf8)
+                bytes.append(contentsOf: String(output.revision).utf8)
+            }
+            bytes.append(0x7D)
         }
         bytes.append(contentsOf: [0x5D, 0x0A])
     }

@@ -10,9 +10,11 @@ public struct ResumeWindowProcessor: Sendable {
     public private(set) var watermark: Watermark
     public private(set) var statistics = ResumeStatistics()
 
-    /// user → movie → latest point, for one window.
-    typealias WindowContents = [String: [String: ResumePoint]]
-    private var open: [Timestamp: (window: EventWindow, users: WindowContents)] = [:]
+    /// user → latest point per movie, for one window. A user watches one or two movies a minute, so a small array
+    /// searched linearly beats a second hash lookup.
+    typealias WindowContents = [String: [ResumePoint]]
+    /// Open windows, oldest first. There are only a few (lateness / window size + 1), so an array beats a hash.
+    private var open: [(window: EventWindow, users: WindowContents)] = []
     private var closed: [Timestamp: ClosedWindow] = [:]
     private var arrivals: UInt64 = 0
 
@@ -39,7 +41,15 @@ public struct ResumeWindowProcessor: Sendable {
         if watermark.hasPassed(window.end) {
             applyLate(point, user: heartbeat.userId, window: window, into: &outputs)
         } else {
-            Self.merge(point, user: heartbeat.userId, into: &open[window.start, default: (window, [:])].users)
+            let slot: Int
+            if let found = open.lastIndex(where: { $0.window.start == window.start }) {
+                slot = found
+            } else {
+                open.append((window, [:]))
+                open.sort { $0.window < $1.window }
+                slot = open.lastIndex(where: { $0.window.start == window.start })!
+            }
+            Self.merge(point, user: heartbeat.userId, into: &open[slot].users)
         }
         if watermark.observe(heartbeat.timestamp, clockMs: clockMs) {
             closeCompleted(into: &outputs)
@@ -73,13 +83,14 @@ public struct ResumeWindowProcessor: Sendable {
         closed[window.start] = entry
         statistics.lateRevised += 1
         statistics.outputs += 1
-        outputs.append(Self.output(window: window, user: user, movies: entry.users[user] ?? [:], revision: revision))
+        outputs.append(Self.output(window: window, user: user, movies: entry.users[user] ?? [], revision: revision))
     }
 
     private mutating func closeCompleted(into outputs: inout [ResumeWindowOutput]) {
-        let complete = open.values.filter { watermark.hasPassed($0.window.end) }.sorted { $0.window < $1.window }
+        let complete = open.prefix { watermark.hasPassed($0.window.end) }
+        guard !complete.isEmpty else { return }
+        open.removeFirst(complete.count)
         for (window, users) in complete {
-            open[window.start] = nil
             statistics.windowsClosed += 1
             for user in users.keys.sorted() {
                 outputs.append(Self.output(window: window, user: user, movies: users[user]!, revision: 0))
@@ -96,12 +107,19 @@ public struct ResumeWindowProcessor: Sendable {
     }
 
     private static func merge(_ point: ResumePoint, user: String, into contents: inout WindowContents) {
-        if let existing = contents[user]?[point.movieId], !existing.isSuperseded(by: point) { return }
-        contents[user, default: [:]][point.movieId] = point
+        upsert(point, into: &contents[user, default: []]) // one in-place hash lookup
     }
 
-    private static func output(window: EventWindow, user: String, movies: [String: ResumePoint], revision: Int) -> ResumeWindowOutput {
-        let points = movies.values.sorted { ($0.timestamp, $0.movieId) < ($1.timestamp, $1.movieId) }
+    private static func upsert(_ point: ResumePoint, into points: inout [ResumePoint]) {
+        if let index = points.firstIndex(where: { $0.movieId == point.movieId }) {
+            if points[index].isSuperseded(by: point) { points[index] = point }
+        } else {
+            points.append(point)
+        }
+    }
+
+    private static func output(window: EventWindow, user: String, movies: [ResumePoint], revision: Int) -> ResumeWindowOutput {
+        let points = movies.sorted { ($0.timestamp, $0.movieId) < ($1.timestamp, $1.movieId) }
         return ResumeWindowOutput(window: window, userId: user, points: points, revision: revision)
     }
 }

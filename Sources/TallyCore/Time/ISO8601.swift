@@ -99,41 +99,55 @@ public enum ISO8601 {
     }
 
     public static func format(_ time: Timestamp, style: Style) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        format(time, style: style, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the formatted time to `bytes`, without building a `String` (output hot paths).
+    public static func format(_ time: Timestamp, style: Style, into bytes: inout [UInt8]) {
         let ms = time.millisecondsSinceEpoch
         let seconds = time.secondsSinceEpoch
         let millis = Int(ms - seconds * 1000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let date = CivilDate(daysSinceEpoch: Int(days))
-        var out = ""
-        out.reserveCapacity(29)
-        appendPadded(date.year, width: 4, to: &out)
-        out.append("-")
-        appendPadded(date.month, width: 2, to: &out)
-        out.append("-")
-        appendPadded(date.day, width: 2, to: &out)
-        out.append("T")
-        appendPadded(secondOfDay / 3600, width: 2, to: &out)
-        out.append(":")
-        appendPadded(secondOfDay / 60 % 60, width: 2, to: &out)
-        out.append(":")
-        appendPadded(secondOfDay % 60, width: 2, to: &out)
+        appendPadded(date.year, width: 4, to: &bytes)
+        bytes.append(0x2D)
+        appendPadded(date.month, width: 2, to: &bytes)
+        bytes.append(0x2D)
+        appendPadded(date.day, width: 2, to: &bytes)
+        bytes.append(0x54)
+        appendPadded(secondOfDay / 3600, width: 2, to: &bytes)
+        bytes.append(0x3A)
+        appendPadded(secondOfDay / 60 % 60, width: 2, to: &bytes)
+        bytes.append(0x3A)
+        appendPadded(secondOfDay % 60, width: 2, to: &bytes)
         switch style {
         case .zulu:
             if millis != 0 {
-                out.append(".")
-                appendPadded(millis, width: 3, to: &out)
+                bytes.append(0x2E)
+                appendPadded(millis, width: 3, to: &bytes)
             }
-            out.append("Z")
+            bytes.append(0x5A)
         case .numericOffset:
-            out.append("+0000")
+            bytes.append(contentsOf: [0x2B, 0x30, 0x30, 0x30, 0x30])
         }
-        return out
     }
 
-    private static func appendPadded(_ value: Int, width: Int, to out: inout String) {
-        let text = String(value)
-        if text.count < width { out.append(String(repeating: "0", count: width - text.count)) }
-        out.append(text)
+    private static func appendPadded(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        guard value >= 0 else { return bytes.append(contentsOf: String(value).utf8) }
+        var digits = 1
+        var power = 1
+        while value / power >= 10 {
+            power *= 10
+            digits += 1
+        }
+        for _ in digits..<max(digits, width) { bytes.append(0x30) }
+        while power > 0 {
+            bytes.append(0x30 + UInt8(value / power % 10))
+            power /= 10
+        }
     }
 }
