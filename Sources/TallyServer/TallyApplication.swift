@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Prometheus
+import Synchronization
 import TallyCore
 import TallyStore
 
@@ -10,7 +11,7 @@ import TallyStore
 public enum TallyApplication {
     public static func build(
         configuration: ServerConfiguration,
-        store: any EventStore,
+        store: any TallyStorage,
         registry: PrometheusCollectorRegistry,
         clock: WallClock = .system,
         logger: Logger
@@ -18,7 +19,12 @@ public enum TallyApplication {
         let states = try await store.loadPlaybackStates()
         logger.info("loaded playback state", metadata: ["keys": "\(states.count)"])
         let view = PlaybackView(rules: configuration.rules, states: states)
-        let writer = PlaybackWriter(store: store, view: view, configuration: configuration.writer, logger: logger)
+        let resume = try await restoreResume(configuration: configuration, store: store, clock: clock, logger: logger)
+        let writer = PlaybackWriter(
+            store: store, view: view, configuration: configuration.writer, resume: (resume, store), logger: logger)
+        let ticker = ResumeTicker(
+            view: resume, store: store, retention: configuration.resumeRetention,
+            clock: ResumeView.monotonicMilliseconds, logger: logger)
 
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
@@ -28,12 +34,39 @@ public enum TallyApplication {
             clock: clock
         ).register(on: router)
         PlaybackQueryRoutes(view: view).register(on: router)
+        ResumeRoutes(view: resume, store: store).register(on: router)
         OperationsRoutes(store: store, registry: registry).register(on: router)
 
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
-            services: [writer],
+            services: [writer, ticker],
             logger: logger)
+    }
+
+    /// Rebuilds the resume windows after a restart: the latest array of every user from the store, then a replay
+    /// of the heartbeats the stored windows do not cover yet (the windows that were open), which also re-derives
+    /// and saves any array a crash kept from being saved.
+    static func restoreResume(
+        configuration: ServerConfiguration, store: any TallyStorage, clock: WallClock, logger: Logger
+    ) async throws -> ResumeView {
+        let resume = ResumeView(configuration: configuration.resume)
+        // Retention counts in event time (back from the newest heartbeat), so replays of old data are kept too.
+        guard let newest = try await store.latestHeartbeatTime() else { return resume }
+        let horizon = Timestamp(
+            millisecondsSinceEpoch: newest.millisecondsSinceEpoch - configuration.resumeRetention.milliseconds)
+        resume.restore(try await store.latestResumeWindows(since: horizon))
+        let replayFrom = try await store.lastResumeWindowEnd() ?? horizon
+        let emitted = Mutex<[ResumeRecord]>([])
+        try await store.replayHeartbeats(from: replayFrom) { batch in
+            let records = resume.apply(batch, clockMs: nil)
+            emitted.withLock { $0 += records }
+        }
+        let records = emitted.withLock { $0 }
+        try await store.saveResumeWindows(records)
+        logger.info("restored resume windows", metadata: [
+            "replayed_from": "\(replayFrom)", "events": "\(resume.statistics.events)", "arrays": "\(records.count)",
+        ])
+        return resume
     }
 }

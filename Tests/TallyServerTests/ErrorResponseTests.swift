@@ -99,7 +99,7 @@ struct ErrorResponseTests {
     }
 }
 
-struct FailingStoreForServer: EventStore {
+struct FailingStoreForServer: EventStore, ResumeWindowStore {
     struct Down: Error {}
     func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
     func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws {
@@ -108,4 +108,11 @@ struct FailingStoreForServer: EventStore {
     func countEvents(_ kind: EventKind) async throws -> Int { 0 }
     func checkHealth() async throws { throw StoreError(operation: "health", underlying: Down()) }
     func close() async throws {}
+    func saveResumeWindows(_ records: [ResumeRecord]) async throws {}
+    func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? { nil }
+    func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] { [] }
+    func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int { 0 }
+    func lastResumeWindowEnd() async throws -> Timestamp? { nil }
+    func latestHeartbeatTime() async throws -> Timestamp? { nil }
+    func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {}
 }

@@ -20,7 +20,7 @@ let testRegistry: PrometheusCollectorRegistry = {
 func withTally<T: Sendable>(
     directory: TemporaryDirectory = TemporaryDirectory(),
     configuration: ServerConfiguration = ServerConfiguration(),
-    store makeStore: (String) throws -> any EventStore = { try SQLiteEventStore(directory: $0) },
+    store makeStore: (String) throws -> any TallyStorage = { try SQLiteEventStore(directory: $0) },
     testing: TestingSetup = .router,
     _ body: @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {

@@ -10,10 +10,15 @@ public struct ServerConfiguration: Sendable {
     public var limits: InputLimits
     public var rules: PlaybackRules
     public var writer: WriterConfiguration
+    /// The resume-position windows run on ingested heartbeats (late heartbeats re-emit corrected arrays).
+    public var resume: ResumeConfiguration
+    /// How long emitted resume arrays stay queryable with `?window=` (default 24 h).
+    public var resumeRetention: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8000, maxBodyBytes: Int = 1 << 20, limits: InputLimits = .default,
-        rules: PlaybackRules = PlaybackRules(), writer: WriterConfiguration = WriterConfiguration()
+        rules: PlaybackRules = PlaybackRules(), writer: WriterConfiguration = WriterConfiguration(),
+        resume: ResumeConfiguration = ResumeConfiguration(late: .emit), resumeRetention: Duration = .seconds(86_400)
     ) {
         self.host = host
         self.port = port
@@ -21,5 +26,7 @@ public struct ServerConfiguration: Sendable {
         self.limits = limits
         self.rules = rules
         self.writer = writer
+        self.resume = resume
+        self.resumeRetention = resumeRetention
     }
 }

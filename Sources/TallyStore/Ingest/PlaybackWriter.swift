@@ -13,17 +13,24 @@ public struct PlaybackWriter: Service {
     public let view: PlaybackView
     public let configuration: WriterConfiguration
     private let processor: PlaybackProcessor
+    private let resume: (view: ResumeView, store: any ResumeWindowStore)?
     private let logger: Logger
     private let batchSize = Recorder(label: "tally_commit_batch_events", aggregate: true)
     private let commitLatency = Metrics.Timer(label: "tally_commit_duration_seconds", preferredDisplayUnit: .seconds)
     private let commitFailures = Counter(label: "tally_commit_failures_total")
 
-    public init(store: any EventStore, view: PlaybackView, configuration: WriterConfiguration, logger: Logger) {
+    /// - Parameter resume: when set, committed heartbeats also feed the resume-position windows, and the arrays they
+    ///   complete are saved to its store.
+    public init(
+        store: any EventStore, view: PlaybackView, configuration: WriterConfiguration,
+        resume: (view: ResumeView, store: any ResumeWindowStore)? = nil, logger: Logger
+    ) {
         self.queue = CommitQueue(maxPendingEvents: configuration.maxPendingEvents)
         self.store = store
         self.view = view
         self.configuration = configuration
         self.processor = PlaybackProcessor(rules: view.rules)
+        self.resume = resume
         self.logger = logger
     }
 
@@ -75,6 +82,23 @@ public struct PlaybackWriter: Service {
             commitFailures.increment()
             logger.error("commit failed", metadata: ["events": "\(events.count)", "error": "\(error)"])
             for request in batch { request.fail(error) }
+            return
+        }
+        await feedResume(events)
+    }
+
+    /// Heartbeats reach the resume windows only once committed, in commit order.
+    private func feedResume(_ events: [ReceivedEvent]) async {
+        guard let resume else { return }
+        let heartbeats = events.lazy.compactMap { received -> Heartbeat? in
+            if case .heartbeat(let heartbeat) = received.event { return heartbeat }
+            return nil
+        }
+        let records = resume.view.apply(heartbeats, clockMs: ResumeView.monotonicMilliseconds())
+        do {
+            try await resume.store.saveResumeWindows(records)
+        } catch {
+            logger.error("saving resume windows failed", metadata: ["windows": "\(records.count)", "error": "\(error)"])
         }
     }
 }

@@ -7,7 +7,7 @@ import TallyCore
 /// `synchronous = FULL` makes each commit durable against power loss, not only a process crash; the group-commit
 /// writer amortizes that fsync over every request in a batch.
 public final class SQLiteEventStore: EventStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) `tally.sqlite` in `directory` and applies pending migrations.
@@ -117,7 +117,7 @@ public final class SQLiteEventStore: EventStore {
         try await perform("closing") { try pool.close() }
     }
 
-    private func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {

@@ -37,6 +37,20 @@ enum SQLiteSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-resume-windows") { db in
+            try db.execute(sql: """
+                CREATE INDEX heartbeats_by_event_time ON heartbeats (event_time_ms);
+                CREATE TABLE resume_windows (
+                    user_id TEXT NOT NULL,
+                    window_start_ms INTEGER NOT NULL,
+                    window_end_ms INTEGER NOT NULL,
+                    revision INTEGER NOT NULL,
+                    positions TEXT NOT NULL,
+                    PRIMARY KEY (user_id, window_start_ms)
+                ) WITHOUT ROWID;
+                CREATE INDEX resume_windows_by_start ON resume_windows (window_start_ms);
+                """)
+        }
         return migrator
     }
 }

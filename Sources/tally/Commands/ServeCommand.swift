@@ -40,6 +40,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most events per commit. [env: TALLY_COMMIT_MAX_EVENTS] (default: 20000)")
     var commitMaxEvents: Int?
 
+    @Option(help: "Allowed lateness of heartbeats for the resume windows. [env: TALLY_RESUME_LATENESS] (default: 10s)")
+    var resumeLateness: DurationArgument?
+
+    @Option(help: "How long emitted resume arrays stay queryable with ?window=. [env: TALLY_RESUME_RETENTION] (default: 24h)")
+    var resumeRetention: DurationArgument?
+
     func run() async throws {
         let settings = try resolve()
         Bootstrap.logging(level: settings.logLevel)
@@ -71,6 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
         let delay = try env.value(commitDelayMs, "TALLY_COMMIT_DELAY_MS", default: 0)
         server.writer.commitDelay = .milliseconds(delay)
         server.writer.maxBatchEvents = try env.value(commitMaxEvents, "TALLY_COMMIT_MAX_EVENTS", default: server.writer.maxBatchEvents)
+        server.resume.lateness = try env.value(resumeLateness, "TALLY_RESUME_LATENESS", default: DurationArgument(server.resume.lateness)).duration
+        server.resumeRetention = try env.value(resumeRetention, "TALLY_RESUME_RETENTION", default: DurationArgument(server.resumeRetention)).duration
         guard (1...65535).contains(server.port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard server.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard delay >= 0, delay <= 1000 else { throw ValidationError("--commit-delay-ms must be from 0 to 1000") }

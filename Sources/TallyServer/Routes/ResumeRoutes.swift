@@ -1,0 +1,89 @@
+import HTTPTypes
+import Hummingbird
+import ServiceLifecycle
+import TallyCore
+import TallyStore
+
+/// `GET /users/{user}/resume` (latest or a given closed window) and `GET /resume/stream` (every array as it is
+/// emitted, as server-sent events or NDJSON).
+struct ResumeRoutes<Context: RequestContext>: Sendable {
+    let view: ResumeView
+    let store: any ResumeWindowStore
+
+    func register(on router: Router<Context>) {
+        router.get("/users/{user}/resume") { request, context in
+            let user = try context.parameters.require("user")
+            let record: ResumeRecord?
+            if let text = request.uri.queryParameters["window"] {
+                let start = try Self.windowStart(String(text), unit: view.configuration.window)
+                record = try await store.resumeWindow(user: user, start: start)
+            } else {
+                record = view.latest(user: user)
+            }
+            guard let record else { throw APIError.notFound("no closed resume window for user \(user)") }
+            var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+            headers[.tallyWindowStart] = ISO8601.format(record.window.start, style: .zulu)
+            headers[.tallyWindowEnd] = ISO8601.format(record.window.end, style: .zulu)
+            headers[.tallyRevision] = String(record.revision)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: record.json + [0x0A])))
+        }
+        router.get("/resume/stream") { request, _ in
+            let ndjson = request.uri.queryParameters["format"] == "ndjson"
+                || request.headers[.accept]?.contains("ndjson") == true
+            let stream = view.subscribe()
+            let contentType = ndjson ? "application/x-ndjson" : "text/event-stream"
+            return Response(
+                status: .ok,
+                headers: [.contentType: contentType, .cacheControl: "no-cache"],
+                body: ResponseBody { writer in
+                    // Ends on client disconnect, or when the server starts shutting down (which ends every
+                    // resume stream, so that open streams never hold up a graceful shutdown).
+                    try await withGracefulShutdownHandler {
+                        for await record in stream {
+                            try await writer.write(Self.frame(record, ndjson: ndjson))
+                        }
+                    } onGracefulShutdown: {
+                        view.finishSubscribers()
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+    }
+
+    static func frame(_ record: ResumeRecord, ndjson: Bool) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        if ndjson {
+            buffer.writeBytes(record.json)
+            buffer.writeString("\n")
+        } else {
+            buffer.writeString("event: resume\nid: \(record.window.start.millisecondsSinceEpoch)-\(record.revision)\ndata: ")
+            buffer.writeBytes(record.json)
+            buffer.writeString("\n\n")
+        }
+        return buffer
+    }
+
+    static func windowStart(_ text: String, unit: WindowUnit) throws -> Timestamp {
+        let time: Timestamp
+        do {
+            time = try ISO8601.parse(text)
+        } catch {
+            throw APIError(.badRequest, code: "invalid_value", message: "window \(error.description)", field: "window")
+        }
+        let window = unit.window(containing: time)
+        guard window.start == time else {
+            throw APIError(
+                .badRequest, code: "invalid_value",
+                message: "window must be the start of a \(unit) window, e.g. \(ISO8601.format(window.start, style: .zulu))",
+                field: "window")
+        }
+        return time
+    }
+}
+
+extension HTTPField.Name {
+    /// Response headers of `GET /users/{user}/resume`: which window and revision the array is.
+    public static let tallyWindowStart = Self("Tally-Window-Start")!
+    public static let tallyWindowEnd = Self("Tally-Window-End")!
+    public static let tallyRevision = Self("Tally-Revision")!
+}

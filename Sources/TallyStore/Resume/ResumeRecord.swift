@@ -1,0 +1,46 @@
+import TallyCore
+
+/// One emitted resume array as the server keeps and serves it: the compact JSON line (without newline) plus the
+/// window and revision it belongs to. Storing the rendered bytes means a query is a copy, never a re-render.
+public struct ResumeRecord: Hashable, Sendable {
+    public var userId: String
+    public var window: EventWindow
+    public var revision: Int
+    public var json: [UInt8]
+
+    public init(userId: String, window: EventWindow, revision: Int, json: [UInt8]) {
+        self.userId = userId
+        self.window = window
+        self.revision = revision
+        self.json = json
+    }
+
+    public init(_ output: ResumeWindowOutput) {
+        var bytes: [UInt8] = []
+        ResumeOutputFormat.compact.write(output, into: &bytes)
+        bytes.removeLast() // newline
+        self.init(userId: output.userId, window: output.window, revision: output.revision, json: bytes)
+    }
+}
+
+/// Durable home of emitted resume windows, kept for the retention and looked up by (user, window start).
+public protocol ResumeWindowStore: Sendable {
+    /// Upserts records (a revision replaces the earlier array of the same user and window).
+    func saveResumeWindows(_ records: [ResumeRecord]) async throws
+    /// The record of `user` for the window starting at `start`, if any.
+    func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord?
+    /// The latest window of every user whose latest window starts at or after `since`.
+    func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord]
+    /// Deletes windows that started before `cutoff`; returns how many.
+    func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int
+    /// Start of the newest stored window's end (`nil` when none), where a replay of the log resumes.
+    func lastResumeWindowEnd() async throws -> Timestamp?
+    /// Largest heartbeat event time stored (`nil` when none).
+    func latestHeartbeatTime() async throws -> Timestamp?
+    /// Heartbeats with event time at or after `from`, in commit order and in batches, to rebuild open windows
+    /// after a restart.
+    func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws
+}
+
+/// Everything the server needs from one backend.
+public typealias TallyStorage = EventStore & ResumeWindowStore

@@ -1,0 +1,112 @@
+import Synchronization
+import TallyCore
+
+/// The server's resume-position processor: fed committed heartbeats in commit order, it keeps each user's latest
+/// closed-window array in memory and broadcasts every emitted array to stream subscribers.
+///
+/// Older windows live in the `ResumeWindowStore` (an indexed row per user and window), not in memory.
+public final class ResumeView: Sendable {
+    private struct State {
+        var processor: ResumeWindowProcessor
+        var latest: [String: ResumeRecord] = [:]
+        var subscribers: [Int: AsyncStream<ResumeRecord>.Continuation] = [:]
+        var nextSubscriber = 0
+        var finished = false
+    }
+
+    private let state: Mutex<State>
+    public let configuration: ResumeConfiguration
+    /// Records buffered per slow subscriber before the oldest are dropped.
+    public static let subscriberBuffer = 10_000
+
+    /// Milliseconds of a monotonic clock shared by the writer and the ticker (for idle detection only).
+    public static func monotonicMilliseconds() -> Int64 {
+        (ContinuousClock.now - processStart).milliseconds
+    }
+
+    private static let processStart = ContinuousClock.now
+
+    public init(configuration: ResumeConfiguration) {
+        self.configuration = configuration
+        state = Mutex(State(processor: ResumeWindowProcessor(configuration: configuration)))
+    }
+
+    /// Applies committed heartbeats; returns the arrays they completed or corrected (to be persisted).
+    public func apply(_ heartbeats: some Sequence<Heartbeat>, clockMs: Int64?) -> [ResumeRecord] {
+        state.withLock { state in
+            var outputs: [ResumeWindowOutput] = []
+            for heartbeat in heartbeats { state.processor.apply(heartbeat, clockMs: clockMs, into: &outputs) }
+            return Self.publish(outputs, in: &state)
+        }
+    }
+
+    /// Lets the watermark follow the wall clock while no heartbeats arrive.
+    public func advanceIdle(clockMs: Int64) -> [ResumeRecord] {
+        state.withLock { state in
+            var outputs: [ResumeWindowOutput] = []
+            state.processor.advanceIdle(clockMs: clockMs, into: &outputs)
+            return Self.publish(outputs, in: &state)
+        }
+    }
+
+    /// Installs records loaded from the store at start (no broadcast).
+    public func restore(_ records: [ResumeRecord]) {
+        state.withLock { state in
+            for record in records { Self.remember(record, in: &state) }
+        }
+    }
+
+    /// The user's latest closed window.
+    public func latest(user: String) -> ResumeRecord? {
+        state.withLock { $0.latest[user] }
+    }
+
+    public var statistics: ResumeStatistics { state.withLock { $0.processor.statistics } }
+
+    /// The resume processor's current watermark (nil before the first heartbeat).
+    public var watermark: Timestamp? { state.withLock { $0.processor.watermark.current } }
+
+    /// A stream of every array emitted from now on; ends when the server shuts down.
+    public func subscribe() -> AsyncStream<ResumeRecord> {
+        let (stream, continuation) = AsyncStream<ResumeRecord>.makeStream(bufferingPolicy: .bufferingNewest(Self.subscriberBuffer))
+        let id: Int? = state.withLock { state in
+            guard !state.finished else { return nil }
+            defer { state.nextSubscriber += 1 }
+            state.subscribers[state.nextSubscriber] = continuation
+            return state.nextSubscriber
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Ends every stream (graceful shutdown).
+    public func finishSubscribers() {
+        let continuations = state.withLock { state in
+            state.finished = true
+            defer { state.subscribers.removeAll() }
+            return Array(state.subscribers.values)
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+
+    private static func publish(_ outputs: [ResumeWindowOutput], in state: inout State) -> [ResumeRecord] {
+        guard !outputs.isEmpty else { return [] }
+        let records = outputs.map(ResumeRecord.init)
+        for record in records {
+            remember(record, in: &state)
+            for continuation in state.subscribers.values { continuation.yield(record) }
+        }
+        return records
+    }
+
+    private static func remember(_ record: ResumeRecord, in state: inout State) {
+        if let current = state.latest[record.userId], current.window.start > record.window.start { return }
+        state.latest[record.userId] = record
+    }
+}
