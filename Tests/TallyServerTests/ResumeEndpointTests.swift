@@ -47,6 +47,9 @@ struct ResumeEndpointTests {
             let revised = try await client.get("/users/u/resume?window=2021-10-26T13:27:00Z")
             #expect(revised.headers[.tallyRevision] == "1")
             #expect(revised.text.contains(#""position":15"#))
+            let metrics = try await client.get("/metrics").text
+            #expect(metrics.contains(#"tally_resume_late_events_total{outcome="revised"}"#))
+            #expect(metrics.contains("tally_resume_windows_closed_total"))
         }
     }
 

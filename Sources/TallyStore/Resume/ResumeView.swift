@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 import TallyCore
 
@@ -33,20 +34,26 @@ public final class ResumeView: Sendable {
 
     /// Applies committed heartbeats; returns the arrays they completed or corrected (to be persisted).
     public func apply(_ heartbeats: some Sequence<Heartbeat>, clockMs: Int64?) -> [ResumeRecord] {
-        state.withLock { state in
+        let (records, before, after) = state.withLock { state in
+            let before = state.processor.statistics
             var outputs: [ResumeWindowOutput] = []
             for heartbeat in heartbeats { state.processor.apply(heartbeat, clockMs: clockMs, into: &outputs) }
-            return Self.publish(outputs, in: &state)
+            return (Self.publish(outputs, in: &state), before, state.processor.statistics)
         }
+        ResumeMetrics.record(from: before, to: after)
+        return records
     }
 
     /// Lets the watermark follow the wall clock while no heartbeats arrive.
     public func advanceIdle(clockMs: Int64) -> [ResumeRecord] {
-        state.withLock { state in
+        let (records, before, after) = state.withLock { state in
+            let before = state.processor.statistics
             var outputs: [ResumeWindowOutput] = []
             state.processor.advanceIdle(clockMs: clockMs, into: &outputs)
-            return Self.publish(outputs, in: &state)
+            return (Self.publish(outputs, in: &state), before, state.processor.statistics)
         }
+        ResumeMetrics.record(from: before, to: after)
+        return records
     }
 
     /// Installs records loaded from the store at start (no broadcast).
