@@ -17,6 +17,16 @@ struct ResumeCommandTests {
         #expect(result.stderr.contains("resume summary lines=3 events=2 invalid=1"))
     }
 
+    @Test func prettyFormatPrintsTheBriefsLayoutWithWindowHeaders() throws {
+        let result = try TallyBinary.run(["resume", "--format", "pretty"], input: Data(Self.brief.utf8))
+        #expect(result.stdout == """
+            [{"userId":"user_987","movieId":"movie_214","position":3000,"timestamp":"2021-10-26T13:27:01+0000"},
+             {"userId":"user_987","movieId":"movie_007","position":250,"timestamp":"2021-10-26T13:27:31+0000"}]
+
+            """)
+        #expect(result.stderr.contains("window 2021-10-26T13:27:00Z .. 2021-10-26T13:28:00Z"))
+    }
+
     @Test func strictModeFailsWithTheLineNumber() throws {
         let result = try TallyBinary.run(["resume", "--strict"], input: Data(Self.brief.utf8))
         #expect(result.status != 0)

@@ -84,12 +84,19 @@ public struct ResumeStream: Sendable {
         if strict { throw StrictModeError(invalid: invalid) }
     }
 
-    /// Window of the last array written (for `--format pretty` headers).
-    public private(set) var lastEmittedWindow: EventWindow?
+    /// Windows whose arrays were written since the last call, in output order (for `--format pretty` headers).
+    public mutating func takeEmittedWindows() -> [EventWindow] {
+        defer { emittedWindows.removeAll() }
+        return emittedWindows
+    }
+
+    private var emittedWindows: [EventWindow] = []
 
     private mutating func drain(into output: inout [UInt8]) {
-        for result in outputs { format.write(result, into: &output) }
-        if let last = outputs.last { lastEmittedWindow = last.window }
+        for result in outputs {
+            format.write(result, into: &output)
+            if emittedWindows.last != result.window { emittedWindows.append(result.window) }
+        }
         outputs.removeAll(keepingCapacity: true)
     }
 }

@@ -58,15 +58,16 @@ struct ResumeCommand: ParsableCommand {
         let origin = clock.now
         func clockMs() -> Int64 { (clock.now - origin).milliseconds }
         var buffer: [UInt8] = []
-        var lastWindow: EventWindow?
         func emit() throws {
             guard !buffer.isEmpty else { return }
+            if format == .pretty {
+                try sink.flush()
+                for window in stream.takeEmittedWindows() {
+                    ProgressReporter.writeStderr("window \(window.start) .. \(window.end)\n")
+                }
+            }
             try sink.write(buffer)
             buffer.removeAll(keepingCapacity: true)
-            if format == .pretty, let window = stream.lastEmittedWindow, window != lastWindow {
-                lastWindow = window
-                ProgressReporter.writeStderr("window \(window.start) .. \(window.end)\n")
-            }
         }
         do {
             for path in files.isEmpty ? ["-"] : files {
