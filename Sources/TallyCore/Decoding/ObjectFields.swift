@@ -73,6 +73,11 @@ public struct ObjectFields {
         return nil
     }
 
+    /// A reader positioned on the value of `name` (nil when absent), for values that are containers.
+    public func valueReader(_ name: String) -> JSONReader? {
+        reader(for: name)
+    }
+
     /// The value of `name`, decoded generically (nil when absent).
     public subscript(name: String) -> JSONValue? {
         guard var reader = reader(for: name) else { return nil }

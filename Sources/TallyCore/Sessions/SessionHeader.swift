@@ -1,0 +1,127 @@
+/// The small part of a session's state that decides whether a message is accepted: its start and end, how many
+/// entries it holds and the last message number. Events themselves live in the store, so validating a message
+/// never copies a session's history.
+public struct SessionHeader: Hashable, Sendable {
+    public enum Status: String, Sendable, CaseIterable {
+        case open
+        case complete
+        case abandoned
+    }
+
+    public let id: String
+    public var start: SessionEntry?
+    public var end: SessionEntry?
+    /// Entries stored (idempotent repeats of START/END are not stored again).
+    public var entryCount: Int
+    /// Highest `seq` of an applied message.
+    public var lastSeq: Int64?
+    /// Arrival of the last accepted message.
+    public var lastActivity: Timestamp
+
+    public init(id: String, start: SessionEntry? = nil, end: SessionEntry? = nil, entryCount: Int = 0,
+                lastSeq: Int64? = nil, lastActivity: Timestamp) {
+        self.id = id
+        self.start = start
+        self.end = end
+        self.entryCount = entryCount
+        self.lastSeq = lastSeq
+        self.lastActivity = lastActivity
+    }
+
+    public func status(now: Timestamp, abandonAfter: Duration) -> Status {
+        if end != nil { return .complete }
+        return now.millisecondsSinceEpoch - lastActivity.millisecondsSinceEpoch > abandonAfter.milliseconds ? .abandoned : .open
+    }
+}
+
+/// The outcome of a valid message: what to store and what to acknowledge.
+public struct SessionPlan: Hashable, Sendable {
+    /// The header after the message.
+    public var header: SessionHeader
+    /// Entries to append, with their 1-based ordinals in the session.
+    public var stored: [(ordinal: Int, entry: SessionEntry)]
+    /// True when the message's `seq` was already applied: nothing is stored, the ack repeats the totals.
+    public var duplicate: Bool
+
+    public var accepted: Int { stored.count }
+
+    public static func == (lhs: SessionPlan, rhs: SessionPlan) -> Bool {
+        lhs.header == rhs.header && lhs.duplicate == rhs.duplicate
+            && lhs.stored.map(\.ordinal) == rhs.stored.map(\.ordinal) && lhs.stored.map(\.entry) == rhs.stored.map(\.entry)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(header)
+        hasher.combine(duplicate)
+    }
+}
+
+extension SessionHeader {
+    /// Checks `message` against this session and plans it, all or nothing. The rules (each documented in
+    /// docs/api.md): the first entry of a session is `SESSION_START`; a repeated START or END with the same
+    /// timestamp is a no-op and with another is refused; nothing follows `SESSION_END`; ids must be the stream's.
+    public func plan(_ message: SessionMessage, receivedAt: Timestamp, limits: SessionLimits) throws(SessionError) -> SessionPlan {
+        if let seq = message.seq, let lastSeq, seq <= lastSeq {
+            return SessionPlan(header: self, stored: [], duplicate: true)
+        }
+        var next = self
+        var stored: [(ordinal: Int, entry: SessionEntry)] = []
+        for (index, entry) in message.entries.enumerated() {
+            switch entry.kind {
+            case .start(let sessionId):
+                try checkId(sessionId, index: index)
+                if let start = next.start {
+                    guard start.timestamp == entry.timestamp else {
+                        throw SessionError(.conflictingStart,
+                            "entry \(index): the session already started at \(start.timestamp); a SESSION_START with another timestamp is refused",
+                            entry: index, field: "timestamp")
+                    }
+                    continue
+                }
+                guard next.entryCount + stored.count == 0 else {
+                    throw SessionError(.notStarted, "entry \(index): SESSION_START must be the first entry", entry: index)
+                }
+                next.start = entry
+            case .end(let sessionId):
+                try checkId(sessionId, index: index)
+                try checkStarted(next, index: index)
+                if let end = next.end {
+                    guard end.timestamp == entry.timestamp else {
+                        throw SessionError(.conflictingEnd,
+                            "entry \(index): the session already ended at \(end.timestamp); a SESSION_END with another timestamp is refused",
+                            entry: index, field: "timestamp")
+                    }
+                    continue
+                }
+                next.end = entry
+            case .event:
+                try checkStarted(next, index: index)
+                guard next.end == nil else {
+                    throw SessionError(.sessionComplete,
+                        "entry \(index): session \(id) is complete; entries after SESSION_END are refused", entry: index)
+                }
+            }
+            stored.append((next.entryCount + stored.count + 1, entry))
+        }
+        guard next.entryCount + stored.count <= limits.maxEntriesPerSession else {
+            throw SessionError(.sessionTooLarge, "a session may hold at most \(limits.maxEntriesPerSession) entries")
+        }
+        next.entryCount += stored.count
+        next.lastSeq = message.seq ?? next.lastSeq
+        next.lastActivity = max(next.lastActivity, receivedAt)
+        return SessionPlan(header: next, stored: stored, duplicate: false)
+    }
+
+    private func checkId(_ sessionId: String, index: Int) throws(SessionError) {
+        guard sessionId == id else {
+            throw SessionError(.sessionIdMismatch,
+                "entry \(index): session_id \(sessionId) is not this stream's session (\(id))", entry: index, field: "session_id")
+        }
+    }
+
+    private func checkStarted(_ header: SessionHeader, index: Int) throws(SessionError) {
+        guard header.start != nil else {
+            throw SessionError(.notStarted, "entry \(index): the first entry of a session must be SESSION_START", entry: index)
+        }
+    }
+}
