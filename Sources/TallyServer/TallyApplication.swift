@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Prometheus
 import Synchronization
@@ -20,8 +21,10 @@ public enum TallyApplication {
         logger.info("loaded playback state", metadata: ["keys": "\(states.count)"])
         let view = PlaybackView(rules: configuration.rules, states: states)
         let resume = try await restoreResume(configuration: configuration, store: store, clock: clock, logger: logger)
-        let writer = PlaybackWriter(
-            store: store, view: view, configuration: configuration.writer, resume: (resume, store), logger: logger)
+        let sessions = SessionsView(limits: configuration.sessionLimits, abandonAfter: configuration.sessionTimeout)
+        let writer = IngestWriter(
+            store: store, view: view, configuration: configuration.writer, resume: (resume, store),
+            sessions: (sessions, store), logger: logger)
         let ticker = ResumeTicker(
             view: resume, store: store, retention: configuration.resumeRetention,
             clock: ResumeView.monotonicMilliseconds, logger: logger)
@@ -35,10 +38,17 @@ public enum TallyApplication {
         ).register(on: router)
         PlaybackQueryRoutes(view: view).register(on: router)
         ResumeRoutes(view: resume, store: store).register(on: router)
+        let sessionIngest = SessionIngest(writer: writer, limits: configuration.sessionLimits, clock: clock)
+        SessionRoutes(ingest: sessionIngest, view: sessions, store: store, clock: clock).register(on: router)
+        let webSockets = Router(context: BasicWebSocketRequestContext.self)
+        SessionWebSocket(ingest: sessionIngest).register(on: webSockets)
         OperationsRoutes(store: store, registry: registry).register(on: router)
 
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSockets,
+                configuration: .init(maxFrameSize: configuration.sessionLimits.maxMessageBytes)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
             services: [writer, ticker],
             logger: logger)

@@ -8,8 +8,9 @@ import TallyCore
 public protocol EventStore: Sendable {
     /// Every persisted playback state, to rebuild the in-memory index at start.
     func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState]
-    /// Atomically appends `events` to the log and upserts `states`. Throws `StoreError` and stores nothing on failure.
-    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws
+    /// Atomically appends `events` to the log, upserts `states`, and applies the session commits. Throws
+    /// `StoreError` and stores nothing on failure.
+    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws
     /// Counts stored raw events of a kind; for operators and tests, not for the hot path.
     func countEvents(_ kind: EventKind) async throws -> Int
     /// Throws when the store cannot serve (for `/health`).

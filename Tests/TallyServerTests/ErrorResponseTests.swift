@@ -99,10 +99,10 @@ struct ErrorResponseTests {
     }
 }
 
-struct FailingStoreForServer: EventStore, ResumeWindowStore {
+struct FailingStoreForServer: EventStore, ResumeWindowStore, SessionStore {
     struct Down: Error {}
     func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
-    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws {
+    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws {
         throw StoreError(operation: "append", underlying: Down())
     }
     func countEvents(_ kind: EventKind) async throws -> Int { 0 }
@@ -115,4 +115,8 @@ struct FailingStoreForServer: EventStore, ResumeWindowStore {
     func lastResumeWindowEnd() async throws -> Timestamp? { nil }
     func latestHeartbeatTime() async throws -> Timestamp? { nil }
     func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {}
+    func sessionHeader(id: String) async throws -> SessionHeader? { throw StoreError(operation: "session", underlying: Down()) }
+    func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] { [] }
+    func sessionTree(id: String) async throws -> [UInt8]? { nil }
+    func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] { [] }
 }

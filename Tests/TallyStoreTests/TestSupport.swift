@@ -14,7 +14,7 @@ func heartbeat(_ user: String, _ movie: String, position: Int64, second: Int64) 
 struct FailingStore: EventStore {
     struct Boom: Error {}
     func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
-    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws {
+    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws {
         throw StoreError(operation: "append", underlying: Boom())
     }
     func countEvents(_ kind: EventKind) async throws -> Int { 0 }

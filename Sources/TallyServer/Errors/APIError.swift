@@ -12,6 +12,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var items: [ItemError]
     /// Seconds after which a retry makes sense (503s).
     public var retryAfter: Int?
+    /// Index of the offending entry of a session message.
+    public var entry: Int?
 
     public init(
         _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil,
@@ -38,6 +40,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         json.member("code", code)
         json.member("message", message)
         if let field { json.member("field", field) }
+        if let entry { json.member("entry", entry) }
         if !items.isEmpty {
             json.key("items")
             json.beginArray()

@@ -6,7 +6,7 @@ import TallyStore
 /// `POST /heartbeat`, `POST /heartbeats`, `POST /` and `POST /events`: decode, validate, hand to the writer, and
 /// acknowledge with `202 {"accepted":N}` only once the events are committed.
 struct IngestRoutes<Context: RequestContext>: Sendable {
-    let writer: PlaybackWriter
+    let writer: IngestWriter
     let body: RequestBody
     let limits: InputLimits
     let clock: WallClock

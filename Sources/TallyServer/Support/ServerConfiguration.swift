@@ -14,11 +14,15 @@ public struct ServerConfiguration: Sendable {
     public var resume: ResumeConfiguration
     /// How long emitted resume arrays stay queryable with `?window=` (default 24 h).
     public var resumeRetention: Duration
+    public var sessionLimits: SessionLimits
+    /// A session with no message for this long is reported `abandoned` (default 30 min).
+    public var sessionTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8000, maxBodyBytes: Int = 1 << 20, limits: InputLimits = .default,
         rules: PlaybackRules = PlaybackRules(), writer: WriterConfiguration = WriterConfiguration(),
-        resume: ResumeConfiguration = ResumeConfiguration(late: .emit), resumeRetention: Duration = .seconds(86_400)
+        resume: ResumeConfiguration = ResumeConfiguration(late: .emit), resumeRetention: Duration = .seconds(86_400),
+        sessionLimits: SessionLimits = .default, sessionTimeout: Duration = .seconds(1800)
     ) {
         self.host = host
         self.port = port
@@ -28,5 +32,7 @@ public struct ServerConfiguration: Sendable {
         self.writer = writer
         self.resume = resume
         self.resumeRetention = resumeRetention
+        self.sessionLimits = sessionLimits
+        self.sessionTimeout = sessionTimeout
     }
 }

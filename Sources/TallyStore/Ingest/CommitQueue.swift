@@ -7,12 +7,12 @@ import TallyCore
 /// Batches form naturally: while one commit is in flight, the next one accumulates. A bounded number of pending
 /// events gives back-pressure (`IngestError.overloaded`) instead of unbounded memory.
 public final class CommitQueue: Sendable {
-    /// One request's events and the continuation that acknowledges it.
+    /// One request's payload and the continuation that acknowledges it.
     public struct Request: Sendable {
-        public var events: [ReceivedEvent]
-        let continuation: CheckedContinuation<Void, any Error>
+        public var payload: IngestPayload
+        let continuation: CheckedContinuation<IngestReceipt, any Error>
 
-        public func succeed() { continuation.resume() }
+        public func succeed(_ receipt: IngestReceipt = .stored) { continuation.resume(returning: receipt) }
         public func fail(_ error: any Error) { continuation.resume(throwing: error) }
     }
 
@@ -30,16 +30,17 @@ public final class CommitQueue: Sendable {
         self.maxPendingEvents = maxPendingEvents
     }
 
-    /// Enqueues `events` and returns once they are committed; throws if the commit failed or was refused.
-    public func submit(_ events: [ReceivedEvent]) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    /// Enqueues `payload` and returns once it is committed; throws if the commit failed or was refused.
+    public func submit(_ payload: IngestPayload) async throws -> IngestReceipt {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<IngestReceipt, any Error>) in
+            let weight = payload.weight
             let outcome = state.withLock { state -> (Result<Void, IngestError>, CheckedContinuation<Void, Never>?) in
                 if state.finished { return (.failure(.shuttingDown), nil) }
-                if state.pendingEvents + events.count > maxPendingEvents, state.pendingEvents > 0 {
+                if state.pendingEvents + weight > maxPendingEvents, state.pendingEvents > 0 {
                     return (.failure(.overloaded(pendingLimit: maxPendingEvents)), nil)
                 }
-                state.requests.append(Request(events: events, continuation: continuation))
-                state.pendingEvents += events.count
+                state.requests.append(Request(payload: payload, continuation: continuation))
+                state.pendingEvents += weight
                 defer { state.writer = nil }
                 return (.success(()), state.writer)
             }
@@ -58,8 +59,8 @@ public final class CommitQueue: Sendable {
                 if state.requests.isEmpty { return state.finished ? [] : nil }
                 var count = 0
                 var end = 0
-                while end < state.requests.count, end == 0 || count + state.requests[end].events.count <= maxEvents {
-                    count += state.requests[end].events.count
+                while end < state.requests.count, end == 0 || count + state.requests[end].payload.weight <= maxEvents {
+                    count += state.requests[end].payload.weight
                     end += 1
                 }
                 let batch = Array(state.requests[..<end])

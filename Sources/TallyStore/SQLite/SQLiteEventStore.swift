@@ -48,7 +48,7 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState]) async throws {
+    public func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws {
         try await perform("appending \(events.count) events") {
             try await pool.write { db in
                 var heartbeat = PreparedInsert(try db.cachedStatement(sql: """
@@ -93,6 +93,7 @@ public final class SQLiteEventStore: EventStore {
                     upsert.bind(s.events)
                     try upsert.step()
                 }
+                try Self.write(sessions, in: db)
             }
         }
     }

@@ -51,6 +51,28 @@ enum SQLiteSchema {
                 CREATE INDEX resume_windows_by_start ON resume_windows (window_start_ms);
                 """)
         }
+        migrator.registerMigration("v3-sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE sessions (
+                    session_id TEXT PRIMARY KEY,
+                    start_ts INTEGER,
+                    end_ts INTEGER,
+                    entries INTEGER NOT NULL,
+                    last_seq INTEGER,
+                    last_activity_ms INTEGER NOT NULL,
+                    tree TEXT
+                ) WITHOUT ROWID;
+                CREATE INDEX sessions_by_activity ON sessions (last_activity_ms);
+                CREATE TABLE session_entries (
+                    session_id TEXT NOT NULL,
+                    ordinal INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    name TEXT,
+                    PRIMARY KEY (session_id, ordinal)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How long emitted resume arrays stay queryable with ?window=. [env: TALLY_RESUME_RETENTION] (default: 24h)")
     var resumeRetention: DurationArgument?
 
+    @Option(help: "A session with no message for this long is reported abandoned. [env: TALLY_SESSION_TIMEOUT] (default: 30m)")
+    var sessionTimeout: DurationArgument?
+
     func run() async throws {
         let settings = try resolve()
         Bootstrap.logging(level: settings.logLevel)
@@ -79,6 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         server.writer.maxBatchEvents = try env.value(commitMaxEvents, "TALLY_COMMIT_MAX_EVENTS", default: server.writer.maxBatchEvents)
         server.resume.lateness = try env.value(resumeLateness, "TALLY_RESUME_LATENESS", default: DurationArgument(server.resume.lateness)).duration
         server.resumeRetention = try env.value(resumeRetention, "TALLY_RESUME_RETENTION", default: DurationArgument(server.resumeRetention)).duration
+        server.sessionTimeout = try env.value(sessionTimeout, "TALLY_SESSION_TIMEOUT", default: DurationArgument(server.sessionTimeout)).duration
         guard (1...65535).contains(server.port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard server.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard delay >= 0, delay <= 1000 else { throw ValidationError("--commit-delay-ms must be from 0 to 1000") }

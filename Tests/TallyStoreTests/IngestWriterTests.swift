@@ -6,7 +6,7 @@ import TallyCore
 
 /// Runs `writer` in a service group for the duration of `body`, then shuts it down gracefully.
 func withRunningWriter<T: Sendable>(
-    _ writer: PlaybackWriter, _ body: @Sendable () async throws -> T
+    _ writer: IngestWriter, _ body: @Sendable () async throws -> T
 ) async throws -> T {
     let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -19,12 +19,12 @@ func withRunningWriter<T: Sendable>(
 }
 
 @Suite("Group-commit writer")
-struct PlaybackWriterTests {
+struct IngestWriterTests {
     @Test func concurrentRequestsAreAllCommittedAndVisible() async throws {
         let dir = TemporaryDirectory()
         let store = try SQLiteEventStore(directory: dir.path)
         let view = PlaybackView(rules: PlaybackRules())
-        let writer = PlaybackWriter(store: store, view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        let writer = IngestWriter(store: store, view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
         try await withRunningWriter(writer) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for request in 0..<200 {
@@ -54,7 +54,7 @@ struct PlaybackWriterTests {
         let dir = TemporaryDirectory()
         let store = try SQLiteEventStore(directory: dir.path)
         let view = PlaybackView(rules: PlaybackRules())
-        let writer = PlaybackWriter(store: store, view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        let writer = IngestWriter(store: store, view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
         try await withRunningWriter(writer) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<300 {
@@ -76,7 +76,7 @@ struct PlaybackWriterTests {
 
     @Test func failedCommitAcknowledgesNothingAndPublishesNothing() async throws {
         let view = PlaybackView(rules: PlaybackRules())
-        let writer = PlaybackWriter(store: FailingStore(), view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        let writer = IngestWriter(store: FailingStore(), view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
         try await withRunningWriter(writer) {
             await #expect(throws: StoreError.self) {
                 try await writer.submit([heartbeat("a", "m", position: 0, second: 0)])
@@ -90,7 +90,7 @@ struct PlaybackWriterTests {
         let store = try SQLiteEventStore(directory: dir.path)
         let view = PlaybackView(rules: PlaybackRules())
         // A long commit delay keeps requests queued when shutdown starts.
-        let writer = PlaybackWriter(
+        let writer = IngestWriter(
             store: store, view: view, configuration: WriterConfiguration(commitDelay: .milliseconds(300)),
             logger: Logger(label: "test"))
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
@@ -114,9 +114,9 @@ struct PlaybackWriterTests {
     @Test func backPressureRefusesWhenTooMuchIsPending() async throws {
         let queue = CommitQueue(maxPendingEvents: 10)
         let events = (0..<8).map { heartbeat("u", "m", position: Int64($0), second: Int64($0)) }
-        let first = Task { try await queue.submit(events) }
+        let first = Task { try await queue.submit(.playback(events)) }
         while queue.pendingEvents == 0 { await Task.yield() }
-        await #expect(throws: IngestError.overloaded(pendingLimit: 10)) { try await queue.submit(events) }
+        await #expect(throws: IngestError.overloaded(pendingLimit: 10)) { try await queue.submit(.playback(events)) }
         let taken = await queue.take(maxEvents: 100)
         #expect(taken?.count == 1)
         taken?.forEach { $0.succeed() }

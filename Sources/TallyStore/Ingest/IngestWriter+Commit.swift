@@ -1,0 +1,73 @@
+import Logging
+import Metrics
+import TallyCore
+
+extension IngestWriter {
+    /// One batch: plan playback and sessions, commit once, publish, answer.
+    func commit(_ batch: [CommitQueue.Request]) async {
+        var events: [ReceivedEvent] = []
+        var sessionRequests: [(index: Int, id: String, message: SessionMessage, receivedAt: Timestamp)] = []
+        for (index, request) in batch.enumerated() {
+            switch request.payload {
+            case .playback(let received): events += received
+            case .session(let id, let message, let receivedAt): sessionRequests.append((index, id, message, receivedAt))
+            }
+        }
+        var receipts = [Result<IngestReceipt, any Error>?](repeating: nil, count: batch.count)
+        var sessionPlan = SessionBatchPlan()
+        if !sessionRequests.isEmpty {
+            do {
+                sessionPlan = try await planSessions(sessionRequests)
+            } catch {
+                for request in sessionRequests { receipts[request.index] = .failure(error) }
+            }
+            for (index, outcome) in sessionPlan.outcomes { receipts[index] = outcome.map { .session($0) }.mapError { $0 } }
+        }
+        let changes = view.plan(events, with: processor)
+        let started = ContinuousClock.now
+        do {
+            try await store.append(events, states: changes, sessions: sessionPlan.commits)
+        } catch {
+            commitFailures.increment()
+            logger.error("commit failed", metadata: ["events": "\(events.count)", "error": "\(error)"])
+            for (index, request) in batch.enumerated() {
+                if case .failure(let refused)? = receipts[index] { request.fail(refused) } else { request.fail(error) }
+            }
+            return
+        }
+        view.install(changes)
+        sessions?.view.install(sessionPlan.commits.map(\.header))
+        commitLatency.recordInterval(since: started)
+        batchSize.record(batch.reduce(0) { $0 + $1.payload.weight })
+        for (index, request) in batch.enumerated() {
+            switch receipts[index] {
+            case .failure(let error)?: request.fail(error)
+            case .success(let receipt)?: request.succeed(receipt)
+            case nil: request.succeed(.stored)
+            }
+        }
+        await feedResume(events)
+    }
+
+    /// Heartbeats reach the resume windows only once committed, in commit order.
+    private func feedResume(_ events: [ReceivedEvent]) async {
+        guard let resume else { return }
+        let heartbeats = events.lazy.compactMap { received -> Heartbeat? in
+            if case .heartbeat(let heartbeat) = received.event { return heartbeat }
+            return nil
+        }
+        let records = resume.view.apply(heartbeats, clockMs: ResumeView.monotonicMilliseconds())
+        do {
+            try await resume.store.saveResumeWindows(records)
+        } catch {
+            logger.error("saving resume windows failed", metadata: ["windows": "\(records.count)", "error": "\(error)"])
+        }
+    }
+}
+
+extension Metrics.Timer {
+    fileprivate func recordInterval(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,85 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import TallyCore
+
+/// The single writer: takes queued requests in batches, checks and applies them to staging copies of the state
+/// they touch, commits raw events and derived state in one transaction, publishes the new state, then answers every
+/// request of the batch.
+///
+/// On graceful shutdown it stops taking new requests, commits everything already queued, and closes the store.
+public struct IngestWriter: Service {
+    public let queue: CommitQueue
+    public let store: any EventStore
+    public let view: PlaybackView
+    public let configuration: WriterConfiguration
+    let processor: PlaybackProcessor
+    let resume: (view: ResumeView, store: any ResumeWindowStore)?
+    let sessions: (view: SessionsView, store: any SessionStore)?
+    let logger: Logger
+    let batchSize = Recorder(label: "tally_commit_batch_events", aggregate: true)
+    let commitLatency = Metrics.Timer(label: "tally_commit_duration_seconds", preferredDisplayUnit: .seconds)
+    let commitFailures = Counter(label: "tally_commit_failures_total")
+
+    /// - Parameters:
+    ///   - resume: when set, committed heartbeats also feed the resume-position windows, and the arrays they
+    ///     complete are saved to its store.
+    ///   - sessions: when set, session messages are accepted.
+    public init(
+        store: any EventStore, view: PlaybackView, configuration: WriterConfiguration,
+        resume: (view: ResumeView, store: any ResumeWindowStore)? = nil,
+        sessions: (view: SessionsView, store: any SessionStore)? = nil, logger: Logger
+    ) {
+        self.queue = CommitQueue(maxPendingEvents: configuration.maxPendingEvents)
+        self.store = store
+        self.view = view
+        self.configuration = configuration
+        self.processor = PlaybackProcessor(rules: view.rules)
+        self.resume = resume
+        self.sessions = sessions
+        self.logger = logger
+    }
+
+    /// Hands playback events to the writer; returns when they are durable and visible to queries.
+    public func submit(_ events: [ReceivedEvent]) async throws {
+        _ = try await queue.submit(.playback(events))
+    }
+
+    /// Hands one session message to the writer; returns its acknowledgement once durable, or throws the
+    /// `SessionError` that refused it.
+    public func submit(session id: String, message: SessionMessage, receivedAt: Timestamp) async throws -> SessionAck {
+        guard case .session(let ack) = try await queue.submit(.session(id: id, message: message, receivedAt: receivedAt)) else {
+            preconditionFailure("a session message is answered with a session receipt")
+        }
+        return ack
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await nextBatch() {
+                await commit(batch)
+            }
+        } onGracefulShutdown: {
+            queue.finish()
+        }
+        logger.info("writer drained; closing store")
+        try await store.close()
+    }
+
+    private func nextBatch() async -> [CommitQueue.Request]? {
+        guard var batch = await queue.take(maxEvents: configuration.maxBatchEvents) else { return nil }
+        guard configuration.commitDelay > .zero else { return batch }
+        var count = batch.reduce(0) { $0 + $1.payload.weight }
+        let deadline = ContinuousClock.now + configuration.commitDelay
+        while count < configuration.maxBatchEvents, queue.pendingEvents > 0 || ContinuousClock.now < deadline {
+            if queue.pendingEvents == 0 {
+                try? await Task.sleep(until: deadline, tolerance: .microseconds(100), clock: .continuous)
+                if queue.pendingEvents == 0 { break }
+            }
+            guard let more = await queue.take(maxEvents: configuration.maxBatchEvents - count) else { break }
+            count += more.reduce(0) { $0 + $1.payload.weight }
+            batch += more
+        }
+        return batch
+    }
+}

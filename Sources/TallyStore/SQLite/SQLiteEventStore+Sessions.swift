@@ -1,0 +1,102 @@
+import GRDB
+import TallyCore
+
+extension SQLiteEventStore: SessionStore {
+    static func write(_ sessions: [SessionCommit], in db: Database) throws {
+        guard !sessions.isEmpty else { return }
+        var entry = PreparedInsert(try db.cachedStatement(sql: """
+            INSERT INTO session_entries (session_id, ordinal, type, timestamp, name) VALUES (?, ?, ?, ?, ?)
+            """))
+        var header = PreparedInsert(try db.cachedStatement(sql: """
+            INSERT INTO sessions (session_id, start_ts, end_ts, entries, last_seq, last_activity_ms, tree)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (session_id) DO UPDATE SET start_ts = excluded.start_ts, end_ts = excluded.end_ts,
+                entries = excluded.entries, last_seq = excluded.last_seq, last_activity_ms = excluded.last_activity_ms,
+                tree = coalesce(excluded.tree, sessions.tree)
+            """))
+        for commit in sessions {
+            for (ordinal, stored) in commit.stored {
+                entry.bind(commit.header.id)
+                entry.bind(Int64(ordinal))
+                entry.bind(stored.kind.typeName)
+                entry.bind(stored.timestamp)
+                if case .event(let name) = stored.kind { entry.bind(name) } else { entry.bind(nil as Int64?) }
+                try entry.step()
+            }
+            let h = commit.header
+            header.bind(h.id)
+            header.bind(h.start?.timestamp)
+            header.bind(h.end?.timestamp)
+            header.bind(Int64(h.entryCount))
+            header.bind(h.lastSeq)
+            header.bind(h.lastActivity.millisecondsSinceEpoch)
+            if let tree = commit.tree { header.bind(String(decoding: tree, as: UTF8.self)) } else { header.bind(nil as Int64?) }
+            try header.step()
+        }
+    }
+
+    public func sessionHeader(id: String) async throws -> SessionHeader? {
+        try await perform("reading session \(id)") {
+            try await pool.read { db in
+                try Row.fetchOne(db, sql: """
+                    SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM sessions WHERE session_id = ?
+                    """, arguments: [id]).map(Self.header)
+            }
+        }
+    }
+
+    public func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] {
+        try await perform("reading entries of session \(id)") {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT ordinal, type, timestamp, name FROM session_entries
+                    WHERE session_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?
+                    """, arguments: [id, after, limit]).map { row in
+                    let type: String = row[1]
+                    let kind: SessionEntry.Kind = switch type {
+                    case "SESSION_START": .start(sessionId: id)
+                    case "SESSION_END": .end(sessionId: id)
+                    default: .event(name: row[3] ?? "")
+                    }
+                    return (ordinal: row[0], entry: SessionEntry(kind: kind, timestamp: row[2]))
+                }
+            }
+        }
+    }
+
+    public func sessionTree(id: String) async throws -> [UInt8]? {
+        try await perform("reading the tree of session \(id)") {
+            try await pool.read { db in
+                try String.fetchOne(db, sql: "SELECT tree FROM sessions WHERE session_id = ?", arguments: [id]).map { Array($0.utf8) }
+            }
+        }
+    }
+
+    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] {
+        let cutoff = now.millisecondsSinceEpoch - abandonAfter.milliseconds
+        let filter = switch status {
+        case nil: "1 = 1"
+        case .complete?: "end_ts IS NOT NULL"
+        case .open?: "end_ts IS NULL AND last_activity_ms >= \(cutoff)"
+        case .abandoned?: "end_ts IS NULL AND last_activity_ms < \(cutoff)"
+        }
+        return try await perform("listing sessions") {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM sessions
+                    WHERE \(filter) ORDER BY last_activity_ms DESC LIMIT ?
+                    """, arguments: [limit]).map(Self.header)
+            }
+        }
+    }
+
+    private static func header(_ row: Row) -> SessionHeader {
+        let id: String = row[0]
+        let start: Int64? = row[1]
+        let end: Int64? = row[2]
+        return SessionHeader(
+            id: id, start: start.map { SessionEntry(kind: .start(sessionId: id), timestamp: $0) },
+            end: end.map { SessionEntry(kind: .end(sessionId: id), timestamp: $0) }, entryCount: row[3],
+            lastSeq: row[4], lastActivity: Timestamp(millisecondsSinceEpoch: row[5]))
+    }
+}
