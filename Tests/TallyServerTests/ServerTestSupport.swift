@@ -1,4 +1,8 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
 @_exported import TallyTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -22,10 +26,10 @@ func withTally<T: Sendable>(
     configuration: ServerConfiguration = ServerConfiguration(),
     store makeStore: (String) throws -> any TallyStorage = { try SQLiteEventStore(directory: $0) },
     testing: TestingSetup = .router,
+    clock: WallClock = WallClock { Timestamp(millisecondsSinceEpoch: 1_700_000_000_000) },
     _ body: @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let store = try makeStore(directory.path)
-    let clock = WallClock { Timestamp(millisecondsSinceEpoch: 1_700_000_000_000) }
     let app = try await TallyApplication.build(
         configuration: configuration, store: store, registry: testRegistry, clock: clock,
         logger: Logger(label: "test"))
@@ -58,4 +62,25 @@ extension TestResponse {
 
 func heartbeatJSON(user: String = "user_987", movie: String = "movie_214", duration: Int = 3097, position: Int, timestamp: String) -> String {
     #"{"userId":"\#(user)","movieId":"\#(movie)","duration":\#(duration),"position":\#(position),"timestamp":"\#(timestamp)"}"#
+}
+
+/// A wall clock that tests move by hand.
+final class ManualClock: Sendable {
+    private let now = Mutex(Timestamp(millisecondsSinceEpoch: 1_700_000_000_000))
+
+    var wallClock: WallClock { WallClock { self.now.withLock { $0 } } }
+
+    func advance(by duration: Duration) {
+        now.withLock { $0.millisecondsSinceEpoch += duration.milliseconds }
+    }
+}
+
+/// POSTs from a connection of its own (the live test client runs one request at a time).
+func postConcurrently(port: Int, _ path: String, _ body: String) async throws -> Int {
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    request.httpMethod = "POST"
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    request.httpBody = Data(body.utf8)
+    let (_, response) = try await URLSession.shared.data(for: request)
+    return (response as? HTTPURLResponse)?.statusCode ?? 0
 }
