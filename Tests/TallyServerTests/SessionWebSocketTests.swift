@@ -1,0 +1,77 @@
+import Foundation
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import Synchronization
+import Testing
+import TallyCore
+import TallyServer
+
+/// A real WebSocket client against the live server.
+@Suite("Session WebSocket")
+struct SessionWebSocketTests {
+    /// Sends each message and collects every text frame the server sends back until it closes.
+    func converse(port: Int, session: String = sessionId, _ messages: [String]) async throws -> (replies: [String], close: WebSocketCloseFrame?) {
+        let replies = Mutex<[String]>([])
+        let close = try await WebSocketClient.connect(
+            url: "ws://127.0.0.1:\(port)/sessions/\(session)/stream", logger: Logger(label: "ws-test")
+        ) { inbound, outbound, _ in
+            var iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+            for message in messages {
+                try await outbound.write(.text(message))
+                guard let reply = try await iterator.next() else { return }
+                if case .text(let text) = reply { replies.withLock { $0.append(text) } }
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        return (replies.withLock { $0 }, close)
+    }
+
+    @Test func aWholeSessionAcksEachMessageAndClosesWith1000() async throws {
+        try await withTally(testing: .live) { client async throws in
+            let result = try await converse(port: client.port!, [
+                message(entry("SESSION_START", 1569972082), entry("EVENT", 1569972084, name: "cart_load")),
+                message(entry("EVENT", 1569972083, name: "cart_loaded")),
+                message(entry("SESSION_END", 1569972090)),
+            ])
+            #expect(result.replies == [#"{"accepted":2,"total":2}"#, #"{"accepted":1,"total":3}"#, #"{"accepted":1,"total":4,"complete":true}"#])
+            #expect(result.close?.closeCode == .normalClosure)
+            let tree = try await client.get("/sessions/\(sessionId)")
+            #expect(tree.text == #"{"type":"SESSION","start":1569972082,"end":1569972090,"status":"complete","children":[{"type":"EVENT","timestamp":1569972083,"name":"cart_loaded"},{"type":"EVENT","timestamp":1569972084,"name":"cart_load"}]}"# + "\n")
+        }
+    }
+
+    @Test func aBadMessageGetsAnErrorFrameAndTheConnectionStaysOpen() async throws {
+        try await withTally(testing: .live) { client async throws in
+            let result = try await converse(port: client.port!, [
+                message(entry("SESSION_START", 1)), "not json", "[]", message(entry("EVENT", 2)),
+            ])
+            #expect(result.replies.count == 4)
+            #expect(result.replies[1].contains(#""code":"malformed_json""#))
+            #expect(result.replies[2].contains(#""code":"empty_message""#))
+            #expect(result.replies[3] == #"{"accepted":1,"total":2}"#)
+        }
+    }
+
+    @Test func aProtocolViolationClosesWith4001() async throws {
+        try await withTally(testing: .live) { client async throws in
+            let result = try await converse(port: client.port!, [message(entry("SESSION_START", 1, session: "someone-else"))])
+            #expect(result.replies.first?.contains("session_id_mismatch") == true)
+            #expect(result.close?.closeCode == .unknown(4001))
+            #expect(result.close?.reason?.contains("someone-else") == true)
+            #expect(try await client.get("/sessions/\(sessionId)").status == .notFound)
+        }
+    }
+
+    @Test func aDisconnectWithoutEndKeepsTheSessionOpenWithEverythingAcked() async throws {
+        try await withTally(testing: .live) { client async throws in
+            _ = try await converse(port: client.port!, [message(entry("SESSION_START", 1)), message(entry("EVENT", 2, name: "kept"))])
+            let tree = try await client.get("/sessions/\(sessionId)").json
+            #expect(tree["status"] as? String == "open")
+            #expect((tree["children"] as? [[String: Any]])?.first?["name"] as? String == "kept")
+            // Reconnect and finish.
+            let again = try await converse(port: client.port!, [message(entry("SESSION_END", 3))])
+            #expect(again.replies == [#"{"accepted":1,"total":3,"complete":true}"#])
+        }
+    }
+}
