@@ -9,6 +9,8 @@ let package = Package(
     dependencies: [
         .package(name: "tally", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -19,6 +21,15 @@ let package = Package(
             ],
             path: "Benchmarks/TallyCoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // Load generator for session traces over WebSockets (run against `tally serve`; see docs/performance.md).
+        .executableTarget(
+            name: "SessionLoad",
+            dependencies: [
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "SessionLoad"
         ),
     ],
     swiftLanguageModes: [.v6]
