@@ -12,8 +12,7 @@ import Synchronization
 struct SessionLoad {
     static func main() async throws {
         let options = Options(CommandLine.arguments.dropFirst())
-        let latencies = Mutex<[Double]>([])
-        let failures = Mutex(0)
+        let collected = Collected()
         let run = UUID().uuidString.prefix(8)
         let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
@@ -22,9 +21,9 @@ struct SessionLoad {
                     let id = "load-\(run)-\(session)"
                     do {
                         let measured = try await stream(session: id, options: options)
-                        latencies.withLock { $0 += measured }
+                        collected.latencies.withLock { $0 += measured }
                     } catch {
-                        failures.withLock { $0 += 1 }
+                        collected.failures.withLock { $0 += 1 }
                         print("session \(id) failed: \(error)")
                     }
                 }
@@ -32,11 +31,11 @@ struct SessionLoad {
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let sorted = latencies.withLock { $0 }.sorted()
+        let sorted = collected.latencies.withLock { $0 }.sorted()
         let entries = options.sessions * (options.messages * options.entries + 2)
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         print("""
-            sessions=\(options.sessions) messages_per_session=\(options.messages + 2) entries=\(entries) failed=\(failures.withLock { $0 })
+            sessions=\(options.sessions) messages_per_session=\(options.messages + 2) entries=\(entries) failed=\(collected.failures.withLock { $0 })
             seconds=\(String(format: "%.2f", seconds)) entries_per_second=\(Int(Double(entries) / seconds)) messages_per_second=\(Int(Double(sorted.count) / seconds))
             ack_ms p50=\(String(format: "%.2f", percentile(0.5))) p99=\(String(format: "%.2f", percentile(0.99))) max=\(String(format: "%.2f", sorted.last ?? 0))
             """)
@@ -44,7 +43,7 @@ struct SessionLoad {
 
     /// One client: returns the ack latency of each message in milliseconds.
     static func stream(session id: String, options: Options) async throws -> [Double] {
-        let latencies = Mutex<[Double]>([])
+        let collected = Collected()
         let base = 1_569_972_082 + Int.random(in: 0..<1_000_000)
         try await WebSocketClient.connect(
             url: "ws://\(options.host):\(options.port)/sessions/\(id)/stream", logger: Logger(label: "load")
@@ -65,11 +64,16 @@ struct SessionLoad {
                     throw LoadError(description: "no ack for a message of \(id)")
                 }
                 let elapsed = ContinuousClock.now - sent
-                latencies.withLock { $0.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }
+                collected.latencies.withLock { $0.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }
             }
         }
-        return latencies.withLock { $0 }
+        return collected.latencies.withLock { $0 }
     }
+}
+
+final class Collected: Sendable {
+    let latencies = Mutex<[Double]>([])
+    let failures = Mutex(0)
 }
 
 struct LoadError: Error, CustomStringConvertible {

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Synchronization
 import Testing
 
 /// Runs the real `tally` binary (built next to the test bundle by `swift test`) and kills it, to prove what the
@@ -23,6 +24,39 @@ struct ProcessLifecycleTests {
         let stored = try await Self.storedEvents(port: port)
         // Requests in flight at the kill may have committed without their ack arriving: never fewer than acked.
         #expect(stored >= acked)
+        restarted.kill(signal: SIGTERM)
+        #expect(restarted.wait() == 0)
+    }
+
+    @Test func acknowledgedSessionEntriesSurviveKillNine() async throws {
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+        let data = TemporaryDirectory()
+        let port = Int.random(in: 20_000..<60_000)
+        let server = try TallyProcess(binary: binary, port: port, dataDir: data.path)
+        try await server.waitUntilHealthy()
+        _ = try await LoopbackHTTP.post(port: port, "/sessions/s/events", #"[{"timestamp":1,"type":"SESSION_START","session_id":"s"}]"#)
+        let acked = Counter()
+        await withTaskGroup(of: Void.self) { group in
+            for client in 0..<8 {
+                group.addTask {
+                    var i = 0
+                    while (try? await LoopbackHTTP.post(port: port, "/sessions/s/events", #"[{"timestamp":2,"type":"EVENT","name":"c\#(client)-\#(i)"}]"#)) == 202 {
+                        acked.increment()
+                        i += 1
+                    }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(500))
+                server.kill(signal: SIGKILL)
+            }
+        }
+        server.wait()
+        let restarted = try TallyProcess(binary: binary, port: port, dataDir: data.path)
+        try await restarted.waitUntilHealthy()
+        let total = try await LoopbackHTTP.json(port: port, "/sessions/s/events?after=0&timeout=0")["total"] as? Int ?? -1
+        #expect(acked.value > 0)
+        #expect(total >= acked.value + 1)
         restarted.kill(signal: SIGTERM)
         #expect(restarted.wait() == 0)
     }
@@ -54,12 +88,8 @@ struct ProcessLifecycleTests {
                     var i = 0
                     while true {
                         i += 1
-                        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/events")!)
-                        request.httpMethod = "POST"
-                        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                        request.httpBody = Data(#"{"user":"c\#(client)","slug":"s","at":1}"#.utf8)
-                        guard let (_, response) = try? await URLSession.shared.data(for: request),
-                              let status = (response as? HTTPURLResponse)?.statusCode else { break }
+                        guard let status = try? await LoopbackHTTP.post(port: port, "/events", #"{"user":"c\#(client)","slug":"s","at":1}"#)
+                        else { break }
                         if status == 202 { acked += 1 } else if status != 503 { break }
                     }
                     return acked
@@ -77,10 +107,15 @@ struct ProcessLifecycleTests {
     }
 
     static func storedEvents(port: Int) async throws -> Int {
-        let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/movies/s/watch-time")!)
-        let json = try JSONSerialization.jsonObject(with: body) as? [String: Any]
-        return json?["events"] as? Int ?? -1
+        try await LoopbackHTTP.json(port: port, "/movies/s/watch-time")["events"] as? Int ?? -1
     }
+}
+
+/// A thread-safe count for test clients.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
 
 /// A `tally serve` child process.

@@ -77,10 +77,5 @@ final class ManualClock: Sendable {
 
 /// POSTs from a connection of its own (the live test client runs one request at a time).
 func postConcurrently(port: Int, _ path: String, _ body: String) async throws -> Int {
-    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-    request.httpMethod = "POST"
-    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(body.utf8)
-    let (_, response) = try await URLSession.shared.data(for: request)
-    return (response as? HTTPURLResponse)?.statusCode ?? 0
+    try await LoopbackHTTP.post(port: port, path, body)
 }

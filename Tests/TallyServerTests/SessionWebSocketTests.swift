@@ -75,3 +75,23 @@ struct SessionWebSocketTests {
         }
     }
 }
+
+@Suite("Session WebSocket, two connections")
+struct SessionTwoConnectionTests {
+    @Test func twoConnectionsOnOneSessionAreBothStoredInOrder() async throws {
+        try await withTally(testing: .live) { client async throws in
+            let port = client.port!
+            _ = try await SessionWebSocketTests().converse(port: port, [message(entry("SESSION_START", 100))])
+            async let first = SessionWebSocketTests().converse(port: port, (0..<20).map { message(entry("EVENT", Int64(101 + $0), name: "a\($0)")) })
+            async let second = SessionWebSocketTests().converse(port: port, (0..<20).map { message(entry("EVENT", Int64(101 + $0), name: "b\($0)")) })
+            let (a, b) = try await (first, second)
+            #expect(a.replies.count == 20 && b.replies.count == 20)
+            #expect(a.replies.allSatisfy { $0.hasPrefix(#"{"accepted":1,"#) })
+            let tree = try await client.get("/sessions/\(sessionId)").json
+            let children = tree["children"] as? [[String: Any]] ?? []
+            #expect(children.count == 40)
+            let times = children.compactMap { $0["timestamp"] as? Int }
+            #expect(times == times.sorted())
+        }
+    }
+}
