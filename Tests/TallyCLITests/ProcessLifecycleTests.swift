@@ -85,9 +85,7 @@ struct ProcessLifecycleTests {
             for client in 0..<16 {
                 group.addTask {
                     var acked = 0
-                    var i = 0
                     while true {
-                        i += 1
                         guard let status = try? await LoopbackHTTP.post(port: port, "/events", #"{"user":"c\#(client)","slug":"s","at":1}"#)
                         else { break }
                         if status == 202 { acked += 1 } else if status != 503 { break }
