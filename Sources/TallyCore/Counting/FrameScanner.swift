@@ -1,0 +1,129 @@
+/// Finds the user and time fields of one log frame without parsing the rest of it.
+///
+/// Only the root object's members count: nested objects and arrays (which may contain keys named `uid` and `ts`)
+/// are skipped structurally, strings with any escapes included. By default the scan stops as soon as both fields
+/// are found; `validate` reads the whole frame and checks its syntax. Nothing is allocated on the common path.
+public struct FrameScanner: Sendable {
+    /// Where the user id's bytes are: a range of the frame, or of the scratch buffer when it had escapes.
+    public struct UserBytes: Hashable, Sendable {
+        public var range: Range<Int>
+        public var inScratch: Bool
+
+        /// Calls `body` with the id's bytes.
+        public func with<T>(line: UnsafeRawBufferPointer, scratch: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+            if inScratch { return try scratch.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) } }
+            return try body(UnsafeRawBufferPointer(rebasing: line[range]))
+        }
+    }
+
+    public enum Result: Hashable, Sendable {
+        /// Where the user id is, and the time in milliseconds.
+        case frame(user: UserBytes, timeMs: Int64)
+        case missingUser
+        case missingTime
+        /// The time field is not a non-negative integer (number or digit string).
+        case invalidTime
+        /// The user field is not a non-empty string.
+        case invalidUser
+        case malformed(offset: Int, reason: String)
+    }
+
+    public let userField: [UInt8]
+    public let timeField: [UInt8]
+    public let validate: Bool
+
+    public init(userField: String = "uid", timeField: String = "ts", validate: Bool = false) {
+        self.userField = Array(userField.utf8)
+        self.timeField = Array(timeField.utf8)
+        self.validate = validate
+    }
+
+    /// Scans one frame (a line without its newline). `scratch` holds an unescaped user id when needed.
+    public func scan(_ line: UnsafeRawBufferPointer, scratch: inout [UInt8]) -> Result {
+        var reader = JSONReader(line)
+        guard reader.peek() == 0x7B else {
+            return .malformed(offset: reader.offset, reason: reader.isAtEnd ? "empty frame" : "frame is not a JSON object")
+        }
+        var user: Range<Int>?
+        var userEscaped = false
+        var userInvalid = false
+        var time: Int64?
+        var timeInvalid = false
+        var timeSeen = false
+        do {
+            _ = reader.consume(0x7B)
+            if !reader.consume(0x7D) {
+                while true {
+                    guard reader.peek() == 0x22 else { throw reader.error("expected a member name") }
+                    let keyStart = reader.offset
+                    let key = reader.readUnescapedStringBytes()
+                    let isUser: Bool, isTime: Bool
+                    if let key {
+                        isUser = user == nil && !userInvalid && key.elementsEqual(userField)
+                        isTime = !timeSeen && key.elementsEqual(timeField)
+                    } else {
+                        reader.offset = keyStart
+                        let decoded = Array(try reader.readString().utf8)
+                        isUser = user == nil && !userInvalid && decoded == userField
+                        isTime = !timeSeen && decoded == timeField
+                    }
+                    guard reader.consume(0x3A) else { throw reader.error("expected ':' after a member name") }
+                    reader.skipWhitespace()
+                    if isUser {
+                        let start = reader.offset
+                        if let raw = reader.readUnescapedStringBytes() {
+                            if raw.isEmpty { userInvalid = true } else {
+                                let base = raw.baseAddress! - line.baseAddress!
+                                user = base..<(base + raw.count)
+                            }
+                        } else if reader.peek() == 0x22 {
+                            reader.offset = start
+                            let text = try reader.readString()
+                            if text.isEmpty { userInvalid = true } else {
+                                scratch.removeAll(keepingCapacity: true)
+                                scratch.append(contentsOf: text.utf8)
+                                userEscaped = true
+                                user = 0..<scratch.count
+                            }
+                        } else {
+                            userInvalid = true
+                            try reader.skipValue(depth: 1)
+                        }
+                    } else if isTime {
+                        timeSeen = true
+                        (time, timeInvalid) = try Self.readTime(&reader)
+                    } else {
+                        try reader.skipValue(depth: 1)
+                    }
+                    if !validate, (user != nil || userInvalid), timeSeen { break }
+                    if reader.consume(0x2C) { continue }
+                    if reader.consume(0x7D) { break }
+                    throw reader.error("expected ',' or '}' in the frame")
+                }
+            }
+            if validate, reader.peek() != nil { throw reader.error("unexpected data after the frame") }
+        } catch let error as JSONSyntaxError {
+            return .malformed(offset: error.offset, reason: error.reason)
+        } catch {
+            return .malformed(offset: reader.offset, reason: "\(error)")
+        }
+        if userInvalid { return .invalidUser }
+        guard let user else { return .missingUser }
+        guard timeSeen else { return .missingTime }
+        guard !timeInvalid, let time else { return .invalidTime }
+        let ms = time > SessionEntry.millisecondThreshold ? time : time &* 1000
+        return .frame(user: UserBytes(range: user, inScratch: userEscaped), timeMs: ms)
+    }
+
+    /// A time value: a non-negative integer, as a JSON number or a string of digits.
+    private static func readTime(_ reader: inout JSONReader) throws -> (Int64?, Bool) {
+        if let raw = reader.readUnescapedStringBytes() {
+            guard !raw.isEmpty, raw.count <= 18, raw.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return (nil, true) }
+            return (raw.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }, false)
+        }
+        switch try reader.readValue() {
+        case .integer(let value) where value >= 0: return (value, false)
+        default: return (nil, true)
+        }
+    }
+}
