@@ -1,0 +1,92 @@
+/// Settings of `tally count`.
+public struct CountConfiguration: Hashable, Sendable {
+    /// Calendar units to count (minute, hour, day, week, month, year).
+    public var units: [WindowUnit]
+    public var lateness: Duration
+    /// How long after closing a window late frames still revise it; older frames are rejected.
+    public var retention: Duration
+    /// Frames this far ahead of the largest time seen so far are rejected as implausible (a bit-flipped `ts`).
+    public var maxAhead: Duration
+    public var exact: Bool
+    public var precision: Int
+
+    public static let supportedUnits: [WindowUnit] = [.minute, .hour, .day, .week, .month, .year]
+
+    public init(units: [WindowUnit] = CountConfiguration.supportedUnits, lateness: Duration = .seconds(5),
+                retention: Duration = .seconds(7200), maxAhead: Duration = .seconds(86_400), exact: Bool = false,
+                precision: Int = 14) {
+        self.units = CountConfiguration.supportedUnits.filter(units.contains)
+        self.lateness = lateness
+        self.retention = retention
+        self.maxAhead = maxAhead
+        self.exact = exact
+        self.precision = precision
+    }
+
+    /// Which requested units a window of `unit` is merged into when it closes: its nearest requested containers
+    /// (a day goes into its week and its month; a month into its year).
+    func parents(of unit: WindowUnit) -> [WindowUnit] {
+        let candidates = Self.containers(of: unit).filter(units.contains)
+        return candidates.filter { candidate in
+            !candidates.contains { other in other != candidate && Self.containers(of: other).contains(candidate) }
+        }
+    }
+
+    static func containers(of unit: WindowUnit) -> [WindowUnit] {
+        switch unit {
+        case .minute: return [.hour, .day, .week, .month, .year]
+        case .hour: return [.day, .week, .month, .year]
+        case .day: return [.week, .month, .year]
+        case .month: return [.year]
+        default: return []
+        }
+    }
+}
+
+/// One emitted count.
+public struct CountResult: Hashable, Sendable {
+    public var window: EventWindow
+    public var uniques: Int
+    public var frames: Int
+    public var final: Bool
+    public var revision: Int
+    public var exact: Bool
+    public var relativeError: Double
+
+    /// `{"window":"minute","start":…,"end":…,"uniques":…,"frames":…,"final":true,"revision":0,"estimate":"hll","relativeError":0.0081}`
+    public func write(into bytes: inout [UInt8]) {
+        var json = JSONWriter(reservingCapacity: 200)
+        json.beginObject()
+        json.member("window", window.unit.description)
+        json.member("start", ISO8601.format(window.start, style: .zulu))
+        json.member("end", ISO8601.format(window.end, style: .zulu))
+        json.member("uniques", uniques)
+        json.member("frames", frames)
+        json.member("final", final)
+        json.member("revision", revision)
+        json.member("estimate", exact ? "exact" : "hll")
+        json.key("relativeError")
+        json.value((relativeError * 1_000_000).rounded() / 1_000_000)
+        json.endObject()
+        bytes.append(contentsOf: json.bytes)
+        bytes.append(0x0A)
+    }
+}
+
+/// Every frame is accounted for in exactly one of these.
+public struct CountStatistics: Hashable, Sendable {
+    public var lines = 0
+    public var counted = 0
+    /// Counted frames that arrived after their finest window closed (they revised it).
+    public var late = 0
+    public var rejectedTooOld = 0
+    public var rejectedTooFarAhead = 0
+    public var malformed = 0
+    public var missingFields = 0
+    public var invalidFields = 0
+    public var blankLines = 0
+    public var windowsClosed = 0
+    public var revisions = 0
+
+    public init() {}
+}

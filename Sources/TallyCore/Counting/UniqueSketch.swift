@@ -1,0 +1,60 @@
+/// The set of users of one window: exact (the ids themselves; the oracle in tests) or a HyperLogLog estimate.
+public enum UniqueSketch: Sendable {
+    case exact(Set<String>)
+    case hll(HyperLogLog)
+
+    public static func empty(exact: Bool, precision: Int) -> UniqueSketch {
+        exact ? .exact([]) : .hll(HyperLogLog(precision: precision))
+    }
+
+    @inline(__always)
+    public mutating func insert(hash: UInt64, user: UnsafeRawBufferPointer) {
+        switch self {
+        case .exact(var set):
+            self = .hll(HyperLogLog(precision: 4)) // release the set's buffer so the insert does not copy it
+            set.insert(String(decoding: user, as: UTF8.self))
+            self = .exact(set)
+        case .hll(var sketch):
+            self = .exact([])
+            sketch.insert(hash: hash)
+            self = .hll(sketch)
+        }
+    }
+
+    public mutating func merge(_ other: UniqueSketch) {
+        switch (self, other) {
+        case (.exact(var mine), .exact(let theirs)):
+            self = .exact([])
+            mine.formUnion(theirs)
+            self = .exact(mine)
+        case (.hll(var mine), .hll(let theirs)):
+            self = .exact([])
+            mine.merge(theirs)
+            self = .hll(mine)
+        default:
+            preconditionFailure("cannot merge an exact set with a HyperLogLog sketch")
+        }
+    }
+
+    public var count: Int {
+        switch self {
+        case .exact(let set): return set.count
+        case .hll(let sketch): return sketch.count
+        }
+    }
+
+    /// Relative standard error of `count`: 0 for exact sets; 1.04/√m for dense sketches; linear counting's
+    /// 1/√(2·2^25) while sparse.
+    public var relativeError: Double {
+        switch self {
+        case .exact: return 0
+        case .hll(let sketch):
+            return sketch.isSparse ? 1 / Double(2 << HyperLogLog.sparsePrecision).squareRoot() : sketch.standardError
+        }
+    }
+
+    public var isExact: Bool {
+        if case .exact = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,149 @@
+/// Unique users per window for several calendar units at once, on event time.
+///
+/// A frame is inserted once, into the finest requested unit; when a window closes (the watermark passes its end)
+/// its result is emitted and its sketch merged into its parents (minute → hour → day → week and month; month →
+/// year), so coarse windows never re-insert users. Closed windows are kept for the retention: a late frame
+/// within it is inserted into its closed window and every ancestor window (open ones directly), and each closed
+/// window it changed is re-emitted with the next revision when the watermark next moves. Frames older than the
+/// retention, or implausibly far ahead, are rejected and counted.
+public struct UniqueWindowCounter: Sendable {
+    public let configuration: CountConfiguration
+    public private(set) var watermark: Watermark
+    public private(set) var statistics = CountStatistics()
+
+    struct WindowState: Sendable {
+        var window: EventWindow
+        var sketch: UniqueSketch
+        var frames: Int
+        var revision: Int
+        var dirty: Bool
+    }
+
+    struct Level: Sendable {
+        var unit: WindowUnit
+        var parents: [Int]
+        /// Open windows by start, oldest first.
+        var open: [WindowState] = []
+        /// Closed windows still within the retention, by start.
+        var closed: [WindowState] = []
+    }
+
+    private var levels: [Level]
+
+    public init(configuration: CountConfiguration) {
+        precondition(!configuration.units.isEmpty, "count at least one window unit")
+        self.configuration = configuration
+        watermark = Watermark(lateness: configuration.lateness)
+        let units = configuration.units
+        levels = units.map { unit in
+            Level(unit: unit, parents: configuration.parents(of: unit).compactMap { units.firstIndex(of: $0) })
+        }
+    }
+
+    public var openWindows: Int { levels.reduce(0) { $0 + $1.open.count } }
+
+    /// Adds one frame; appends whatever it completes or revises to `outputs`.
+    public mutating func add(hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, clockMs: Int64? = nil,
+                             into outputs: inout [CountResult]) {
+        if let current = watermark.current, time.millisecondsSinceEpoch < current.millisecondsSinceEpoch - configuration.retention.milliseconds {
+            statistics.rejectedTooOld += 1
+            return
+        }
+        if let newest = watermark.maxEventTime, time.millisecondsSinceEpoch > newest.millisecondsSinceEpoch + configuration.maxAhead.milliseconds {
+            statistics.rejectedTooFarAhead += 1
+            return
+        }
+        statistics.counted += 1
+        let window = levels[0].unit.window(containing: time)
+        if watermark.hasPassed(window.end) {
+            statistics.late += 1
+            insertLate(hash: hash, user: user, time: time, level: 0)
+        } else {
+            let index = Self.openIndex(for: window, in: &levels[0].open, exact: configuration.exact, precision: configuration.precision)
+            levels[0].open[index].sketch.insert(hash: hash, user: user)
+            levels[0].open[index].frames += 1
+        }
+        if watermark.observe(time, clockMs: clockMs) { advance(into: &outputs) }
+    }
+
+    /// Lets the watermark follow the wall clock while the input is idle.
+    public mutating func advanceIdle(clockMs: Int64, into outputs: inout [CountResult]) {
+        if watermark.advanceIdle(clockMs: clockMs) { advance(into: &outputs) }
+    }
+
+    /// End of input: emits pending revisions, then closes every open window.
+    public mutating func finish(into outputs: inout [CountResult]) {
+        watermark.finish()
+        advance(into: &outputs)
+    }
+
+    /// Current results of the open windows, marked `final: false` (for `--emit updates`).
+    public func provisional() -> [CountResult] {
+        levels.flatMap { level in level.open.map { result($0, final: false) } }
+    }
+
+    private mutating func insertLate(hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, level: Int) {
+        let window = levels[level].unit.window(containing: time)
+        if let index = levels[level].closed.firstIndex(where: { $0.window.start == window.start }) {
+            levels[level].closed[index].sketch.insert(hash: hash, user: user)
+            levels[level].closed[index].frames += 1
+            levels[level].closed[index].dirty = true
+            for parent in levels[level].parents { insertLate(hash: hash, user: user, time: time, level: parent) }
+        } else {
+            // Open (or not yet created): the window will count the frame when it closes; no need to go further up,
+            // because it is merged into its parents then.
+            let index = Self.openIndex(for: window, in: &levels[level].open, exact: configuration.exact, precision: configuration.precision)
+            levels[level].open[index].sketch.insert(hash: hash, user: user)
+            levels[level].open[index].frames += 1
+        }
+    }
+
+    private mutating func advance(into outputs: inout [CountResult]) {
+        // Revisions of closed windows first: they describe the past.
+        for level in levels.indices {
+            for index in levels[level].closed.indices where levels[level].closed[index].dirty {
+                levels[level].closed[index].dirty = false
+                levels[level].closed[index].revision += 1
+                statistics.revisions += 1
+                outputs.append(result(levels[level].closed[index], final: true))
+            }
+        }
+        let keepClosed = watermark.current != Watermark.infinity
+        for level in levels.indices {
+            let complete = levels[level].open.prefix { watermark.hasPassed($0.window.end) }
+            guard !complete.isEmpty else { continue }
+            levels[level].open.removeFirst(complete.count)
+            for state in complete {
+                statistics.windowsClosed += 1
+                outputs.append(result(state, final: true))
+                for parent in levels[level].parents {
+                    let window = levels[parent].unit.window(containing: state.window.start)
+                    let index = Self.openIndex(for: window, in: &levels[parent].open, exact: configuration.exact, precision: configuration.precision)
+                    levels[parent].open[index].sketch.merge(state.sketch)
+                    levels[parent].open[index].frames += state.frames
+                }
+                if keepClosed { levels[level].closed.append(state) }
+            }
+        }
+        if let current = watermark.current, keepClosed {
+            let horizon = current.millisecondsSinceEpoch - configuration.retention.milliseconds
+            for level in levels.indices {
+                levels[level].closed.removeAll { $0.window.end.millisecondsSinceEpoch <= horizon }
+            }
+        }
+    }
+
+    private func result(_ state: WindowState, final: Bool) -> CountResult {
+        CountResult(window: state.window, uniques: state.sketch.count, frames: state.frames, final: final,
+                    revision: state.revision, exact: state.sketch.isExact, relativeError: state.sketch.relativeError)
+    }
+
+    /// Index of the open window, created in start order if missing.
+    private static func openIndex(for window: EventWindow, in open: inout [WindowState], exact: Bool, precision: Int) -> Int {
+        if let index = open.lastIndex(where: { $0.window.start == window.start }) { return index }
+        let state = WindowState(window: window, sketch: .empty(exact: exact, precision: precision), frames: 0, revision: 0, dirty: false)
+        let position = open.firstIndex { $0.window.start > window.start } ?? open.count
+        open.insert(state, at: position)
+        return position
+    }
+}
