@@ -75,7 +75,7 @@ public final class ProgressReporter {
 
 extension String {
     /// One decimal, without Foundation.
-    init(format1 value: Double) {
+    public init(format1 value: Double) {
         let tenths = Int((value * 10).rounded())
         self = "\(tenths / 10).\(abs(tenths % 10))"
     }

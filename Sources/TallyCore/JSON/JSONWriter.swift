@@ -55,6 +55,9 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Writes an already-encoded JSON value verbatim (the caller guarantees it is valid JSON).
+    public mutating func rawValue(_ json: String) { valuePrefix(); bytes.append(contentsOf: json.utf8) }
+
     public mutating func member(_ name: String, _ text: String) { key(name); value(text) }
     public mutating func member(_ name: String, _ number: Int64) { key(name); value(number) }
     public mutating func member(_ name: String, _ number: Int) { key(name); value(number) }

@@ -8,7 +8,7 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write synthetic event streams to stdout.",
-        subcommands: [GenerateHeartbeatsCommand.self]
+        subcommands: [GenerateHeartbeatsCommand.self, GenerateFramesCommand.self]
     )
 }
 
@@ -60,6 +60,44 @@ struct GenerateHeartbeatsCommand: ParsableCommand {
                 }
             }
         }
+        try sink.flush()
+    }
+}
+
+struct GenerateFramesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frames",
+        abstract: "~2 KB JSON log frames like the unique-counting brief's generator (nested decoys, escapes, UTF-8).",
+        discussion: "Same knobs as the brief's generator: -c count, -r rate, -n users, -d max delay, -p delay percent, -s seed."
+    )
+
+    @Option(name: [.customShort("c"), .long], help: "Number of frames.") var count = 1000
+    @Option(name: [.customShort("r"), .long], help: "Time rises by 1 s with probability 1/rate per frame.") var rate = 1000
+    @Option(name: [.customShort("n"), .long], help: "Number of distinct users.") var users = 100_000
+    @Option(name: [.customShort("d"), .long], help: "Largest delay (s) of a delayed frame.") var delay = 0
+    @Option(name: [.customShort("p"), .long], help: "Percent of frames delayed.") var delayPercent = 0.0
+    @Option(name: [.customShort("s"), .long], help: "Random seed.") var seed: UInt64 = 1
+    @Option(name: .shortAndLong, help: "Output file; '-' is stdout.") var output = "-"
+
+    func validate() throws {
+        guard count >= 0, rate >= 1, users >= 1 else { throw ValidationError("--count must not be negative; --rate and --users must be positive") }
+        guard (0...100).contains(delayPercent), delay >= 0 else { throw ValidationError("--delay-percent must be 0...100 and --delay not negative") }
+        guard delayPercent == 0 || delay > 0 else { throw ValidationError("--delay-percent needs --delay") }
+    }
+
+    func run() throws {
+        var generator = FrameGenerator(.init(count: count, rate: rate, users: users, maxDelay: delay,
+                                             delayProbability: delayPercent / 100, seed: seed))
+        let sink = try OutputSink(path: output)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 17)
+        while generator.next(into: &buffer) {
+            if buffer.count >= 1 << 16 {
+                try sink.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try sink.write(buffer)
         try sink.flush()
     }
 }

@@ -1,0 +1,147 @@
+import ArgumentParser
+import TallyCore
+import TallyIO
+
+/// `tally count`: unique users per minute, hour, day, week, month and year over a stream of JSON log frames.
+struct CountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "count",
+        abstract: "Count unique users per minute, hour, day, week, month and year over JSON log frames.",
+        discussion: """
+            Reads one JSON object per line from FILEs (plain or .gz) or stdin and writes one JSON result per window
+            to --output. A window's final result is emitted when the watermark (largest time seen minus --lateness)
+            passes its end, and at end of input; late frames within --retention revise closed windows (revision + 1).
+            The summary on stderr accounts for every input line.
+            """
+    )
+
+    @Argument(help: "Input files (plain or gzip); stdin when none or '-'.")
+    var files: [String] = []
+
+    @Option(help: "Comma-separated units: minute,hour,day,week,month,year. [env: TALLY_WINDOWS] (default: all)")
+    var windows: String?
+
+    @Option(help: "Top-level key of the user id. [env: TALLY_USER_FIELD] (default: uid)")
+    var userField: String?
+
+    @Option(help: "Top-level key of the time (unix seconds or ms, number or string). [env: TALLY_TIME_FIELD] (default: ts)")
+    var timeField: String?
+
+    @Option(help: "Allowed lateness. [env: TALLY_LATENESS] (default: 5s)")
+    var lateness: DurationArgument?
+
+    @Option(help: "Late frames within this of the watermark revise closed windows; older ones are rejected. [env: TALLY_RETENTION] (default: 2h)")
+    var retention: DurationArgument?
+
+    @Option(help: "Frames further ahead of the largest time seen are rejected (bit-flipped timestamps). [env: TALLY_MAX_AHEAD] (default: 1d)")
+    var maxAhead: DurationArgument?
+
+    @Flag(help: "Count exactly with sets of ids instead of HyperLogLog.")
+    var exact = false
+
+    @Option(help: "HyperLogLog precision p (2^p registers, 4...18). [env: TALLY_PRECISION] (default: 14)")
+    var precision: Int?
+
+    @Option(help: "final (closed windows only) or updates[=INTERVAL] (also provisional results of open windows). (default: final)")
+    var emit: String = "final"
+
+    @Flag(help: "Check the whole syntax of every frame, not only up to the two fields.")
+    var validate = false
+
+    @Option(name: .shortAndLong, help: "Output file; '-' is stdout. (default: -)")
+    var output: String = "-"
+
+    func run() throws {
+        let env = EnvironmentResolver()
+        let unitsText = try env.value(windows, "TALLY_WINDOWS", default: "minute,hour,day,week,month,year")
+        var units: [WindowUnit] = []
+        for name in unitsText.split(separator: ",") {
+            guard let unit = WindowUnit(String(name)), CountConfiguration.supportedUnits.contains(unit) else {
+                throw ValidationError("--windows: \(name) is not one of minute, hour, day, week, month, year")
+            }
+            units.append(unit)
+        }
+        let precision = try env.value(self.precision, "TALLY_PRECISION", default: 14)
+        guard (4...18).contains(precision) else { throw ValidationError("--precision must be from 4 to 18") }
+        let updates = try Self.updateInterval(emit)
+        let configuration = CountConfiguration(
+            units: units,
+            lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(5))).duration,
+            retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(7200))).duration,
+            maxAhead: try env.value(maxAhead, "TALLY_MAX_AHEAD", default: DurationArgument(.seconds(86_400))).duration,
+            exact: exact, precision: precision)
+        var stream = CountStream(
+            configuration: configuration, userField: try env.value(userField, "TALLY_USER_FIELD", default: "uid"),
+            timeField: try env.value(timeField, "TALLY_TIME_FIELD", default: "ts"), validate: validate)
+        let sink = try OutputSink(path: output)
+        let progress = ProgressReporter(command: "count")
+        let clock = ContinuousClock()
+        let origin = clock.now
+        var lastUpdate = origin
+        var buffer: [UInt8] = []
+        func flush(live: Bool) throws {
+            if let updates, clock.now - lastUpdate >= updates {
+                lastUpdate = clock.now
+                stream.provisional(output: &buffer)
+            }
+            if !buffer.isEmpty {
+                try sink.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+            if live { try sink.flush() }
+        }
+        for path in files.isEmpty ? ["-"] : files {
+            let reader = try InputReader(path: path)
+            let live = path == "-"
+            try reader.forEachChunk(idleTimeout: live ? .seconds(1) : nil) {
+                stream.idle(clockMs: (clock.now - origin).milliseconds, output: &buffer)
+                try flush(live: true)
+            } _: { chunk in
+                stream.feed(chunk, clockMs: (clock.now - origin).milliseconds, output: &buffer)
+                try flush(live: live)
+                progress.tick { Self.progressFields(stream, progress) }
+            }
+        }
+        stream.finish(output: &buffer)
+        try flush(live: true)
+        try sink.flush()
+        Self.report(stream, progress)
+    }
+
+    static func updateInterval(_ emit: String) throws -> Duration? {
+        if emit == "final" { return nil }
+        if emit == "updates" { return .seconds(1) }
+        if emit.hasPrefix("updates="), let interval = DurationArgument(argument: String(emit.dropFirst(8))), interval.duration > .zero {
+            return interval.duration
+        }
+        throw ValidationError("--emit must be final, updates or updates=INTERVAL (e.g. updates=1s)")
+    }
+
+    static func progressFields(_ stream: CountStream, _ progress: ProgressReporter) -> [(String, String)] {
+        let seconds = max(progress.elapsedSeconds, 1e-9)
+        let statistics = stream.statistics
+        return [
+            ("frames", "\(statistics.lines)"),
+            ("rate", ProgressReporter.compact(Double(statistics.lines) / seconds) + "/s"),
+            ("MB/s", String(format1: Double(stream.bytesRead) / seconds / 1e6)),
+            ("watermark", stream.counter.watermark.current.map { ISO8601.format($0, style: .zulu) } ?? "-"),
+            ("open_windows", "\(stream.counter.openWindows)"),
+        ]
+    }
+
+    static func report(_ stream: CountStream, _ progress: ProgressReporter) {
+        for problem in stream.firstProblems {
+            ProgressReporter.writeStderr("count: line \(problem.line), byte \(problem.offset): \(problem.message)\n")
+        }
+        let s = stream.statistics
+        let seconds = max(progress.elapsedSeconds, 1e-9)
+        progress.summary([
+            ("lines", "\(s.lines)"), ("counted", "\(s.counted)"), ("late", "\(s.late)"),
+            ("rejected_too_old", "\(s.rejectedTooOld)"), ("rejected_too_far_ahead", "\(s.rejectedTooFarAhead)"),
+            ("malformed", "\(s.malformed)"), ("missing_fields", "\(s.missingFields)"), ("invalid_fields", "\(s.invalidFields)"),
+            ("blank", "\(s.blankLines)"), ("windows", "\(s.windowsClosed)"), ("revisions", "\(s.revisions)"),
+            ("seconds", String(format3: seconds)), ("frames_per_second", "\(Int(Double(s.lines) / seconds))"),
+            ("mb_per_second", String(format1: Double(stream.bytesRead) / seconds / 1e6)),
+        ])
+    }
+}
