@@ -18,11 +18,13 @@ public struct JSONReader {
     public var isAtEnd: Bool { offset >= bytes.count }
 
     /// The next non-whitespace byte, without consuming it.
+    @inline(__always)
     public mutating func peek() -> UInt8? {
         skipWhitespace()
         return offset < bytes.count ? bytes[offset] : nil
     }
 
+    @inline(__always)
     public mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
@@ -33,6 +35,7 @@ public struct JSONReader {
     }
 
     /// Consumes `byte` if it is next (after whitespace).
+    @inline(__always)
     public mutating func consume(_ byte: UInt8) -> Bool {
         if peek() == byte {
             offset += 1
@@ -142,14 +145,64 @@ public struct JSONReader {
         guard let byte = peek() else { throw error("unexpected end of input") }
         switch byte {
         case 0x7B:
-            try readObject { _, reader in try reader.skipValue(depth: depth + 1) }
+            offset += 1
+            if consume(0x7D) { return }
+            while true {
+                guard peek() == 0x22 else { throw error("expected a member name in double quotes") }
+                try skipString()
+                guard consume(0x3A) else { throw error("expected ':' after a member name") }
+                try skipValue(depth: depth + 1)
+                if consume(0x2C) { continue }
+                if consume(0x7D) { return }
+                throw error("expected ',' or '}' in an object")
+            }
         case 0x5B:
-            try readArray { _, reader in try reader.skipValue(depth: depth + 1) }
+            offset += 1
+            if consume(0x5D) { return }
+            while true {
+                try skipValue(depth: depth + 1)
+                if consume(0x2C) { continue }
+                if consume(0x5D) { return }
+                throw error("expected ',' or ']' in an array")
+            }
         case 0x22:
             try skipString()
+        case 0x2D, 0x30...0x39:
+            try skipNumber()
         default:
             _ = try readValue()
         }
+    }
+
+    /// Checks and skips a number without converting it (the validate path of the frame scanner).
+    public mutating func skipNumber() throws {
+        var i = offset
+        if i < bytes.count, bytes[i] == 0x2D { i += 1 }
+        guard i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 else { throw JSONSyntaxError(offset: i, reason: "invalid number") }
+        if bytes[i] == 0x30 {
+            i += 1
+            if i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                throw JSONSyntaxError(offset: i, reason: "leading zeros are not allowed in numbers")
+            }
+        } else {
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        }
+        if i < bytes.count, bytes[i] == 0x2E {
+            i += 1
+            guard i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 else {
+                throw JSONSyntaxError(offset: i, reason: "expected a digit after the decimal point")
+            }
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        }
+        if i < bytes.count, bytes[i] == 0x65 || bytes[i] == 0x45 {
+            i += 1
+            if i < bytes.count, bytes[i] == 0x2B || bytes[i] == 0x2D { i += 1 }
+            guard i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 else {
+                throw JSONSyntaxError(offset: i, reason: "expected a digit in the exponent")
+            }
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        }
+        offset = i
     }
 
     private mutating func readLiteral(_ word: StaticString) throws {
