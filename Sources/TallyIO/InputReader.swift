@@ -13,14 +13,15 @@ public final class InputReader {
     private let ownsDescriptor: Bool
     private var buffer: [UInt8]
     private var inflater: GzipInflater?
-    private var sniffed = false
+    private var sniffed: Bool
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    /// `path` nil or `-` reads stdin.
-    public init(path: String?, blockSize: Int = 1 << 20) throws {
+    /// `path` nil or `-` reads stdin. With `decompress` false, gzip data is returned as it is.
+    public init(path: String?, blockSize: Int = 1 << 20, decompress: Bool = true) throws {
+        sniffed = !decompress
         if let path, path != "-" {
             let fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }

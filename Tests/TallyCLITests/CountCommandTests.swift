@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("tally count and tally generate frames")
 struct CountCommandTests {
@@ -60,5 +63,78 @@ struct CountCommandTests {
         #expect(try TallyBinary.run(["count", "--windows", "fortnight"]).status != 0)
         #expect(try TallyBinary.run(["count", "--precision", "30"]).status != 0)
         #expect(try TallyBinary.run(["count", "--emit", "sometimes"]).stderr.contains("--emit"))
+    }
+}
+
+@Suite("tally count checkpoints")
+struct CountCheckpointTests {
+    /// The last result per (window, start) in NDJSON output.
+    static func latest(_ outputs: [String]) throws -> [String: String] {
+        var latest: [String: String] = [:]
+        for output in outputs {
+            for line in output.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                latest["\(object["window"]!) \(object["start"]!)"] = "uniques=\(object["uniques"]!) frames=\(object["frames"]!)"
+            }
+        }
+        return latest
+    }
+
+    @Test func killedRunResumesWithoutLosingOrDoubleCounting() async throws {
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+        let dir = TemporaryDirectory()
+        let input = dir.path + "/frames.jsonl"
+        let checkpoint = dir.path + "/count.checkpoint"
+        let generated = try TallyBinary.run(["generate", "frames", "-c", "60000", "-r", "20", "-n", "20000", "-d", "10", "-p", "5", "-s", "3", "-o", input])
+        #expect(generated.status == 0)
+        let arguments = ["count", input, "--exact", "--windows", "minute,hour,year"]
+        let reference = try TallyBinary.run(arguments)
+        #expect(reference.status == 0)
+
+        // Run with frequent checkpoints and kill -9 it once a checkpoint exists.
+        let first = Process()
+        first.executableURL = binary
+        first.arguments = arguments + ["--checkpoint", checkpoint, "--checkpoint-interval", "20ms"]
+        let firstOutput = Pipe()
+        first.standardOutput = firstOutput
+        first.standardError = FileHandle.nullDevice
+        let collected = ReadAll(firstOutput.fileHandleForReading)
+        try first.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: checkpoint), Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(150))
+        let killedMidway = first.isRunning
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let partial = String(decoding: collected.wait(), as: UTF8.self)
+        #expect(killedMidway, "the run finished before it could be killed; make the input larger")
+
+        let resumed = try TallyBinary.run(arguments + ["--checkpoint", checkpoint])
+        #expect(resumed.status == 0)
+        #expect(resumed.stderr.contains("count: resuming from"))
+        let expected = try Self.latest([reference.stdout])
+        #expect(try Self.latest([partial, resumed.stdout]) == expected)
+        #expect(expected.count > 40)
+
+        // A rerun after completion does nothing.
+        let again = try TallyBinary.run(arguments + ["--checkpoint", checkpoint])
+        #expect(again.status == 0)
+        #expect(again.stdout.isEmpty)
+        #expect(again.stderr.contains("fully counted"))
+    }
+
+    @Test func checkpointsRefuseStdinAndOtherOptions() throws {
+        let dir = TemporaryDirectory()
+        let input = dir.path + "/f.jsonl"
+        try #"{"uid":"a","ts":1468244384}"#.write(toFile: input, atomically: true, encoding: .utf8)
+        let stdin = try TallyBinary.run(["count", "--checkpoint", dir.path + "/ck"])
+        #expect(stdin.status != 0)
+        #expect(stdin.stderr.contains("stdin"))
+        // A checkpoint of an unfinished run made with other options is refused.
+        let ck = dir.path + "/ck2"
+        _ = try TallyBinary.run(["count", input, "--exact", "--checkpoint", ck])
+        let other = try TallyBinary.run(["count", dir.path + "/other.jsonl", "--checkpoint", ck])
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("other inputs"))
     }
 }

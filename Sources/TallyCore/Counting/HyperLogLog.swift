@@ -10,9 +10,9 @@
 ///   shards be combined.
 public struct HyperLogLog: Hashable, Sendable {
     public let precision: Int
-    private var registers: [UInt8] = []
+    private(set) var registers: [UInt8] = []
     /// index at precision 25 → largest rank seen, while sparse.
-    private var sparse: [UInt32: UInt8]? = [:]
+    private(set) var sparse: [UInt32: UInt8]? = [:]
 
     static let sparsePrecision = 25
 
@@ -22,6 +22,11 @@ public struct HyperLogLog: Hashable, Sendable {
     }
 
     public var registerCount: Int { 1 << precision }
+
+    mutating func restore(sparse: [UInt32: UInt8]?, registers: [UInt8]) {
+        self.sparse = sparse
+        self.registers = registers
+    }
     public var isSparse: Bool { sparse != nil }
 
     /// The theoretical relative standard error, 1.04/√m.

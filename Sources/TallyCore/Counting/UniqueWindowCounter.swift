@@ -8,8 +8,8 @@
 /// retention, or implausibly far ahead, are rejected and counted.
 public struct UniqueWindowCounter: Sendable {
     public let configuration: CountConfiguration
-    public private(set) var watermark: Watermark
-    public private(set) var statistics = CountStatistics()
+    public internal(set) var watermark: Watermark
+    public internal(set) var statistics = CountStatistics()
 
     struct WindowState: Sendable {
         var window: EventWindow
@@ -28,7 +28,7 @@ public struct UniqueWindowCounter: Sendable {
         var closed: [WindowState] = []
     }
 
-    private var levels: [Level]
+    var levels: [Level]
 
     public init(configuration: CountConfiguration) {
         precondition(!configuration.units.isEmpty, "count at least one window unit")

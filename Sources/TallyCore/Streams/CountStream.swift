@@ -33,6 +33,43 @@ public struct CountStream: Sendable {
     }
 
     public var bytesRead: Int { splitter.bytesSeen }
+
+    /// Bytes of input whose lines are fully processed (a checkpoint resumes after them).
+    public var processedBytes: Int { splitter.bytesSeen - splitter.pendingBytes }
+
+    /// End of one input file: a last line without a newline is a line of its own, not the start of the next file's.
+    public mutating func endOfFile(output: inout [UInt8]) {
+        var splitter = self.splitter
+        defer { self.splitter = splitter }
+        splitter.finish { line in handle(line, clockMs: nil) }
+        drain(into: &output)
+    }
+
+    /// Serialises the counting state (not the input position, which the caller records).
+    public func checkpoint() -> [UInt8] {
+        var writer = ByteWriter()
+        for byte in "TCK1".utf8 { writer.write(byte) }
+        counter.encode(into: &writer)
+        for value in [malformed, missing, invalid, blank, splitter.lineCount, processedBytes] { writer.write(value) }
+        return writer.bytes
+    }
+
+    /// Resumes from `checkpoint()` bytes; throws when they are damaged or were made with other options.
+    public init(configuration: CountConfiguration, checkpoint: [UInt8], userField: String = "uid", timeField: String = "ts",
+                validate: Bool = false) throws {
+        self.init(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
+        var reader = ByteReader(checkpoint)
+        let magic = try (0..<4).map { _ in try reader.readUInt8() }
+        guard magic == Array("TCK1".utf8) else { throw ByteReader.Failure(description: "not a tally count checkpoint") }
+        counter = try UniqueWindowCounter(configuration: configuration, from: &reader)
+        malformed = try reader.readInt()
+        missing = try reader.readInt()
+        invalid = try reader.readInt()
+        blank = try reader.readInt()
+        let lines = try reader.readInt()
+        let processed = try reader.readInt()
+        splitter = LineSplitter(maxLineBytes: 1 << 20, lineCount: lines, bytesSeen: processed)
+    }
     private var malformed = 0, missing = 0, invalid = 0, blank = 0
 
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout [UInt8]) {

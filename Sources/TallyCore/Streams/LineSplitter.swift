@@ -20,9 +20,16 @@ public struct LineSplitter: Sendable {
     public private(set) var lineCount = 0
     public private(set) var bytesSeen = 0
 
-    public init(maxLineBytes: Int = 1 << 20) {
+    public init(maxLineBytes: Int = 1 << 20, lineCount: Int = 0, bytesSeen: Int = 0) {
         self.maxLineBytes = maxLineBytes
+        self.lineCount = lineCount
+        self.bytesSeen = bytesSeen
     }
+
+    /// Bytes of an unfinished line held back for the next chunk: `bytesSeen - pendingBytes` is where the next
+    /// complete line starts, the position a checkpoint resumes from.
+    public var pendingBytes: Int { pendingCount }
+    private var pendingCount = 0
 
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (Line) throws -> Void) rethrows {
         let chunkOffset = bytesSeen
@@ -31,8 +38,10 @@ public struct LineSplitter: Sendable {
         while start < chunk.count {
             guard let newline = Self.indexOfNewline(chunk, from: start) else {
                 appendCarry(UnsafeRawBufferPointer(rebasing: chunk[start...]))
+                pendingCount += chunk.count - start
                 return
             }
+            pendingCount = 0
             if carry.isEmpty && !skippingOversized {
                 try emit(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]), offset: chunkOffset + start, body)
             } else {
@@ -46,6 +55,7 @@ public struct LineSplitter: Sendable {
     /// End of stream: a last line without a newline is still a line.
     public mutating func finish(_ body: (Line) throws -> Void) rethrows {
         if !carry.isEmpty || skippingOversized { try flushCarry(endOffset: bytesSeen, body) }
+        pendingCount = 0
     }
 
     private mutating func appendCarry(_ bytes: UnsafeRawBufferPointer) {

@@ -38,6 +38,13 @@ public struct Watermark: Hashable, Sendable {
         return raise(to: Timestamp(millisecondsSinceEpoch: maxEventTime.millisecondsSinceEpoch - lateness.milliseconds + idle))
     }
 
+    /// Restores a checkpointed watermark (idleness starts afresh).
+    public mutating func restore(maxEventTime: Timestamp?, current: Timestamp?) {
+        self.maxEventTime = maxEventTime
+        self.current = current
+        lastEventClockMs = nil
+    }
+
     /// End of input: everything is complete.
     public mutating func finish() {
         current = Self.infinity

@@ -51,6 +51,12 @@ struct CountCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file; '-' is stdout. (default: -)")
     var output: String = "-"
 
+    @Option(help: "Save the state here atomically every --checkpoint-interval and at exit; a rerun with the same file resumes where it stopped. Needs file inputs.")
+    var checkpoint: String?
+
+    @Option(help: "How often to save the checkpoint. (default: 10s)")
+    var checkpointInterval: DurationArgument = DurationArgument(.seconds(10))
+
     func run() throws {
         let env = EnvironmentResolver()
         let unitsText = try env.value(windows, "TALLY_WINDOWS", default: "minute,hour,day,week,month,year")
@@ -70,14 +76,39 @@ struct CountCommand: ParsableCommand {
             retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(7200))).duration,
             maxAhead: try env.value(maxAhead, "TALLY_MAX_AHEAD", default: DurationArgument(.seconds(86_400))).duration,
             exact: exact, precision: precision)
-        var stream = CountStream(
-            configuration: configuration, userField: try env.value(userField, "TALLY_USER_FIELD", default: "uid"),
-            timeField: try env.value(timeField, "TALLY_TIME_FIELD", default: "ts"), validate: validate)
+        let userField = try env.value(userField, "TALLY_USER_FIELD", default: "uid")
+        let timeField = try env.value(timeField, "TALLY_TIME_FIELD", default: "ts")
+        let inputs = files.isEmpty ? ["-"] : files
+        var stream = CountStream(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
+        var resumeIndex = 0, resumeOffset = 0
+        if let checkpoint {
+            guard !inputs.contains("-") else { throw ValidationError("--checkpoint needs file inputs: stdin cannot be rewound to resume") }
+            guard checkpointInterval.duration > .zero else { throw ValidationError("--checkpoint-interval must be positive") }
+            if let saved = try CountCheckpoint.load(from: checkpoint) {
+                guard saved.inputs == inputs else {
+                    throw ValidationError("checkpoint \(checkpoint) was made for other inputs: \(saved.inputs.joined(separator: " "))")
+                }
+                if saved.finished {
+                    ProgressReporter.writeStderr("count: checkpoint \(checkpoint) says these inputs were fully counted; nothing to do\n")
+                    return
+                }
+                do {
+                    stream = try CountStream(configuration: configuration, checkpoint: saved.state, userField: userField,
+                                             timeField: timeField, validate: validate)
+                } catch {
+                    throw ValidationError("cannot resume from \(checkpoint): \(error)")
+                }
+                resumeIndex = saved.fileIndex
+                resumeOffset = saved.fileOffset
+                ProgressReporter.writeStderr("count: resuming from \(checkpoint): input \(resumeIndex + 1) of \(inputs.count) at byte \(resumeOffset)\n")
+            }
+        }
         let sink = try OutputSink(path: output)
         let progress = ProgressReporter(command: "count")
         let clock = ContinuousClock()
         let origin = clock.now
         var lastUpdate = origin
+        var lastCheckpoint = origin
         var buffer: [UInt8] = []
         func flush(live: Bool) throws {
             if let updates, clock.now - lastUpdate >= updates {
@@ -90,21 +121,42 @@ struct CountCommand: ParsableCommand {
             }
             if live { try sink.flush() }
         }
-        for path in files.isEmpty ? ["-"] : files {
+        /// Output first, then the state that produced it: a crash between the two re-emits, never loses.
+        func saveCheckpoint(index: Int, offset: Int, finished: Bool) throws {
+            guard let checkpoint else { return }
+            try flush(live: true)
+            try CountCheckpoint(inputs: inputs, fileIndex: index, fileOffset: offset, finished: finished,
+                                state: stream.checkpoint()).save(to: checkpoint)
+            lastCheckpoint = clock.now
+        }
+        for (index, path) in inputs.enumerated() where index >= resumeIndex {
             let reader = try InputReader(path: path)
             let live = path == "-"
+            var skip = index == resumeIndex ? resumeOffset : 0
+            let fileStart = stream.processedBytes - skip
             try reader.forEachChunk(idleTimeout: live ? .seconds(1) : nil) {
                 stream.idle(clockMs: (clock.now - origin).milliseconds, output: &buffer)
                 try flush(live: true)
             } _: { chunk in
+                var chunk = chunk
+                if skip > 0 {
+                    let dropped = min(skip, chunk.count)
+                    skip -= dropped
+                    chunk = UnsafeRawBufferPointer(rebasing: chunk[dropped...])
+                }
                 stream.feed(chunk, clockMs: (clock.now - origin).milliseconds, output: &buffer)
                 try flush(live: live)
                 progress.tick { Self.progressFields(stream, progress) }
+                if checkpoint != nil, clock.now - lastCheckpoint >= checkpointInterval.duration {
+                    try saveCheckpoint(index: index, offset: stream.processedBytes - fileStart, finished: false)
+                }
             }
+            stream.endOfFile(output: &buffer)
         }
         stream.finish(output: &buffer)
         try flush(live: true)
         try sink.flush()
+        try saveCheckpoint(index: inputs.count, offset: 0, finished: true)
         Self.report(stream, progress)
     }
 

@@ -1,0 +1,90 @@
+extension UniqueSketch {
+    func encode(into writer: inout ByteWriter) {
+        switch self {
+        case .exact(let set):
+            writer.write(UInt8(0))
+            writer.write(UInt32(set.count))
+            for user in set.sorted() { writer.write(user) }
+        case .hll(let sketch):
+            writer.write(UInt8(1))
+            sketch.encode(into: &writer)
+        }
+    }
+
+    init(from reader: inout ByteReader) throws {
+        switch try reader.readUInt8() {
+        case 0:
+            let count = Int(try reader.readUInt32())
+            var set = Set<String>(minimumCapacity: count)
+            for _ in 0..<count { set.insert(try reader.readString()) }
+            self = .exact(set)
+        case 1:
+            self = .hll(try HyperLogLog(from: &reader))
+        default:
+            throw ByteReader.Failure(description: "unknown sketch kind")
+        }
+    }
+}
+
+extension UniqueWindowCounter {
+    /// A description of the options that shape the state; a checkpoint only resumes a run with the same one.
+    public static func fingerprint(_ c: CountConfiguration) -> String {
+        "units=\(c.units.map(\.description).joined(separator: ",")) exact=\(c.exact) precision=\(c.precision) "
+            + "lateness=\(c.lateness.milliseconds) retention=\(c.retention.milliseconds) maxAhead=\(c.maxAhead.milliseconds)"
+    }
+
+    public func encode(into writer: inout ByteWriter) {
+        writer.write(Self.fingerprint(configuration))
+        writer.write(watermark.maxEventTime != nil)
+        writer.write(watermark.maxEventTime?.millisecondsSinceEpoch ?? 0)
+        writer.write(watermark.current != nil)
+        writer.write(watermark.current?.millisecondsSinceEpoch ?? 0)
+        let s = statistics
+        for value in [s.counted, s.late, s.rejectedTooOld, s.rejectedTooFarAhead, s.windowsClosed, s.revisions] { writer.write(value) }
+        for level in levels {
+            for states in [level.open, level.closed] {
+                writer.write(UInt32(states.count))
+                for state in states {
+                    writer.write(state.window.start.millisecondsSinceEpoch)
+                    writer.write(state.window.end.millisecondsSinceEpoch)
+                    state.sketch.encode(into: &writer)
+                    writer.write(state.frames)
+                    writer.write(state.revision)
+                    writer.write(state.dirty)
+                }
+            }
+        }
+    }
+
+    public init(configuration: CountConfiguration, from reader: inout ByteReader) throws {
+        self.init(configuration: configuration)
+        let fingerprint = try reader.readString()
+        guard fingerprint == Self.fingerprint(configuration) else {
+            throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
+        }
+        let hasMax = try reader.readBool(), maxMs = try reader.readInt64()
+        let hasCurrent = try reader.readBool(), currentMs = try reader.readInt64()
+        watermark.restore(maxEventTime: hasMax ? Timestamp(millisecondsSinceEpoch: maxMs) : nil,
+                          current: hasCurrent ? Timestamp(millisecondsSinceEpoch: currentMs) : nil)
+        statistics.counted = try reader.readInt()
+        statistics.late = try reader.readInt()
+        statistics.rejectedTooOld = try reader.readInt()
+        statistics.rejectedTooFarAhead = try reader.readInt()
+        statistics.windowsClosed = try reader.readInt()
+        statistics.revisions = try reader.readInt()
+        for level in levels.indices {
+            for closed in [false, true] {
+                let count = Int(try reader.readUInt32())
+                var states: [WindowState] = []
+                for _ in 0..<count {
+                    let window = EventWindow(unit: levels[level].unit, start: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
+                                             end: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
+                    let sketch = try UniqueSketch(from: &reader)
+                    states.append(WindowState(window: window, sketch: sketch, frames: try reader.readInt(),
+                                              revision: try reader.readInt(), dirty: try reader.readBool()))
+                }
+                if closed { levels[level].closed = states } else { levels[level].open = states }
+            }
+        }
+    }
+}
