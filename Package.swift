@@ -21,7 +21,11 @@ let package = Package(
     ],
     targets: [
         // Pure domain: events, validation, the JSON reader, processors. No I/O, no frameworks.
-        .target(name: "TallyCore"),
+        .target(
+            name: "TallyCore",
+            // `rounded()` and `squareRoot()` call libm; linked explicitly so TallyCore works without Foundation.
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
         // System zlib (Debian: zlib1g-dev), for reading .gz input.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // File and stdin adapters: chunked reads with idle detection, gzip, buffered output, progress lines.

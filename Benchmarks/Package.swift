@@ -22,6 +22,12 @@ let package = Package(
             path: "Benchmarks/TallyCoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // Measured HyperLogLog error against exact counts (docs/performance.md).
+        .executableTarget(
+            name: "HLLAccuracy",
+            dependencies: [.product(name: "TallyCore", package: "tally")],
+            path: "HLLAccuracy"
+        ),
         // Load generator for session traces over WebSockets (run against `tally serve`; see docs/performance.md).
         .executableTarget(
             name: "SessionLoad",

@@ -28,6 +28,33 @@ struct HyperLogLogTests {
         if n <= 1000 { #expect(sketch.count == n, "sparse mode should be exact for n=\(n)") }
     }
 
+    /// Large sizes use random 64-bit values as hashes (what xxHash64 of distinct ids looks like) to keep the test fast.
+    @Test(arguments: [3_000_000, 10_000_000])
+    func errorStaysWithinThreeStandardErrorsForMillions(_ n: Int) {
+        var sketch = HyperLogLog(precision: 14)
+        var rng = SplitMix64(seed: UInt64(n))
+        for _ in 0..<n { sketch.insert(hash: rng.next()) }
+        let error = abs(sketch.estimate - Double(n)) / Double(n)
+        #expect(error <= 3 * sketch.standardError, "n=\(n) estimate=\(sketch.estimate)")
+    }
+
+    /// The error distribution over many independent sketches: its spread must match 1.04/√m (measured, reported
+    /// in docs/performance.md), and its mean must be near zero (no bias).
+    @Test func errorDistributionMatchesTheory() {
+        var errors: [Double] = []
+        for trial in 0..<200 {
+            var sketch = HyperLogLog(precision: 14)
+            var rng = SplitMix64(seed: 1000 + UInt64(trial))
+            for _ in 0..<100_000 { sketch.insert(hash: rng.next()) }
+            errors.append(sketch.estimate / 100_000 - 1)
+        }
+        let mean = errors.reduce(0, +) / Double(errors.count)
+        let deviation = (errors.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(errors.count - 1)).squareRoot()
+        let theory = 1.04 / 128
+        #expect(abs(mean) < 3 * theory / Double(errors.count).squareRoot())
+        #expect(deviation > 0.7 * theory && deviation < 1.3 * theory, "measured standard error \(deviation)")
+    }
+
     @Test func mergeEqualsInsertingEverything() {
         var a = HyperLogLog(precision: 12), b = HyperLogLog(precision: 12), all = HyperLogLog(precision: 12)
         for i in 0..<50_000 {
@@ -43,6 +70,18 @@ struct HyperLogLogTests {
         var mixed = all
         mixed.merge(small)
         #expect(mixed.estimate == all.estimate)
+    }
+
+    @Test func serializationRoundTripsBothModes() throws {
+        for n in [0, 50, 20_000] {
+            var sketch = HyperLogLog(precision: 12)
+            for i in 0..<n { sketch.insert(hash: XXHash64.hash("s\(i)")) }
+            let restored = try HyperLogLog(serialized: sketch.serialized())
+            #expect(restored == sketch)
+            #expect(restored.estimate == sketch.estimate)
+        }
+        #expect(throws: ByteReader.Failure.self) { try HyperLogLog(serialized: Array("THL1".utf8)) }
+        #expect(throws: ByteReader.Failure.self) { try HyperLogLog(serialized: [1, 2, 3]) }
     }
 
     @Test func sparseToDenseKeepsTheEstimateClose() {

@@ -13,6 +13,28 @@ let heartbeatInput: [UInt8] = {
 }()
 let heartbeatCount = 600_000
 
+/// 200,000 log frames like the counting brief's (~2 KB each, ~390 MB), rate 1000 (one second per 1,000 frames).
+let frameInput: [UInt8] = {
+    var generator = FrameGenerator(.init(count: 200_000, rate: 1000, users: 100_000, seed: 1))
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(200_000 * 2000)
+    while generator.next(into: &bytes) {}
+    return bytes
+}()
+let frameCount = 200_000
+
+/// Feeds `frameInput` to `body` in 1 MiB chunks.
+func feedFrames(_ body: (UnsafeRawBufferPointer) -> Void) {
+    frameInput.withUnsafeBytes { raw in
+        var start = 0
+        while start < raw.count {
+            let end = min(raw.count, start + (1 << 20))
+            body(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+            start = end
+        }
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident],
@@ -39,6 +61,55 @@ let benchmarks: @Sendable () -> Void = {
             try stream.finish(output: &output)
             precondition(stream.processor.statistics.events == heartbeatCount)
             blackHole(output)
+        }
+    }
+
+    // The frame scanner alone (line split + find uid/ts + hash): the parser's share of `tally count`.
+    Benchmark("count: 200k frames, scan only (split + find fields + hash)") { benchmark in
+        let scanner = FrameScanner()
+        for _ in benchmark.scaledIterations {
+            var splitter = LineSplitter()
+            var scratch: [UInt8] = []
+            var found = 0
+            var checksum: UInt64 = 0
+            feedFrames { chunk in
+                splitter.feed(chunk) { line in
+                    if case .frame(let user, let time) = scanner.scan(line.bytes, scratch: &scratch) {
+                        found += 1
+                        checksum &+= user.with(line: line.bytes, scratch: scratch) { XXHash64.hash($0) } &+ UInt64(time)
+                    }
+                }
+            }
+            precondition(found == frameCount)
+            blackHole(checksum)
+        }
+    }
+
+    // The whole counting path of `tally count` (HyperLogLog, all six units), minus file I/O.
+    Benchmark("count: 200k frames, scan + HyperLogLog, all windows") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var stream = CountStream(configuration: CountConfiguration())
+            var output: [UInt8] = []
+            feedFrames { stream.feed($0, output: &output) }
+            stream.finish(output: &output)
+            precondition(stream.statistics.counted == frameCount)
+            blackHole(output)
+        }
+    }
+
+    // `--validate`: every byte of every frame checked.
+    Benchmark("count: 200k frames, --validate scan") { benchmark in
+        let scanner = FrameScanner(validate: true)
+        for _ in benchmark.scaledIterations {
+            var splitter = LineSplitter()
+            var scratch: [UInt8] = []
+            var found = 0
+            feedFrames { chunk in
+                splitter.feed(chunk) { line in
+                    if case .frame = scanner.scan(line.bytes, scratch: &scratch) { found += 1 }
+                }
+            }
+            precondition(found == frameCount)
         }
     }
 
