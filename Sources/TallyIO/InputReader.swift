@@ -68,6 +68,38 @@ public final class InputReader {
         try inflater?.finish()
     }
 
+    /// Pull-style reading for pipelines that cannot run inside a callback: the next decompressed bytes, or nil at
+    /// end of input. Blocks until data arrives.
+    public func readChunk() throws -> [UInt8]? {
+        var out: [UInt8] = []
+        return try readChunk(appendingTo: &out) ? out : nil
+    }
+
+    /// Appends the next decompressed bytes to `out` (no intermediate copy); false at end of input.
+    public func readChunk(appendingTo out: inout [UInt8]) throws -> Bool {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failure(description: "reading \(name) failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 {
+                try inflater?.finish()
+                return false
+            }
+            let before = out.count
+            try buffer.withUnsafeBytes { raw in
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[..<count])
+                if !sniffed {
+                    sniffed = true
+                    if GzipInflater.isGzip(chunk) { inflater = try GzipInflater() }
+                }
+                if let inflater { try inflater.inflate(chunk) { out.append(contentsOf: $0) } } else { out.append(contentsOf: chunk) }
+            }
+            if out.count > before { return true }
+        }
+    }
+
     /// Polls the descriptor; false when nothing arrived within `timeout`. Regular files are always ready.
     private func waitForData(timeout: Duration) -> Bool {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

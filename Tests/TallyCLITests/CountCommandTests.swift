@@ -138,3 +138,26 @@ struct CountCheckpointTests {
         #expect(other.stderr.contains("other inputs"))
     }
 }
+
+@Suite("tally count --threads")
+struct CountThreadsTests {
+    @Test func threadsGiveByteIdenticalResultsAndAccounting() throws {
+        let dir = TemporaryDirectory()
+        let input = dir.path + "/frames.jsonl"
+        #expect(try TallyBinary.run(["generate", "frames", "-c", "12000", "-r", "20", "-n", "3000", "-d", "30", "-p", "10", "-s", "8", "-o", input]).status == 0)
+        // Some bad lines in the middle, to check line numbers and offsets across blocks.
+        var text = try String(contentsOfFile: input, encoding: .utf8)
+        text += "{\"uid\":\"tail\"}\nnot json\n{\"uid\":\"last\",\"ts\":1468245000}"
+        try text.write(toFile: input, atomically: true, encoding: .utf8)
+        for mode in [["--exact"], []] {
+            let one = try TallyBinary.run(["count", input, "--windows", "minute,hour,year"] + mode)
+            let many = try TallyBinary.run(["count", input, "--windows", "minute,hour,year", "--threads", "3"] + mode)
+            #expect(one.status == 0 && many.status == 0)
+            #expect(one.stdout == many.stdout)
+            let strip = { (s: String) in s.split(separator: "\n").map { $0.split(separator: " seconds=")[0] } }
+            #expect(strip(one.stderr) == strip(many.stderr))
+            #expect(one.stderr.contains("lines=12003 counted=12001"))
+        }
+        #expect(try TallyBinary.run(["count", "--threads", "2"]).status != 0)
+    }
+}

@@ -24,7 +24,7 @@ public struct CountStream: Sendable {
 
     public var statistics: CountStatistics {
         var statistics = counter.statistics
-        statistics.lines = splitter.lineCount
+        statistics.lines = splitter.lineCount + appliedLines
         statistics.malformed = malformed
         statistics.missingFields = missing
         statistics.invalidFields = invalid
@@ -32,10 +32,10 @@ public struct CountStream: Sendable {
         return statistics
     }
 
-    public var bytesRead: Int { splitter.bytesSeen }
+    public var bytesRead: Int { splitter.bytesSeen + appliedBytes }
 
     /// Bytes of input whose lines are fully processed (a checkpoint resumes after them).
-    public var processedBytes: Int { splitter.bytesSeen - splitter.pendingBytes }
+    public var processedBytes: Int { splitter.bytesSeen - splitter.pendingBytes + appliedBytes }
 
     /// End of one input file: a last line without a newline is a line of its own, not the start of the next file's.
     public mutating func endOfFile(output: inout [UInt8]) {
@@ -50,7 +50,7 @@ public struct CountStream: Sendable {
         var writer = ByteWriter()
         for byte in "TCK1".utf8 { writer.write(byte) }
         counter.encode(into: &writer)
-        for value in [malformed, missing, invalid, blank, splitter.lineCount, processedBytes] { writer.write(value) }
+        for value in [malformed, missing, invalid, blank, splitter.lineCount + appliedLines, processedBytes] { writer.write(value) }
         return writer.bytes
     }
 
@@ -97,38 +97,75 @@ public struct CountStream: Sendable {
         for result in counter.provisional() { result.write(into: &output) }
     }
 
-    private mutating func handle(_ line: LineSplitter.Line, clockMs: Int64?) {
-        if line.oversized {
-            malformed += 1
-            return note(line, 0, "frame is longer than 1 MiB")
-        }
-        if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            blank += 1
-            return
-        }
+    /// What one line is, for both the sequential and the threaded path.
+    enum Classified {
+        enum Kind { case malformed, missing, invalid }
+        case frame(user: FrameScanner.UserBytes, timeMs: Int64)
+        case blank
+        case problem(Kind, offset: Int, message: String)
+    }
+
+    static func classify(_ line: LineSplitter.Line, scanner: FrameScanner, scratch: inout [UInt8]) -> Classified {
+        if line.oversized { return .problem(.malformed, offset: 0, message: "frame is longer than 1 MiB") }
+        if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
+        var user: String { String(decoding: scanner.userField, as: UTF8.self) }
+        var time: String { String(decoding: scanner.timeField, as: UTF8.self) }
         switch scanner.scan(line.bytes, scratch: &scratch) {
+        case .frame(let bytes, let timeMs): return .frame(user: bytes, timeMs: timeMs)
+        case .malformed(let offset, let reason): return .problem(.malformed, offset: offset, message: "not valid JSON: \(reason)")
+        case .missingUser: return .problem(.missing, offset: 0, message: "no \(user) at the top level")
+        case .missingTime: return .problem(.missing, offset: 0, message: "no \(time) at the top level")
+        case .invalidUser: return .problem(.invalid, offset: 0, message: "\(user) is not a non-empty string")
+        case .invalidTime: return .problem(.invalid, offset: 0, message: "\(time) is not a non-negative integer")
+        }
+    }
+
+    private mutating func handle(_ line: LineSplitter.Line, clockMs: Int64?) {
+        switch Self.classify(line, scanner: scanner, scratch: &scratch) {
         case .frame(let user, let timeMs):
             user.with(line: line.bytes, scratch: scratch) { bytes in
                 counter.add(hash: XXHash64.hash(bytes), user: bytes, time: Timestamp(millisecondsSinceEpoch: timeMs),
                             clockMs: clockMs, into: &outputs)
             }
-        case .malformed(let offset, let reason):
-            malformed += 1
-            note(line, offset, "not valid JSON: \(reason)")
-        case .missingUser:
-            missing += 1
-            note(line, 0, "no \(String(decoding: scanner.userField, as: UTF8.self)) at the top level")
-        case .missingTime:
-            missing += 1
-            note(line, 0, "no \(String(decoding: scanner.timeField, as: UTF8.self)) at the top level")
-        case .invalidUser:
-            invalid += 1
-            note(line, 0, "\(String(decoding: scanner.userField, as: UTF8.self)) is not a non-empty string")
-        case .invalidTime:
-            invalid += 1
-            note(line, 0, "\(String(decoding: scanner.timeField, as: UTF8.self)) is not a non-negative integer")
+        case .blank:
+            blank += 1
+        case .problem(let kind, let offset, let message):
+            switch kind {
+            case .malformed: malformed += 1
+            case .missing: missing += 1
+            case .invalid: invalid += 1
+            }
+            note(line, offset, message)
         }
     }
+
+    /// Applies a block scanned by `FrameBlockScanner` (in input order), as if its lines had been fed.
+    public mutating func apply(_ block: FrameBlockScanner.Scanned, output: inout [UInt8]) {
+        let firstLine = splitter.lineCount + appliedLines
+        let baseOffset = processedBytes
+        for index in block.hashes.indices {
+            let time = Timestamp(millisecondsSinceEpoch: block.times[index])
+            if block.users.isEmpty {
+                counter.add(hash: block.hashes[index], user: UnsafeRawBufferPointer(start: nil, count: 0), time: time, into: &outputs)
+            } else {
+                var user = block.users[index]
+                user.withUTF8 { counter.add(hash: block.hashes[index], user: UnsafeRawBufferPointer($0), time: time, into: &outputs) }
+            }
+        }
+        malformed += block.malformed
+        missing += block.missing
+        invalid += block.invalid
+        blank += block.blank
+        for problem in block.problems where firstProblems.count < Self.reportedProblems {
+            firstProblems.append(Problem(line: firstLine + problem.line, offset: baseOffset + problem.offset, message: problem.message))
+        }
+        appliedLines += block.lines
+        appliedBytes += block.bytes
+        drain(into: &output)
+    }
+
+    private var appliedLines = 0
+    private var appliedBytes = 0
 
     private mutating func note(_ line: LineSplitter.Line, _ offset: Int, _ message: String) {
         guard firstProblems.count < Self.reportedProblems else { return }

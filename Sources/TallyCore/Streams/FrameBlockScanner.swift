@@ -1,0 +1,59 @@
+/// The parallel half of `tally count --threads`: scans a block of complete lines on any thread and returns what the
+/// (sequential) counter needs, in input order. The counter then applies blocks in order, so the results are the same
+/// as a single-threaded run.
+public struct FrameBlockScanner: Sendable {
+    /// One block's frames and accounting.
+    public struct Scanned: Sendable {
+        public var hashes: [UInt64] = []
+        public var times: [Int64] = []
+        /// The ids themselves, for `--exact` only (parallel to `hashes`).
+        public var users: [String] = []
+        public var lines = 0
+        public var bytes = 0
+        public var malformed = 0, missing = 0, invalid = 0, blank = 0
+        /// Problems with line numbers and offsets relative to the block.
+        public var problems: [CountStream.Problem] = []
+    }
+
+    let scanner: FrameScanner
+    let exact: Bool
+
+    public init(userField: String = "uid", timeField: String = "ts", validate: Bool = false, exact: Bool) {
+        scanner = FrameScanner(userField: userField, timeField: timeField, validate: validate)
+        self.exact = exact
+    }
+
+    public func scan(_ block: UnsafeRawBufferPointer) -> Scanned {
+        var result = Scanned()
+        result.bytes = block.count
+        result.hashes.reserveCapacity(block.count / 1024)
+        result.times.reserveCapacity(block.count / 1024)
+        var splitter = LineSplitter(maxLineBytes: 1 << 20)
+        var scratch: [UInt8] = []
+        let body = { (line: LineSplitter.Line) in
+            result.lines += 1
+            let classified = CountStream.classify(line, scanner: scanner, scratch: &scratch)
+            switch classified {
+            case .frame(let user, let timeMs):
+                user.with(line: line.bytes, scratch: scratch) { bytes in
+                    result.hashes.append(XXHash64.hash(bytes))
+                    result.times.append(timeMs)
+                    if exact { result.users.append(String(decoding: bytes, as: UTF8.self)) }
+                }
+            case .blank: result.blank += 1
+            case .problem(let kind, let offset, let message):
+                switch kind {
+                case .malformed: result.malformed += 1
+                case .missing: result.missing += 1
+                case .invalid: result.invalid += 1
+                }
+                if result.problems.count < CountStream.reportedProblems {
+                    result.problems.append(CountStream.Problem(line: line.number, offset: line.offset + offset, message: message))
+                }
+            }
+        }
+        splitter.feed(block, body)
+        splitter.finish(body)
+        return result
+    }
+}
