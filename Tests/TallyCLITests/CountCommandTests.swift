@@ -161,3 +161,36 @@ struct CountThreadsTests {
         #expect(try TallyBinary.run(["count", "--threads", "2"]).status != 0)
     }
 }
+
+@Suite("tally count --emit updates")
+struct CountUpdatesTests {
+    @Test func provisionalResultsPrecedeTheFinalOnes() async throws {
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["count", "--exact", "--windows", "hour", "--emit", "updates=10ms"]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        let output = ReadAll(stdout.fileHandleForReading)
+        try process.run()
+        for batch in 0..<3 {
+            let lines = (0..<50).map { #"{"uid":"u\#(batch * 50 + $0)","ts":\#(1468244384 + batch * 10 + $0 % 5)}"# }
+            stdin.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            try await Task.sleep(for: .milliseconds(60))
+        }
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let results = String(decoding: output.wait(), as: UTF8.self).split(separator: "\n").map {
+            try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        let provisional = results.filter { $0["final"] as? Bool == false }
+        #expect(provisional.count >= 2)
+        #expect(results.last?["final"] as? Bool == true)
+        #expect(results.last?["uniques"] as? Int == 150)
+        let counts = provisional.compactMap { $0["uniques"] as? Int }
+        #expect(counts == counts.sorted())
+        #expect(counts.allSatisfy { $0 <= 150 })
+    }
+}
