@@ -95,7 +95,18 @@ public struct FrameScanner: Sendable {
                     } else {
                         try reader.skipValue(depth: 1)
                     }
-                    if !validate, (user != nil || userInvalid), timeSeen { break }
+                    if (user != nil || userInvalid), timeSeen {
+                        guard validate else { break }
+                        // Both fields found: check the rest of the frame without looking at keys.
+                        while reader.consume(0x2C) {
+                            guard reader.peek() == 0x22 else { throw reader.error("expected a member name") }
+                            try reader.skipString()
+                            guard reader.consume(0x3A) else { throw reader.error("expected ':' after a member name") }
+                            try reader.skipValue(depth: 1)
+                        }
+                        guard reader.consume(0x7D) else { throw reader.error("expected ',' or '}' in the frame") }
+                        break
+                    }
                     if reader.consume(0x2C) { continue }
                     if reader.consume(0x7D) { break }
                     throw reader.error("expected ',' or '}' in the frame")

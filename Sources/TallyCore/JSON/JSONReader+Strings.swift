@@ -24,10 +24,19 @@ extension JSONReader {
     /// The raw bytes between the quotes of the string that starts here, when it has no escapes (nil otherwise,
     /// leaving the reader where it was). Lets decoders compare keys and parse timestamps without a `String`.
     public mutating func readUnescapedStringBytes() -> UnsafeRawBufferPointer? {
-        guard peek() == 0x22 else { return nil }
+        guard peek() == 0x22, let base = bytes.baseAddress else { return nil }
         let start = offset + 1
+        let count = bytes.count
         var i = start
-        while i < bytes.count {
+        while i + 8 <= count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if let special = Self.firstSpecialByte(word) {
+                i += special
+                break
+            }
+            i += 8
+        }
+        while i < count {
             let c = bytes[i]
             if c == 0x22 {
                 offset = i + 1
@@ -37,6 +46,17 @@ extension JSONReader {
             i += 1
         }
         return nil
+    }
+
+    /// Index (0–7) of the first byte of `word` (little-endian) that is a quote, a backslash or a control
+    /// character, or nil when there is none.
+    @inline(__always)
+    static func firstSpecialByte(_ word: UInt64) -> Int? {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ 0x2222_2222_2222_2222
+        let slash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+        let special = ((quote &- ones) & ~quote | (slash &- ones) & ~slash | (word &- 0x2020_2020_2020_2020) & ~word) & highs
+        return special == 0 ? nil : special.trailingZeroBitCount / 8
     }
 
     static func makeString(_ bytes: UnsafeRawBufferPointer, ascii: Bool, offset: Int) throws -> String {
@@ -57,13 +77,8 @@ extension JSONReader {
         while true {
             while i + 8 <= count {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let quote = word ^ 0x2222_2222_2222_2222
-                let slash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                // A byte is "special" when it is 0x22, 0x5C, or below 0x20.
-                let special = ((quote &- ones) & ~quote | (slash &- ones) & ~slash | (word &- 0x2020_2020_2020_2020) & ~word) & highs
-                if special != 0 {
-                    i += special.trailingZeroBitCount / 8
+                if let special = Self.firstSpecialByte(word) {
+                    i += special
                     break
                 }
                 i += 8
