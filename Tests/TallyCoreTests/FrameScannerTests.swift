@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import TallyCore
+
+private func scan(_ text: String, validate: Bool = false) -> (FrameScanner.Result, String?) {
+    let bytes = Array(text.utf8)
+    var scratch: [UInt8] = []
+    return bytes.withUnsafeBytes { raw in
+        let result = FrameScanner(validate: validate).scan(raw, scratch: &scratch)
+        if case .frame(let user, _) = result {
+            return (result, user.with(line: raw, scratch: scratch) { String(decoding: $0, as: UTF8.self) })
+        }
+        return (result, nil)
+    }
+}
+
+private func time(_ result: FrameScanner.Result) -> Int64? {
+    if case .frame(_, let ms) = result { return ms }
+    return nil
+}
+
+@Suite("Frame scanner")
+struct FrameScannerTests {
+    @Test func readsOnlyTheRootMembers() {
+        let frame = #"{"a":{"uid":"nested","ts":1},"b":[{"ts":2,"uid":"x"}],"ts":1468244384,"c":"\"uid\":\"fake\"","uid":"ea32e6c6deea0da9884"}"#
+        let (result, user) = scan(frame)
+        #expect(user == "ea32e6c6deea0da9884")
+        #expect(time(result) == 1_468_244_384_000)
+    }
+
+    @Test func timeAsNumberStringSecondsOrMilliseconds() {
+        #expect(time(scan(#"{"uid":"u","ts":"1468244384"}"#).0) == 1_468_244_384_000)
+        #expect(time(scan(#"{"uid":"u","ts":1468244384123}"#).0) == 1_468_244_384_123)
+        #expect(scan(#"{"uid":"u","ts":"14x"}"#).0 == .invalidTime)
+        #expect(scan(#"{"uid":"u","ts":1.5}"#).0 == .invalidTime)
+        #expect(scan(#"{"uid":"u","ts":null}"#).0 == .invalidTime)
+        #expect(scan(#"{"uid":"u"}"#).0 == .missingTime)
+        #expect(scan(#"{"ts":1}"#).0 == .missingUser)
+        #expect(scan(#"{"uid":"","ts":1}"#).0 == .invalidUser)
+        #expect(scan(#"{"uid":7,"ts":1}"#).0 == .invalidUser)
+    }
+
+    @Test func escapedKeysAndValuesAreDecoded() {
+        let (result, user) = scan(#"{"u\u0069d":"a\"b","\u0074s":5}"#)
+        #expect(user == "a\"b")
+        #expect(time(result) == 5000)
+    }
+
+    @Test func malformedFramesNameTheOffset() {
+        if case .malformed(let offset, _) = scan(#"{"x":tru,"uid":"u","ts":1}"#).0 { #expect(offset == 5) } else { Issue.record("expected malformed") }
+        if case .malformed = scan("[1,2]").0 {} else { Issue.record("an array is not a frame") }
+        if case .malformed = scan("").0 {} else { Issue.record("empty is not a frame") }
+        // Without validate the scan stops at the two fields; with it, the whole frame must be valid.
+        #expect(time(scan(#"{"uid":"u","ts":1,"x":]"#).0) == 1000)
+        if case .malformed = scan(#"{"uid":"u","ts":1,"x":]"#, validate: true).0 {} else { Issue.record("validate must read the whole frame") }
+    }
+
+    /// Differential check against Foundation's JSON parser on generated frames and random mutations of them:
+    /// with `validate`, a frame is malformed exactly when Foundation rejects it, and the fields agree otherwise.
+    @Test func agreesWithFoundationOnMutatedFrames() throws {
+        var generator = FrameGenerator(.init(count: 300, rate: 3, users: 50, seed: 11))
+        var rng = SplitMix64(seed: 99)
+        var lines: [[UInt8]] = []
+        var bytes: [UInt8] = []
+        while generator.next(into: &bytes) {}
+        for line in bytes.split(separator: 0x0A) { lines.append(Array(line)) }
+        var checked = 0
+        for original in lines {
+            for _ in 0..<20 {
+                var line = original
+                switch rng.next() % 4 {
+                case 0: line.remove(at: Int(rng.next() % UInt64(line.count)))
+                case 1: line.insert([0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x20, 0x31][Int(rng.next() % 10)], at: Int(rng.next() % UInt64(line.count)))
+                case 2: line = Array(line.prefix(Int(rng.next() % UInt64(line.count))))
+                default: break
+                }
+                let text = String(decoding: line, as: UTF8.self)
+                guard Array(text.utf8) == line else { continue } // skip invalid UTF-8 (Foundation's handling differs)
+                let foundation = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+                let (result, user) = scan(text, validate: true)
+                if case .malformed = result {
+                    // Foundation's parser accepts trailing commas, which RFC 8259 does not: the scanner is right.
+                    let trailingComma = text.contains(",]") || text.contains(",}")
+                    #expect(foundation == nil || trailingComma, "scanner rejected (\(result)) what Foundation accepts: \(text)")
+                } else {
+                    #expect(foundation != nil, "scanner accepted what Foundation rejects: \(text.prefix(200))")
+                    if let foundation, case .frame = result {
+                        #expect(foundation["uid"] as? String == user)
+                    }
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 5000)
+    }
+}
