@@ -28,6 +28,8 @@ struct JSONReaderTests {
 
     @Test(arguments: [
         #""\ud83d""#, #""\ude00""#, #""\x""#, #""\u12""#, "\"a\nb\"", "\"abc", #""\ud83d\u0041""#,
+        // Found by the fuzzer: a backslash as the very last byte used to loop forever.
+        #""abc\"#, #""a\"b\"#,
     ])
     func rejectsBadStrings(_ text: String) {
         #expect(throws: JSONSyntaxError.self) { try readOne(text) }

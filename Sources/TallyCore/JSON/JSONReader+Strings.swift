@@ -118,7 +118,7 @@ extension JSONReader {
                 offset = i + 1
                 return try out.withUnsafeBytes { try Self.makeString($0, ascii: false, offset: start) }
             case 0x5C:
-                guard i + 1 < bytes.count else { break }
+                guard i + 1 < bytes.count else { throw JSONSyntaxError(offset: bytes.count, reason: "unterminated string") }
                 let e = bytes[i + 1]
                 i += 2
                 switch e {
