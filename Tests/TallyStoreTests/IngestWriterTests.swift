@@ -18,13 +18,18 @@ func withRunningWriter<T: Sendable>(
     }
 }
 
+/// A writer on a fresh SQLite store in `dir`, with its view.
+func makeWriter(_ dir: TemporaryDirectory, configuration: WriterConfiguration = WriterConfiguration()) throws -> (IngestWriter, PlaybackView) {
+    let store = try SQLiteEventStore(directory: dir.path)
+    let view = PlaybackView(rules: PlaybackRules())
+    return (IngestWriter(store: store, view: view, configuration: configuration, logger: Logger(label: "test")), view)
+}
+
 @Suite("Group-commit writer")
 struct IngestWriterTests {
     @Test func concurrentRequestsAreAllCommittedAndVisible() async throws {
         let dir = TemporaryDirectory()
-        let store = try SQLiteEventStore(directory: dir.path)
-        let view = PlaybackView(rules: PlaybackRules())
-        let writer = IngestWriter(store: store, view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        let (writer, view) = try makeWriter(dir)
         try await withRunningWriter(writer) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for request in 0..<200 {
@@ -52,9 +57,7 @@ struct IngestWriterTests {
 
     @Test func concurrentUpdatesToOneKeyNeverLoseAnUpdate() async throws {
         let dir = TemporaryDirectory()
-        let store = try SQLiteEventStore(directory: dir.path)
-        let view = PlaybackView(rules: PlaybackRules())
-        let writer = IngestWriter(store: store, view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        let (writer, view) = try makeWriter(dir)
         try await withRunningWriter(writer) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<300 {
@@ -87,12 +90,8 @@ struct IngestWriterTests {
 
     @Test func gracefulShutdownCommitsEverythingQueued() async throws {
         let dir = TemporaryDirectory()
-        let store = try SQLiteEventStore(directory: dir.path)
-        let view = PlaybackView(rules: PlaybackRules())
         // A long commit delay keeps requests queued when shutdown starts.
-        let writer = IngestWriter(
-            store: store, view: view, configuration: WriterConfiguration(commitDelay: .milliseconds(300)),
-            logger: Logger(label: "test"))
+        let (writer, _) = try makeWriter(dir, configuration: WriterConfiguration(commitDelay: .milliseconds(300)))
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -70,14 +70,7 @@ extension SessionHeader {
             switch entry.kind {
             case .start(let sessionId):
                 try checkId(sessionId, index: index)
-                if let start = next.start {
-                    guard start.timestamp == entry.timestamp else {
-                        throw SessionError(.conflictingStart,
-                            "entry \(index): the session already started at \(start.timestamp); a SESSION_START with another timestamp is refused",
-                            entry: index, field: "timestamp")
-                    }
-                    continue
-                }
+                if try isRepeat(of: next.start, entry, index: index, code: .conflictingStart, verb: "started") { continue }
                 guard next.entryCount + stored.count == 0 else {
                     throw SessionError(.notStarted, "entry \(index): SESSION_START must be the first entry", entry: index)
                 }
@@ -85,14 +78,7 @@ extension SessionHeader {
             case .end(let sessionId):
                 try checkId(sessionId, index: index)
                 try checkStarted(next, index: index)
-                if let end = next.end {
-                    guard end.timestamp == entry.timestamp else {
-                        throw SessionError(.conflictingEnd,
-                            "entry \(index): the session already ended at \(end.timestamp); a SESSION_END with another timestamp is refused",
-                            entry: index, field: "timestamp")
-                    }
-                    continue
-                }
+                if try isRepeat(of: next.end, entry, index: index, code: .conflictingEnd, verb: "ended") { continue }
                 next.end = entry
             case .event:
                 try checkStarted(next, index: index)
@@ -110,6 +96,19 @@ extension SessionHeader {
         next.lastSeq = message.seq ?? next.lastSeq
         next.lastActivity = max(next.lastActivity, receivedAt)
         return SessionPlan(header: next, stored: stored, duplicate: false)
+    }
+
+    /// True when `entry` repeats the session's existing START or END exactly (a no-op); throws when it repeats it
+    /// with another timestamp.
+    private func isRepeat(of existing: SessionEntry?, _ entry: SessionEntry, index: Int, code: SessionError.Code,
+                          verb: String) throws(SessionError) -> Bool {
+        guard let existing else { return false }
+        guard existing.timestamp == entry.timestamp else {
+            throw SessionError(code,
+                "entry \(index): the session already \(verb) at \(existing.timestamp); a \(entry.kind.typeName) with another timestamp is refused",
+                entry: index, field: "timestamp")
+        }
+        return true
     }
 
     private func checkId(_ sessionId: String, index: Int) throws(SessionError) {
