@@ -95,3 +95,19 @@ struct SessionTwoConnectionTests {
         }
     }
 }
+
+@Suite("Session WebSocket limits")
+struct SessionWebSocketLimitTests {
+    @Test func aMessageOverTheLimitClosesTheConnectionAsTooBig() async throws {
+        var configuration = ServerConfiguration()
+        configuration.sessionLimits.maxMessageBytes = 64 * 1024
+        try await withTally(configuration: configuration, testing: .live) { client async throws in
+            let big = "[" + Array(repeating: entry("EVENT", 1, name: String(repeating: "x", count: 200)), count: 400).joined(separator: ",") + "]"
+            let result = try await SessionWebSocketTests().converse(port: client.port!, [message(entry("SESSION_START", 1)), big])
+            #expect(result.replies.first == #"{"accepted":1,"total":1}"#)
+            #expect(result.close?.closeCode == .messageTooLarge)
+            // Nothing of the oversized message was stored.
+            #expect((try await client.get("/sessions/\(sessionId)").json["children"] as? [Any])?.isEmpty == true)
+        }
+    }
+}
