@@ -10,6 +10,9 @@ struct ParallelCount {
     var blockSize = 4 << 20
 
     func run(path: String, skip: Int, apply: ([FrameBlockScanner.Scanned]) throws -> Void) async throws {
+        if let file = try PositionalFile(path: path) {
+            return try await runSplit(file, skip: skip, apply: apply)
+        }
         let reader = try InputReader(path: path)
         var current: [UInt8] = []
         current.reserveCapacity(blockSize + (1 << 21))
@@ -53,5 +56,51 @@ struct ParallelCount {
             }
             try apply(scanned)
         }
+    }
+
+    /// Plain files: each round, the next `threads × 32 MiB` are split at line ends into one range per thread; every
+    /// thread reads (pread) and scans its own range, so reading is parallel too; results are applied in file order.
+    private func runSplit(_ file: PositionalFile, skip: Int, apply: ([FrameBlockScanner.Scanned]) throws -> Void) async throws {
+        var position = skip
+        let round = threads * (32 << 20)
+        while position < file.size {
+            let end = position + round >= file.size ? file.size : try file.lineStart(after: position + round)
+            var bounds = [position]
+            for k in 1..<threads {
+                bounds.append(max(bounds[k - 1], min(end, try file.lineStart(after: position + (end - position) * k / threads))))
+            }
+            bounds.append(end)
+            let scanner = self.scanner, blockSize = self.blockSize
+            let results = try await withThrowingTaskGroup(of: (Int, [FrameBlockScanner.Scanned]).self) { group in
+                for k in 0..<threads where bounds[k] < bounds[k + 1] {
+                    let range = bounds[k]..<bounds[k + 1]
+                    group.addTask { (k, try Self.scan(file, range: range, blockSize: blockSize, scanner: scanner)) }
+                }
+                var ordered = [[FrameBlockScanner.Scanned]](repeating: [], count: threads)
+                for try await (k, scanned) in group { ordered[k] = scanned }
+                return ordered.flatMap { $0 }
+            }
+            try apply(results)
+            position = end
+        }
+    }
+
+    /// Reads and scans one range (which ends at a line end) in blocks cut at line ends.
+    private static func scan(_ file: PositionalFile, range: Range<Int>, blockSize: Int, scanner: FrameBlockScanner) throws -> [FrameBlockScanner.Scanned] {
+        var results: [FrameBlockScanner.Scanned] = []
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(blockSize + (1 << 20))
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let n = try file.read(at: offset, count: min(blockSize, range.upperBound - offset), appendingTo: &buffer)
+            if n == 0 { break }
+            offset += n
+            let cut = offset >= range.upperBound ? buffer.count - 1 : buffer.lastIndex(of: 0x0A)
+            guard let cut else { continue }
+            results.append(buffer.withUnsafeBytes { scanner.scan(UnsafeRawBufferPointer(rebasing: $0[...cut])) })
+            buffer.removeSubrange(...cut)
+        }
+        if !buffer.isEmpty { results.append(buffer.withUnsafeBytes { scanner.scan($0) }) }
+        return results
     }
 }
