@@ -73,7 +73,7 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets (temporary directories).
-        .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
+        .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyStore"], path: "Tests/TallyTestSupport"),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
         // Runs the built `tally` binary as a user would (it is built by `swift test` next to the test bundle).
         .testTarget(name: "TallyCLITests", dependencies: ["TallyTestSupport"]),

@@ -77,7 +77,7 @@ struct ErrorResponseTests {
     }
 
     @Test func storeFailureIs503AndNever2xx() async throws {
-        try await withTally(store: { _ in FailingStoreForServer() }) { client in
+        try await withTally(store: { _ in FailingStore() }) { client in
             let response = try await client.post("/heartbeat", heartbeatJSON(position: 1, timestamp: "2021-10-26T13:27:01Z"))
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.retryAfter] == "1")
@@ -97,26 +97,4 @@ struct ErrorResponseTests {
             #expect(response.errorObject["field"] as? String == "limit")
         }
     }
-}
-
-struct FailingStoreForServer: EventStore, ResumeWindowStore, SessionStore {
-    struct Down: Error {}
-    func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
-    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws {
-        throw StoreError(operation: "append", underlying: Down())
-    }
-    func countEvents(_ kind: EventKind) async throws -> Int { 0 }
-    func checkHealth() async throws { throw StoreError(operation: "health", underlying: Down()) }
-    func close() async throws {}
-    func saveResumeWindows(_ records: [ResumeRecord]) async throws {}
-    func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? { nil }
-    func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] { [] }
-    func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int { 0 }
-    func lastResumeWindowEnd() async throws -> Timestamp? { nil }
-    func latestHeartbeatTime() async throws -> Timestamp? { nil }
-    func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {}
-    func sessionHeader(id: String) async throws -> SessionHeader? { throw StoreError(operation: "session", underlying: Down()) }
-    func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] { [] }
-    func sessionTree(id: String) async throws -> [UInt8]? { nil }
-    func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] { [] }
 }

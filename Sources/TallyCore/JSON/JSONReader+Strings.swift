@@ -24,18 +24,10 @@ extension JSONReader {
     /// The raw bytes between the quotes of the string that starts here, when it has no escapes (nil otherwise,
     /// leaving the reader where it was). Lets decoders compare keys and parse timestamps without a `String`.
     public mutating func readUnescapedStringBytes() -> UnsafeRawBufferPointer? {
-        guard peek() == 0x22, let base = bytes.baseAddress else { return nil }
+        guard peek() == 0x22 else { return nil }
         let start = offset + 1
         let count = bytes.count
-        var i = start
-        while i + 8 <= count {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            if let special = Self.firstSpecialByte(word) {
-                i += special
-                break
-            }
-            i += 8
-        }
+        var i = nextSpecialByte(from: start)
         while i < count {
             let c = bytes[i]
             if c == 0x22 {
@@ -46,6 +38,21 @@ extension JSONReader {
             i += 1
         }
         return nil
+    }
+
+    /// Index of the first quote, backslash or control byte at or after `from`, eight bytes at a time until one
+    /// word has one, then the exact index within it; `bytes.count` ends a scan that finds none before the tail
+    /// (callers check the remaining bytes one by one).
+    @inline(__always)
+    func nextSpecialByte(from start: Int) -> Int {
+        var i = start
+        guard let base = bytes.baseAddress else { return i }
+        while i + 8 <= bytes.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if let special = Self.firstSpecialByte(word) { return i + special }
+            i += 8
+        }
+        return i
     }
 
     /// Index (0–7) of the first byte of `word` (little-endian) that is a quote, a backslash or a control
@@ -73,16 +80,8 @@ extension JSONReader {
         guard peek() == 0x22 else { throw error("expected a string") }
         var i = offset + 1
         let count = bytes.count
-        guard let base = bytes.baseAddress else { throw error("unterminated string") }
         while true {
-            while i + 8 <= count {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                if let special = Self.firstSpecialByte(word) {
-                    i += special
-                    break
-                }
-                i += 8
-            }
+            i = nextSpecialByte(from: i)
             guard i < count else { throw JSONSyntaxError(offset: count, reason: "unterminated string") }
             let c = bytes[i]
             switch c {

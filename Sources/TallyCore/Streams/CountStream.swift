@@ -25,10 +25,10 @@ public struct CountStream: Sendable {
     public var statistics: CountStatistics {
         var statistics = counter.statistics
         statistics.lines = splitter.lineCount + appliedLines
-        statistics.malformed = malformed
-        statistics.missingFields = missing
-        statistics.invalidFields = invalid
-        statistics.blankLines = blank
+        statistics.malformed = tally.malformed
+        statistics.missingFields = tally.missing
+        statistics.invalidFields = tally.invalid
+        statistics.blankLines = tally.blank
         return statistics
     }
 
@@ -50,7 +50,7 @@ public struct CountStream: Sendable {
         var writer = ByteWriter()
         for byte in "TCK1".utf8 { writer.write(byte) }
         counter.encode(into: &writer)
-        for value in [malformed, missing, invalid, blank, splitter.lineCount + appliedLines, processedBytes] { writer.write(value) }
+        for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, splitter.lineCount + appliedLines, processedBytes] { writer.write(value) }
         return writer.bytes
     }
 
@@ -62,15 +62,15 @@ public struct CountStream: Sendable {
         let magic = try (0..<4).map { _ in try reader.readUInt8() }
         guard magic == Array("TCK1".utf8) else { throw ByteReader.Failure(description: "not a tally count checkpoint") }
         counter = try UniqueWindowCounter(configuration: configuration, from: &reader)
-        malformed = try reader.readInt()
-        missing = try reader.readInt()
-        invalid = try reader.readInt()
-        blank = try reader.readInt()
+        tally.malformed = try reader.readInt()
+        tally.missing = try reader.readInt()
+        tally.invalid = try reader.readInt()
+        tally.blank = try reader.readInt()
         let lines = try reader.readInt()
         let processed = try reader.readInt()
         splitter = LineSplitter(maxLineBytes: 1 << 20, lineCount: lines, bytesSeen: processed)
     }
-    private var malformed = 0, missing = 0, invalid = 0, blank = 0
+    private var tally = LineTally()
 
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout [UInt8]) {
         var splitter = self.splitter
@@ -128,13 +128,9 @@ public struct CountStream: Sendable {
                             clockMs: clockMs, into: &outputs)
             }
         case .blank:
-            blank += 1
+            tally.blank += 1
         case .problem(let kind, let offset, let message):
-            switch kind {
-            case .malformed: malformed += 1
-            case .missing: missing += 1
-            case .invalid: invalid += 1
-            }
+            tally.record(kind)
             note(line, offset, message)
         }
     }
@@ -152,10 +148,7 @@ public struct CountStream: Sendable {
                 user.withUTF8 { counter.add(hash: block.hashes[index], user: UnsafeRawBufferPointer($0), time: time, into: &outputs) }
             }
         }
-        malformed += block.malformed
-        missing += block.missing
-        invalid += block.invalid
-        blank += block.blank
+        tally.add(block.tally)
         for problem in block.problems where firstProblems.count < Self.reportedProblems {
             firstProblems.append(Problem(line: firstLine + problem.line, offset: baseOffset + problem.offset, message: problem.message))
         }
@@ -175,5 +168,27 @@ public struct CountStream: Sendable {
     private mutating func drain(into output: inout [UInt8]) {
         for result in outputs { result.write(into: &output) }
         outputs.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Input lines that were not counted as frames, by reason.
+public struct LineTally: Hashable, Sendable {
+    public var malformed = 0, missing = 0, invalid = 0, blank = 0
+
+    public init() {}
+
+    mutating func record(_ kind: CountStream.Classified.Kind) {
+        switch kind {
+        case .malformed: malformed += 1
+        case .missing: missing += 1
+        case .invalid: invalid += 1
+        }
+    }
+
+    mutating func add(_ other: LineTally) {
+        malformed += other.malformed
+        missing += other.missing
+        invalid += other.invalid
+        blank += other.blank
     }
 }

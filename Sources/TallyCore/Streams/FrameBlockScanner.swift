@@ -10,7 +10,7 @@ public struct FrameBlockScanner: Sendable {
         public var users: [String] = []
         public var lines = 0
         public var bytes = 0
-        public var malformed = 0, missing = 0, invalid = 0, blank = 0
+        public var tally = LineTally()
         /// Problems with line numbers and offsets relative to the block.
         public var problems: [CountStream.Problem] = []
     }
@@ -40,13 +40,9 @@ public struct FrameBlockScanner: Sendable {
                     result.times.append(timeMs)
                     if exact { result.users.append(String(decoding: bytes, as: UTF8.self)) }
                 }
-            case .blank: result.blank += 1
+            case .blank: result.tally.blank += 1
             case .problem(let kind, let offset, let message):
-                switch kind {
-                case .malformed: result.malformed += 1
-                case .missing: result.missing += 1
-                case .invalid: result.invalid += 1
-                }
+                result.tally.record(kind)
                 if result.problems.count < CountStream.reportedProblems {
                     result.problems.append(CountStream.Problem(line: line.number, offset: line.offset + offset, message: message))
                 }

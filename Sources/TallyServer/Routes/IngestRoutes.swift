@@ -35,19 +35,32 @@ struct IngestRoutes<Context: RequestContext>: Sendable {
         do {
             events = try buffer.withUnsafeReadableBytes { try decode($0) }
         } catch let error as InputError {
-            Counter(label: "tally_events_rejected_total", dimensions: [("kind", kind.rawValue), ("reason", error.reason)])
-                .increment()
+            IngestMetrics.rejected(kind, error.reason).increment()
             throw APIError.from(error)
         }
         let now = clock.now()
         try await writer.submit(events.map { ReceivedEvent($0, receivedAt: now) })
-        Counter(label: "tally_events_accepted_total", dimensions: [("kind", kind.rawValue)]).increment(by: events.count)
+        IngestMetrics.accepted(kind).increment(by: events.count)
         return .json(.accepted) { $0.beginObject(); $0.member("accepted", events.count); $0.endObject() }
     }
 }
 
+/// The ingest counters, made once: creating a `Counter` goes through the metrics factory, too much for every request.
+enum IngestMetrics {
+    static let reasons = ["malformed_json", "invalid_body", "invalid_fields", "batch_too_large"]
+    private static let acceptedCounters = Dictionary(uniqueKeysWithValues: EventKind.allCases.map {
+        ($0, Counter(label: "tally_events_accepted_total", dimensions: [("kind", $0.rawValue)]))
+    })
+    private static let rejectedCounters = Dictionary(uniqueKeysWithValues: EventKind.allCases.flatMap { kind in
+        reasons.map { ("\(kind.rawValue)/\($0)", Counter(label: "tally_events_rejected_total", dimensions: [("kind", kind.rawValue), ("reason", $0)])) }
+    })
+
+    static func accepted(_ kind: EventKind) -> Counter { acceptedCounters[kind]! }
+    static func rejected(_ kind: EventKind, _ reason: String) -> Counter { rejectedCounters["\(kind.rawValue)/\(reason)"]! }
+}
+
 extension InputError {
-    /// Metric label for a rejection.
+    /// Metric label for a rejection (one of `IngestMetrics.reasons`).
     fileprivate var reason: String {
         switch self {
         case .malformed: return "malformed_json"

@@ -1,0 +1,31 @@
+import TallyCore
+import TallyStore
+
+/// A store that is down: every write and health check fails with `StoreError`, reads find nothing. Proves that
+/// failures store nothing, acknowledge nothing, and surface as 503.
+public struct FailingStore: TallyStorage {
+    struct Down: Error {}
+
+    public init() {}
+
+    public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
+    public func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws {
+        throw StoreError(operation: "append", underlying: Down())
+    }
+    public func countEvents(_ kind: EventKind) async throws -> Int { 0 }
+    public func checkHealth() async throws { throw StoreError(operation: "health", underlying: Down()) }
+    public func close() async throws {}
+    public func saveResumeWindows(_ records: [ResumeRecord]) async throws {}
+    public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? { nil }
+    public func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] { [] }
+    public func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int { 0 }
+    public func lastResumeWindowEnd() async throws -> Timestamp? { nil }
+    public func latestHeartbeatTime() async throws -> Timestamp? { nil }
+    public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {}
+    public func sessionHeader(id: String) async throws -> SessionHeader? {
+        throw StoreError(operation: "session", underlying: Down())
+    }
+    public func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] { [] }
+    public func sessionTree(id: String) async throws -> [UInt8]? { nil }
+    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] { [] }
+}
