@@ -48,7 +48,7 @@ public enum TallyApplication {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: webSockets,
-                configuration: .init(maxFrameSize: configuration.sessionLimits.maxMessageBytes)),
+                configuration: .init(ws: .init(maxFrameSize: configuration.sessionLimits.maxMessageBytes))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
             services: [writer, ticker],
             logger: logger)

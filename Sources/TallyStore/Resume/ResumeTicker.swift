@@ -21,7 +21,7 @@ public struct ResumeTicker: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown { await tickUntilCancelled() }
+        await cancelWhenGracefulShutdown { await tickUntilCancelled() }
         view.finishSubscribers()
     }
 
