@@ -42,6 +42,7 @@ public enum TallyApplication {
         SessionRoutes(ingest: sessionIngest, view: sessions, store: store, clock: clock).register(on: router)
         let webSockets = Router(context: BasicWebSocketRequestContext.self)
         SessionWebSocket(ingest: sessionIngest).register(on: webSockets)
+        AnalyticsRoutes(writer: writer, store: store, parser: AdQueryParser(limits: configuration.limits)).register(on: router)
         OperationsRoutes(store: store, registry: registry).register(on: router)
 
         return Application(

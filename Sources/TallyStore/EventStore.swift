@@ -8,9 +8,9 @@ import TallyCore
 public protocol EventStore: Sendable {
     /// Every persisted playback state, to rebuild the in-memory index at start.
     func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState]
-    /// Atomically appends `events` to the log, upserts `states`, and applies the session commits. Throws
-    /// `StoreError` and stores nothing on failure.
-    func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws
+    /// Atomically appends the batch's events to the log, upserts its states, applies its session commits and
+    /// counts its ad events. Throws `StoreError` and stores nothing on failure.
+    func append(_ batch: CommitBatch) async throws
     /// Counts stored raw events of a kind; for operators and tests, not for the hot path.
     func countEvents(_ kind: EventKind) async throws -> Int
     /// Throws when the store cannot serve (for `/health`).

@@ -7,7 +7,7 @@ import TallyCore
 struct InputReaderTests {
     func temporaryFile(_ bytes: [UInt8]) -> String {
         let path = NSTemporaryDirectory() + "tally-io-" + UUID().uuidString
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

@@ -80,7 +80,7 @@ struct IngestWriterTests {
     @Test func failedCommitAcknowledgesNothingAndPublishesNothing() async throws {
         let view = PlaybackView(rules: PlaybackRules())
         let writer = IngestWriter(store: FailingStore(), view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
-        try await withRunningWriter(writer) {
+        _ = try await withRunningWriter(writer) {
             await #expect(throws: StoreError.self) {
                 try await writer.submit([heartbeat("a", "m", position: 0, second: 0)])
             }
@@ -119,7 +119,7 @@ struct IngestWriterTests {
         let taken = await queue.take(maxEvents: 100)
         #expect(taken?.count == 1)
         taken?.forEach { $0.succeed() }
-        try await first.value
+        _ = try await first.value
         queue.finish()
         #expect(await queue.take(maxEvents: 100) == nil)
     }

@@ -11,7 +11,7 @@ struct SQLiteEventStoreTests {
         let states = PlaybackProcessor().plan(events) { _ in nil }
         do {
             let store = try SQLiteEventStore(directory: dir.path)
-            try await store.append(events, states: states, sessions: [])
+            try await store.append(CommitBatch(events: events, states: states))
             try await store.close()
         }
         let reopened = try SQLiteEventStore(directory: dir.path)
@@ -27,9 +27,9 @@ struct SQLiteEventStoreTests {
         let store = try SQLiteEventStore(directory: dir.path)
         let processor = PlaybackProcessor()
         let first = processor.plan([heartbeat("a", "m", position: 0, second: 0)]) { _ in nil }
-        try await store.append([heartbeat("a", "m", position: 0, second: 0)], states: first, sessions: [])
+        try await store.append(CommitBatch(events: [heartbeat("a", "m", position: 0, second: 0)], states: first))
         let second = processor.plan([heartbeat("a", "m", position: 10, second: 10)]) { first[$0] }
-        try await store.append([heartbeat("a", "m", position: 10, second: 10)], states: second, sessions: [])
+        try await store.append(CommitBatch(events: [heartbeat("a", "m", position: 10, second: 10)], states: second))
         let loaded = try await store.loadPlaybackStates()
         #expect(loaded.count == 1)
         #expect(loaded[PlaybackKey(user: "a", content: "m")]?.watchMilliseconds == 10_000)

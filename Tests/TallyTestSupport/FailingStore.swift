@@ -9,7 +9,7 @@ public struct FailingStore: TallyStorage {
     public init() {}
 
     public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
-    public func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws {
+    public func append(_ batch: CommitBatch) async throws {
         throw StoreError(operation: "append", underlying: Down())
     }
     public func countEvents(_ kind: EventKind) async throws -> Int { 0 }
@@ -27,5 +27,8 @@ public struct FailingStore: TallyStorage {
     }
     public func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] { [] }
     public func sessionTree(id: String) async throws -> [UInt8]? { nil }
+    public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
+        throw StoreError(operation: "ad counts", underlying: Down())
+    }
     public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] { [] }
 }

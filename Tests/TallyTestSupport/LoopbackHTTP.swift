@@ -16,6 +16,19 @@ public enum LoopbackHTTP {
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
+    /// GETs a body as text, failing on any status but 200.
+    public static func text(port: Int, _ path: String) async throws -> String {
+        let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else { throw UnexpectedStatus(status: status, path: path) }
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    public struct UnexpectedStatus: Error {
+        public var status: Int
+        public var path: String
+    }
+
     /// GETs a JSON object.
     public static func json(port: Int, _ path: String) async throws -> [String: Any] {
         let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)

@@ -55,6 +55,9 @@ enum IngestMetrics {
         reasons.map { ("\(kind.rawValue)/\($0)", Counter(label: "tally_events_rejected_total", dimensions: [("kind", kind.rawValue), ("reason", $0)])) }
     })
 
+    static let adAccepted = Counter(label: "tally_events_accepted_total", dimensions: [("kind", "ad")])
+    static let adRejected = Counter(label: "tally_events_rejected_total", dimensions: [("kind", "ad"), ("reason", "invalid_fields")])
+
     static func accepted(_ kind: EventKind) -> Counter { acceptedCounters[kind]! }
     static func rejected(_ kind: EventKind, _ reason: String) -> Counter { rejectedCounters["\(kind.rawValue)/\(reason)"]! }
 }

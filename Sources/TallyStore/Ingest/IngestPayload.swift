@@ -7,12 +7,15 @@ public enum IngestPayload: Sendable {
     /// One session message, checked against the session's state at commit time (so concurrent streams of one
     /// session are ordered by the writer).
     case session(id: String, message: SessionMessage, receivedAt: Timestamp)
+    /// Ad clicks and impressions, counted into their hours in the commit's transaction.
+    case ads([AdEvent])
 
     /// Weight in the batch and back-pressure accounting.
     var weight: Int {
         switch self {
         case .playback(let events): return events.count
         case .session(_, let message, _): return message.entries.count
+        case .ads(let ads): return ads.count
         }
     }
 }

@@ -6,11 +6,13 @@ extension IngestWriter {
     /// One batch: plan playback and sessions, commit once, publish, answer.
     func commit(_ batch: [CommitQueue.Request]) async {
         var events: [ReceivedEvent] = []
+        var ads: [AdEvent] = []
         var sessionRequests: [(index: Int, id: String, message: SessionMessage, receivedAt: Timestamp)] = []
         for (index, request) in batch.enumerated() {
             switch request.payload {
             case .playback(let received): events += received
             case .session(let id, let message, let receivedAt): sessionRequests.append((index, id, message, receivedAt))
+            case .ads(let received): ads += received
             }
         }
         var receipts = [Result<IngestReceipt, any Error>?](repeating: nil, count: batch.count)
@@ -26,10 +28,10 @@ extension IngestWriter {
         let changes = view.plan(events, with: processor)
         let started = ContinuousClock.now
         do {
-            try await store.append(events, states: changes, sessions: sessionPlan.commits)
+            try await store.append(CommitBatch(events: events, states: changes, sessions: sessionPlan.commits, ads: ads))
         } catch {
             commitFailures.increment()
-            logger.error("commit failed", metadata: ["events": "\(events.count)", "error": "\(error)"])
+            logger.error("commit failed", metadata: ["events": "\(events.count + ads.count)", "error": "\(error)"])
             for (index, request) in batch.enumerated() {
                 if case .failure(let refused)? = receipts[index] { request.fail(refused) } else { request.fail(error) }
             }

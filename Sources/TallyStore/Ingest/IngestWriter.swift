@@ -45,6 +45,11 @@ public struct IngestWriter: Service {
         _ = try await queue.submit(.playback(events))
     }
 
+    /// Hands ad events to the writer; returns when they are durable and counted.
+    public func submit(ads: [AdEvent]) async throws {
+        _ = try await queue.submit(.ads(ads))
+    }
+
     /// Hands one session message to the writer; returns its acknowledgement once durable, or throws the
     /// `SessionError` that refused it.
     public func submit(session id: String, message: SessionMessage, receivedAt: Timestamp) async throws -> SessionAck {

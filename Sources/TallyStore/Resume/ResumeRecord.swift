@@ -43,4 +43,4 @@ public protocol ResumeWindowStore: Sendable {
 }
 
 /// Everything the server needs from one backend.
-public typealias TallyStorage = EventStore & ResumeWindowStore & SessionStore
+public typealias TallyStorage = EventStore & ResumeWindowStore & SessionStore & AdAnalyticsStore

@@ -48,8 +48,9 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func append(_ events: [ReceivedEvent], states: [PlaybackKey: PlaybackState], sessions: [SessionCommit]) async throws {
-        try await perform("appending \(events.count) events") {
+    public func append(_ batch: CommitBatch) async throws {
+        let events = batch.events, states = batch.states
+        try await perform("appending \(events.count + batch.ads.count) events") {
             try await pool.write { db in
                 var heartbeat = PreparedInsert(try db.cachedStatement(sql: """
                     INSERT INTO heartbeats (user_id, movie_id, duration, position, event_time_ms, received_ms)
@@ -93,7 +94,8 @@ public final class SQLiteEventStore: EventStore {
                     upsert.bind(s.events)
                     try upsert.step()
                 }
-                try Self.write(sessions, in: db)
+                try Self.write(batch.sessions, in: db)
+                try Self.write(batch, in: db)
             }
         }
     }

@@ -73,6 +73,27 @@ enum SQLiteSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-ad-analytics") { db in
+            try db.execute(sql: """
+                CREATE TABLE ad_events (
+                    id INTEGER PRIMARY KEY,
+                    event_time_ms INTEGER NOT NULL,
+                    user_id TEXT NOT NULL,
+                    interaction TEXT NOT NULL
+                );
+                CREATE TABLE ad_hour_users (
+                    hour_ms INTEGER NOT NULL,
+                    user_id TEXT NOT NULL,
+                    PRIMARY KEY (hour_ms, user_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE ad_hours (
+                    hour_ms INTEGER PRIMARY KEY,
+                    unique_users INTEGER NOT NULL,
+                    clicks INTEGER NOT NULL,
+                    impressions INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

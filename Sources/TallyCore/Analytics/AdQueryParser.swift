@@ -1,0 +1,67 @@
+/// Reads the query parameters of `POST /analytics` and `GET /analytics` strictly: every problem is a
+/// `FieldError` naming the parameter, so a typo such as `impresion` is a 400, not a silently lost event.
+public struct AdQueryParser: Sendable {
+    public let limits: InputLimits
+
+    public init(limits: InputLimits = .default) {
+        self.limits = limits
+    }
+
+    /// `timestamp={millis}&user={name}&{click|impression}`: exactly one of the two bare flags.
+    public func event(_ parameters: [(name: Substring, value: Substring)]) throws(FieldError) -> AdEvent {
+        try rejectUnknownAndRepeated(parameters, allowed: ["timestamp", "user", "click", "impression"])
+        let timestamp = try self.timestamp(parameters)
+        guard let user = parameters.first(where: { $0.name == "user" })?.value else {
+            throw FieldError(field: "user", code: .missingField, message: "user is required")
+        }
+        guard !user.isEmpty else { throw FieldError(field: "user", code: .invalidValue, message: "user must not be empty") }
+        guard user.utf8.count <= limits.maxIdBytes else {
+            throw FieldError(field: "user", code: .tooLong, message: "user is longer than \(limits.maxIdBytes) bytes")
+        }
+        let flags = parameters.filter { $0.name == "click" || $0.name == "impression" }
+        guard flags.count == 1, let flag = flags.first, let interaction = AdInteraction(rawValue: String(flag.name)) else {
+            throw FieldError(
+                field: flags.isEmpty ? "click" : "impression", code: flags.isEmpty ? .missingField : .invalidValue,
+                message: "exactly one of the flags click or impression is required")
+        }
+        guard flag.value.isEmpty else {
+            throw FieldError(field: String(flag.name), code: .invalidValue, message: "\(flag.name) is a bare flag and takes no value")
+        }
+        return AdEvent(timestamp: timestamp, user: String(user), interaction: interaction)
+    }
+
+    /// `timestamp={millis}`: the hour to report.
+    public func hour(_ parameters: [(name: Substring, value: Substring)]) throws(FieldError) -> AdHour {
+        try rejectUnknownAndRepeated(parameters, allowed: ["timestamp"])
+        return AdHour(containing: try timestamp(parameters))
+    }
+
+    /// Milliseconds since the epoch: digits only, up to the end of year 9999 (what ISO 8601 output can show).
+    private func timestamp(_ parameters: [(name: Substring, value: Substring)]) throws(FieldError) -> Timestamp {
+        guard let text = parameters.first(where: { $0.name == "timestamp" })?.value else {
+            throw FieldError(field: "timestamp", code: .missingField, message: "timestamp (milliseconds since the epoch) is required")
+        }
+        let latest: Int64 = 253_402_300_799_999
+        guard !text.isEmpty, text.utf8.count <= 15, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let value = Int64(text), value <= latest
+        else {
+            throw FieldError(
+                field: "timestamp", code: .invalidValue,
+                message: "timestamp must be milliseconds since the epoch: an integer from 0 to \(latest)")
+        }
+        return Timestamp(millisecondsSinceEpoch: value)
+    }
+
+    private func rejectUnknownAndRepeated(_ parameters: [(name: Substring, value: Substring)], allowed: Set<Substring>) throws(FieldError) {
+        var seen = Set<Substring>()
+        for parameter in parameters {
+            guard allowed.contains(parameter.name) else {
+                let known = allowed.sorted().joined(separator: ", ")
+                throw FieldError(field: String(parameter.name.prefix(64)), code: .invalidValue, message: "unknown parameter \(parameter.name.prefix(64)); expected \(known)")
+            }
+            guard seen.insert(parameter.name).inserted else {
+                throw FieldError(field: String(parameter.name), code: .duplicateField, message: "\(parameter.name) is given more than once")
+            }
+        }
+    }
+}

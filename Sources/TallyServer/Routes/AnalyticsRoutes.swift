@@ -1,0 +1,43 @@
+import Hummingbird
+import Metrics
+import TallyCore
+import TallyStore
+
+/// `POST /analytics?timestamp=…&user=…&click|impression` (204 once committed) and `GET /analytics?timestamp=…`
+/// (the hour's `unique_users`, `clicks` and `impressions` as `text/plain`).
+struct AnalyticsRoutes<Context: RequestContext>: Sendable {
+    let writer: IngestWriter
+    let store: any AdAnalyticsStore
+    let parser: AdQueryParser
+
+    func register(on router: Router<Context>) {
+        router.post("/analytics") { request, _ in
+            let event: AdEvent
+            do throws(FieldError) {
+                event = try parser.event(Self.parameters(request))
+            } catch {
+                IngestMetrics.adRejected.increment()
+                throw APIError(.badRequest, code: error.code.rawValue, message: error.message, field: error.field)
+            }
+            try await writer.submit(ads: [event])
+            IngestMetrics.adAccepted.increment()
+            return Response(status: .noContent)
+        }
+        router.get("/analytics") { request, _ in
+            let hour: AdHour
+            do throws(FieldError) {
+                hour = try parser.hour(Self.parameters(request))
+            } catch {
+                throw APIError(.badRequest, code: error.code.rawValue, message: error.message, field: error.field)
+            }
+            let counts = try await store.adCounts(hour)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: counts.report)))
+        }
+    }
+
+    private static func parameters(_ request: Request) -> [(name: Substring, value: Substring)] {
+        request.uri.queryParameters.map { (name: $0.key, value: $0.value) }
+    }
+}

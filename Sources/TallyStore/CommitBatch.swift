@@ -1,0 +1,28 @@
+import TallyCore
+
+/// Everything one group commit writes, in one transaction: the raw events, the playback states they changed, the
+/// session messages, and the ad events with their counters.
+public struct CommitBatch: Sendable {
+    public var events: [ReceivedEvent]
+    public var states: [PlaybackKey: PlaybackState]
+    public var sessions: [SessionCommit]
+    public var ads: [AdEvent]
+
+    public init(
+        events: [ReceivedEvent] = [], states: [PlaybackKey: PlaybackState] = [:], sessions: [SessionCommit] = [],
+        ads: [AdEvent] = []
+    ) {
+        self.events = events
+        self.states = states
+        self.sessions = sessions
+        self.ads = ads
+    }
+
+    /// The ad events grouped by hour with each hour's clicks and impressions, hours in ascending order (writers
+    /// on a shared backend lock counter rows in that order, so concurrent batches cannot deadlock).
+    public var adCountsByHour: [(hour: AdHour, counts: AdHourCounts)] {
+        var byHour: [AdHour: AdHourCounts] = [:]
+        for ad in ads { byHour[ad.hour, default: .zero].count(ad.interaction) }
+        return byHour.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
