@@ -10,7 +10,12 @@ public protocol EventStore: Sendable {
     func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState]
     /// Atomically appends the batch's events to the log, upserts its states, applies its session commits and
     /// counts its ad events. Throws `StoreError` and stores nothing on failure.
-    func append(_ batch: CommitBatch) async throws
+    ///
+    /// Returns the playback states as committed: the batch's own plan for a store with a single writer (SQLite),
+    /// or states re-derived inside the transaction from the committed ones for a store shared by several servers
+    /// (PostgreSQL), which the writer then publishes instead of its plan.
+    @discardableResult
+    func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState]
     /// Counts stored raw events of a kind; for operators and tests, not for the hot path.
     func countEvents(_ kind: EventKind) async throws -> Int
     /// Throws when the store cannot serve (for `/health`).
@@ -27,6 +32,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public init(operation: String, underlying: any Error) {
         self.operation = operation
         self.underlying = String(describing: underlying)
+    }
+
+    /// For adapters whose errors need spelling out (PostgreSQL's hide the server message from `description`).
+    public init(operation: String, reason: String) {
+        self.operation = operation
+        self.underlying = reason
     }
 
     public var description: String { "\(operation) failed: \(underlying)" }

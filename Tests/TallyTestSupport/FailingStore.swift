@@ -9,7 +9,7 @@ public struct FailingStore: TallyStorage {
     public init() {}
 
     public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
-    public func append(_ batch: CommitBatch) async throws {
+    public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         throw StoreError(operation: "append", underlying: Down())
     }
     public func countEvents(_ kind: EventKind) async throws -> Int { 0 }

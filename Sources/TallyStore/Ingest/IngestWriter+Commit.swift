@@ -25,10 +25,11 @@ extension IngestWriter {
             }
             for (index, outcome) in sessionPlan.outcomes { receipts[index] = outcome.map { .session($0) }.mapError { $0 } }
         }
-        let changes = view.plan(events, with: processor)
+        let planned = view.plan(events, with: processor)
         let started = ContinuousClock.now
+        let changes: [PlaybackKey: PlaybackState]
         do {
-            try await store.append(CommitBatch(events: events, states: changes, sessions: sessionPlan.commits, ads: ads))
+            changes = try await store.append(CommitBatch(events: events, states: planned, sessions: sessionPlan.commits, ads: ads))
         } catch {
             commitFailures.increment()
             logger.error("commit failed", metadata: ["events": "\(events.count + ads.count)", "error": "\(error)"])

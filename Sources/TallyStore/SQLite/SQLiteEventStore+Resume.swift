@@ -98,11 +98,6 @@ extension SQLiteEventStore: ResumeWindowStore {
     }
 
     private static func record(_ row: Row) -> ResumeRecord {
-        let start: Int64 = row[1], end: Int64 = row[2]
-        let unit: WindowUnit = end - start == 60_000 ? .minute : .seconds((end - start) / 1000)
-        let window = EventWindow(unit: unit, start: Timestamp(millisecondsSinceEpoch: start),
-                                 end: Timestamp(millisecondsSinceEpoch: end))
-        let text: String = row[4]
-        return ResumeRecord(userId: row[0], window: window, revision: row[3], json: Array(text.utf8))
+        ResumeRecord(stored: row[0], start: row[1], end: row[2], revision: row[3], json: row[4])
     }
 }

@@ -52,13 +52,7 @@ extension SQLiteEventStore: SessionStore {
                     SELECT ordinal, type, timestamp, name FROM session_entries
                     WHERE session_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?
                     """, arguments: [id, after, limit]).map { row in
-                    let type: String = row[1]
-                    let kind: SessionEntry.Kind = switch type {
-                    case "SESSION_START": .start(sessionId: id)
-                    case "SESSION_END": .end(sessionId: id)
-                    default: .event(name: row[3] ?? "")
-                    }
-                    return (ordinal: row[0], entry: SessionEntry(kind: kind, timestamp: row[2]))
+                    (ordinal: row[0], entry: SessionEntry(stored: row[1], sessionId: id, timestamp: row[2], name: row[3]))
                 }
             }
         }
@@ -91,12 +85,6 @@ extension SQLiteEventStore: SessionStore {
     }
 
     private static func header(_ row: Row) -> SessionHeader {
-        let id: String = row[0]
-        let start: Int64? = row[1]
-        let end: Int64? = row[2]
-        return SessionHeader(
-            id: id, start: start.map { SessionEntry(kind: .start(sessionId: id), timestamp: $0) },
-            end: end.map { SessionEntry(kind: .end(sessionId: id), timestamp: $0) }, entryCount: row[3],
-            lastSeq: row[4], lastActivity: Timestamp(millisecondsSinceEpoch: row[5]))
+        SessionHeader(stored: row[0], start: row[1], end: row[2], entries: row[3], lastSeq: row[4], lastActivity: row[5])
     }
 }

@@ -48,9 +48,9 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func append(_ batch: CommitBatch) async throws {
+    public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         let events = batch.events, states = batch.states
-        try await perform("appending \(events.count + batch.ads.count) events") {
+        return try await perform("appending \(events.count + batch.ads.count) events") {
             try await pool.write { db in
                 var heartbeat = PreparedInsert(try db.cachedStatement(sql: """
                     INSERT INTO heartbeats (user_id, movie_id, duration, position, event_time_ms, received_ms)
@@ -97,6 +97,7 @@ public final class SQLiteEventStore: EventStore {
                 try Self.write(batch.sessions, in: db)
                 try Self.write(batch, in: db)
             }
+            return states
         }
     }
 

@@ -26,3 +26,25 @@ public protocol SessionStore: Sendable {
     /// Most recently active sessions first, optionally of one status.
     func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader]
 }
+
+extension SessionHeader {
+    /// A header as a store keeps it: the start and end entries as their timestamps.
+    init(stored id: String, start: Int64?, end: Int64?, entries: Int, lastSeq: Int64?, lastActivity: Int64) {
+        self.init(
+            id: id, start: start.map { SessionEntry(kind: .start(sessionId: id), timestamp: $0) },
+            end: end.map { SessionEntry(kind: .end(sessionId: id), timestamp: $0) }, entryCount: entries,
+            lastSeq: lastSeq, lastActivity: Timestamp(millisecondsSinceEpoch: lastActivity))
+    }
+}
+
+extension SessionEntry {
+    /// An entry as a store keeps it: its type name, and a name for events.
+    init(stored type: String, sessionId: String, timestamp: Int64, name: String?) {
+        let kind: Kind = switch type {
+        case "SESSION_START": .start(sessionId: sessionId)
+        case "SESSION_END": .end(sessionId: sessionId)
+        default: .event(name: name ?? "")
+        }
+        self.init(kind: kind, timestamp: timestamp)
+    }
+}

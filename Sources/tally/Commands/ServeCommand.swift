@@ -5,11 +5,11 @@ import TallyCore
 import TallyServer
 import TallyStore
 
-/// `tally serve`: the HTTP server on the embedded SQLite store.
+/// `tally serve`: the HTTP server on the embedded SQLite store, or on PostgreSQL shared by several servers.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the Tally HTTP server (embedded SQLite store under --data-dir).",
+        abstract: "Run the Tally HTTP server (embedded SQLite store under --data-dir, or PostgreSQL with --postgres).",
         discussion: "Every option can also be set with the TALLY_* environment variable named in its help."
     )
 
@@ -21,6 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Directory of the SQLite store. [env: TALLY_DATA_DIR] (default: ./tally-data)")
     var dataDir: String?
+
+    @Option(help: "PostgreSQL URL (postgres://user:password@host:5432/db); replaces the SQLite store, and lets several servers share one state. [env: TALLY_POSTGRES_URL]")
+    var postgres: String?
+
+    @Option(help: "Schema of Tally's tables in PostgreSQL. [env: TALLY_POSTGRES_SCHEMA] (default: tally)")
+    var postgresSchema: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: TALLY_LOG_LEVEL] (default: info)")
     var logLevel: Logger.Level?
@@ -55,8 +61,16 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = Bootstrap.metrics()
         var logger = Logger(label: "tally")
         logger.logLevel = settings.logLevel
-        let store = try SQLiteEventStore(directory: settings.dataDir)
-        logger.info("opened store", metadata: ["path": "\(store.path)"])
+        let store: any TallyStorage
+        if let url = settings.postgresURL {
+            let postgres = try PostgresSettings(url: url, schema: settings.postgresSchema)
+            store = try await PostgresEventStore(settings: postgres, rules: settings.server.rules, logger: logger)
+            logger.info("opened store", metadata: ["postgres": "\(PostgresSettings.redacted(url))", "schema": "\(postgres.schema)"])
+        } else {
+            let sqlite = try SQLiteEventStore(directory: settings.dataDir)
+            store = sqlite
+            logger.info("opened store", metadata: ["path": "\(sqlite.path)"])
+        }
         let app = try await TallyApplication.build(
             configuration: settings.server, store: store, registry: registry, logger: logger)
         try await app.runService()
@@ -66,6 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
     private struct Settings {
         var server: ServerConfiguration
         var dataDir: String
+        var postgresURL: String?
+        var postgresSchema: String
         var logLevel: Logger.Level
     }
 
@@ -91,6 +107,8 @@ struct ServeCommand: AsyncParsableCommand {
         return Settings(
             server: server,
             dataDir: try env.value(dataDir, "TALLY_DATA_DIR", default: "./tally-data"),
+            postgresURL: try env.optionalValue(postgres, "TALLY_POSTGRES_URL"),
+            postgresSchema: try env.value(postgresSchema, "TALLY_POSTGRES_SCHEMA", default: "tally"),
             logLevel: try env.value(logLevel, "TALLY_LOG_LEVEL", default: .info))
     }
 }

@@ -16,4 +16,11 @@ struct EnvironmentResolver {
         }
         return parsed
     }
+
+    /// A setting with no default: the flag, else the variable when set and not empty, else nil.
+    func optionalValue(_ flag: String?, _ variable: String) throws -> String? {
+        if let flag { return flag }
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        return text
+    }
 }

@@ -1,0 +1,94 @@
+import PostgresNIO
+import TallyCore
+
+extension PostgresEventStore: ResumeWindowStore {
+    public func saveResumeWindows(_ records: [ResumeRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await perform("saving \(records.count) resume windows") {
+            try await client.query("""
+                INSERT INTO \(unescaped: s).resume_windows (user_id, window_start_ms, window_end_ms, revision, positions)
+                SELECT * FROM unnest(\(records.map(\.userId))::text[], \(records.map(\.window.start.millisecondsSinceEpoch))::int8[],
+                    \(records.map(\.window.end.millisecondsSinceEpoch))::int8[], \(records.map { Int32($0.revision) })::int4[],
+                    \(records.map { String(decoding: $0.json, as: UTF8.self) })::text[])
+                ON CONFLICT (user_id, window_start_ms) DO UPDATE
+                SET window_end_ms = excluded.window_end_ms, revision = excluded.revision, positions = excluded.positions
+                WHERE excluded.revision >= resume_windows.revision
+                """, logger: logger)
+        }
+    }
+
+    public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
+        try await perform("reading a resume window") {
+            try await records(client.query("""
+                SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM \(unescaped: s).resume_windows
+                WHERE user_id = \(user) AND window_start_ms = \(start.millisecondsSinceEpoch)
+                """, logger: logger)).first
+        }
+    }
+
+    public func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] {
+        try await perform("loading latest resume windows") {
+            try await records(client.query("""
+                SELECT DISTINCT ON (user_id) user_id, window_start_ms, window_end_ms, revision, positions
+                FROM \(unescaped: s).resume_windows WHERE window_start_ms >= \(since.millisecondsSinceEpoch)
+                ORDER BY user_id, window_start_ms DESC
+                """, logger: logger))
+        }
+    }
+
+    public func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
+        try await perform("pruning resume windows") {
+            let rows = try await client.query("""
+                WITH gone AS (DELETE FROM \(unescaped: s).resume_windows WHERE window_start_ms < \(cutoff.millisecondsSinceEpoch) RETURNING 1)
+                SELECT count(*) FROM gone
+                """, logger: logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
+    public func lastResumeWindowEnd() async throws -> Timestamp? {
+        try await perform("reading the last resume window") {
+            try await optionalTime(client.query("SELECT max(window_end_ms) FROM \(unescaped: s).resume_windows", logger: logger))
+        }
+    }
+
+    public func latestHeartbeatTime() async throws -> Timestamp? {
+        try await perform("reading the latest heartbeat time") {
+            try await optionalTime(client.query("SELECT max(event_time_ms) FROM \(unescaped: s).heartbeats", logger: logger))
+        }
+    }
+
+    public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
+        try await perform("replaying heartbeats") {
+            let rows = try await client.query("""
+                SELECT user_id, movie_id, duration, position, event_time_ms FROM \(unescaped: s).heartbeats
+                WHERE event_time_ms >= \(from.millisecondsSinceEpoch) ORDER BY id
+                """, logger: logger)
+            var batch: [Heartbeat] = []
+            batch.reserveCapacity(10_000)
+            for try await (user, movie, duration, position, time) in rows.decode((String, String, Int64, Int64, Int64).self) {
+                batch.append(Heartbeat(userId: user, movieId: movie, duration: duration, position: position,
+                                       timestamp: Timestamp(millisecondsSinceEpoch: time)))
+                if batch.count == 10_000 {
+                    body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { body(batch) }
+        }
+    }
+
+    private func optionalTime(_ rows: PostgresRowSequence) async throws -> Timestamp? {
+        for try await value in rows.decode(Int64?.self) { return value.map(Timestamp.init(millisecondsSinceEpoch:)) }
+        return nil
+    }
+
+    private func records(_ rows: PostgresRowSequence) async throws -> [ResumeRecord] {
+        var records: [ResumeRecord] = []
+        for try await (user, start, end, revision, positions) in rows.decode((String, Int64, Int64, Int32, String).self) {
+            records.append(ResumeRecord(stored: user, start: start, end: end, revision: Int(revision), json: positions))
+        }
+        return records
+    }
+}

@@ -1,0 +1,124 @@
+import Logging
+import PostgresNIO
+import TallyCore
+
+/// The shared backend: every Tally server pointed at one PostgreSQL database reads and writes the same state.
+///
+/// Unlike the SQLite store, which trusts the single writer's in-memory plan, this store re-derives the playback
+/// states of a batch inside the transaction, after taking a transaction-scoped advisory lock per touched
+/// `(user, content)` key (in hash order, so concurrent batches cannot deadlock). Two servers updating one key
+/// therefore serialize, and the second plans from the first's committed state: no lost updates. Ad counters
+/// are additive upserts and distinct users are a primary key, so they need no locks of their own.
+public final class PostgresEventStore: EventStore {
+    let client: PostgresClient
+    let schema: String
+    let logger: Logger
+    let processor: PlaybackProcessor
+    private let runner: Task<Void, Never>
+
+    /// Connects, runs pending migrations (under an advisory lock), and keeps the connection pool running until
+    /// `close()`.
+    public init(settings: PostgresSettings, rules: PlaybackRules = PlaybackRules(), logger: Logger) async throws {
+        let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        self.schema = settings.schema
+        self.logger = logger
+        self.processor = PlaybackProcessor(rules: rules)
+        // The pool's run loop lives as long as the store: it is cancelled by `close()`, which the writer calls at
+        // the end of a graceful shutdown.
+        self.runner = Task { await client.run() }
+        do {
+            try await PostgresSchema.migrate(client, schema: schema, logger: logger)
+        } catch {
+            runner.cancel()
+            throw StoreError(
+                operation: "migrating PostgreSQL schema \(settings.schema) at \(settings.host):\(settings.port)",
+                reason: Self.describe(error))
+        }
+    }
+
+    var s: String { schema }
+
+    public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
+        try await perform("loading playback state") {
+            let rows = try await client.query("""
+                SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+                FROM \(unescaped: s).playback_state
+                """, logger: logger)
+            var states: [PlaybackKey: PlaybackState] = [:]
+            for try await row in rows.decode(PlaybackRow.self) { states[Self.key(row)] = Self.state(row) }
+            return states
+        }
+    }
+
+    public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
+        try await perform("appending \(batch.events.count + batch.ads.count) events") {
+            try await withRetries {
+                try await client.withTransaction(logger: logger) { connection in
+                    let states = try await writePlayback(batch.events, on: connection)
+                    try await writeAds(batch.ads, on: connection)
+                    try await writeSessions(batch.sessions, on: connection)
+                    return states
+                }
+            }
+        }
+    }
+
+    public func countEvents(_ kind: EventKind) async throws -> Int {
+        let table = switch kind {
+        case .heartbeat: "heartbeats"
+        case .watch: "watch_events"
+        }
+        return try await perform("counting \(table)") {
+            let rows = try await client.query("SELECT count(*) FROM \(unescaped: s).\(unescaped: table)", logger: logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
+    public func checkHealth() async throws {
+        try await perform("health check") {
+            try await client.query("SELECT 1", logger: logger)
+        }
+    }
+
+    public func close() async throws {
+        runner.cancel()
+        await runner.value
+    }
+
+    @discardableResult
+    func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(operation: operation, reason: Self.describe(error))
+        }
+    }
+
+    /// Retries a transaction that PostgreSQL aborted as a deadlock victim or a serialization failure; nothing of
+    /// it was committed, so running it again is safe.
+    private func withRetries<T>(_ body: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch let error as PSQLError where attempt < 3 && ["40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "") {
+                logger.warning("retrying a transaction", metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+                attempt += 1
+            }
+        }
+    }
+
+    /// PSQLError hides the server's message from `description` (it may hold data); the store's errors are logged
+    /// by operators, so the SQLSTATE and message are spelled out.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return String(describing: error) }
+        if let info = error.serverInfo {
+            return "PostgreSQL \(info[.sqlState] ?? "?"): \(info[.message] ?? "")"
+        }
+        return "PostgreSQL client error \(error.code)"
+    }
+}
