@@ -36,7 +36,9 @@ public enum TallyApplication {
             writer: writer, body: RequestBody(maxBytes: configuration.maxBodyBytes), limits: configuration.limits,
             clock: clock
         ).register(on: router)
-        PlaybackQueryRoutes(view: view).register(on: router)
+        // A store that other servers may write to answers playback queries itself; otherwise the view is exact.
+        let playbackReader: any PlaybackReader = (store as? any PlaybackReader) ?? view
+        PlaybackQueryRoutes(reader: playbackReader, rules: view.rules).register(on: router)
         ResumeRoutes(view: resume, store: store).register(on: router)
         let sessionIngest = SessionIngest(writer: writer, limits: configuration.sessionLimits, clock: clock)
         SessionRoutes(ingest: sessionIngest, view: sessions, store: store, clock: clock).register(on: router)

@@ -149,10 +149,10 @@ struct PlaybackIndexTests {
         #expect(x.viewers == 2)
         #expect(x.events == 4)
         #expect(x.watchMilliseconds == 30_000)
-        let user = index.watchTime(user: "a")!
+        let user = PlaybackQueries.watchTime(index.titlesAndStates(user: "a")!)
         #expect(user.total == 15_000)
         #expect(user.titles.map(\.content) == ["x", "y"])
-        #expect(index.watchTime(user: "nobody") == nil)
+        #expect(index.titlesAndStates(user: "nobody") == nil)
         #expect(index.totals(content: "nothing") == nil)
     }
 
@@ -165,9 +165,10 @@ struct PlaybackIndexTests {
         index.install(state(seen: 1, max: 10), for: PlaybackKey(user: "u", content: "old"))
         index.install(state(seen: 3, max: 99), for: PlaybackKey(user: "u", content: "done"))
         index.install(state(seen: 2, max: 50), for: PlaybackKey(user: "u", content: "recent"))
-        let rows = index.continueWatching(user: "u", rules: PlaybackRules(), limit: 10)!
-        #expect(rows.map(\.0) == ["recent", "old", "done"])
-        #expect(index.continueWatching(user: "u", rules: PlaybackRules(), limit: 1)!.map(\.0) == ["recent"])
+        let titles = index.titlesAndStates(user: "u")!
+        let rows = PlaybackQueries.continueWatching(titles, rules: PlaybackRules(), limit: 10)
+        #expect(rows.map(\.content) == ["recent", "old", "done"])
+        #expect(PlaybackQueries.continueWatching(titles, rules: PlaybackRules(), limit: 1).map(\.content) == ["recent"])
     }
 }
 

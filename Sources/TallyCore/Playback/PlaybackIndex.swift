@@ -6,6 +6,12 @@ public struct PlaybackIndex: Sendable {
         public var watchMilliseconds: Int64 = 0
         public var viewers: Int = 0
         public var events: Int64 = 0
+
+        public init(watchMilliseconds: Int64 = 0, viewers: Int = 0, events: Int64 = 0) {
+            self.watchMilliseconds = watchMilliseconds
+            self.viewers = viewers
+            self.events = events
+        }
     }
 
     public private(set) var states: [PlaybackKey: PlaybackState] = [:]

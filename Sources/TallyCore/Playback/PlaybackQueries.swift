@@ -1,39 +1,38 @@
-/// Answers to the playback query endpoints, computed from a `PlaybackIndex`.
-extension PlaybackIndex {
+/// Answers to the playback query endpoints, computed from one user's states: the in-memory index and a shared
+/// store (PostgreSQL) hand over the same rows and get the same answers.
+public enum PlaybackQueries {
     /// One title in a user's watch-time answer.
     public struct TitleWatchTime: Hashable, Sendable {
         public var content: String
         public var watchMilliseconds: Int64
     }
 
-    /// Total and per-title watch time of one user, titles by watch time (largest first), then id.
-    public func watchTime(user: String) -> (total: Int64, titles: [TitleWatchTime])? {
-        guard let titles = self.titles(user: user) else { return nil }
-        var rows: [TitleWatchTime] = []
-        rows.reserveCapacity(titles.count)
-        var total: Int64 = 0
-        for content in titles {
-            let watched = states[PlaybackKey(user: user, content: content)]?.watchMilliseconds ?? 0
-            total += watched
-            rows.append(TitleWatchTime(content: content, watchMilliseconds: watched))
-        }
+    /// Total and per-title watch time, titles by watch time (largest first), then id.
+    public static func watchTime(_ titles: [(content: String, state: PlaybackState)]) -> (total: Int64, titles: [TitleWatchTime]) {
+        var rows = titles.map { TitleWatchTime(content: $0.content, watchMilliseconds: $0.state.watchMilliseconds) }
         rows.sort { ($0.watchMilliseconds, $1.content) > ($1.watchMilliseconds, $0.content) }
-        return (total, rows)
+        return (rows.reduce(0) { $0 + $1.watchMilliseconds }, rows)
     }
 
-    /// The user's titles by most recent activity, unfinished ones first (the "continue watching" row).
-    public func continueWatching(user: String, rules: PlaybackRules, limit: Int) -> [(String, PlaybackState)]? {
-        guard let titles = self.titles(user: user) else { return nil }
-        let rows = titles.compactMap { content in
-            states[PlaybackKey(user: user, content: content)].map { (content, $0) }
-        }
-        let sorted = rows.sorted { a, b in
-            let finishedA = a.1.isFinished(rules), finishedB = b.1.isFinished(rules)
+    /// Titles by most recent activity, unfinished ones first (the "continue watching" row).
+    public static func continueWatching(
+        _ titles: [(content: String, state: PlaybackState)], rules: PlaybackRules, limit: Int
+    ) -> [(content: String, state: PlaybackState)] {
+        let sorted = titles.sorted { a, b in
+            let finishedA = a.state.isFinished(rules), finishedB = b.state.isFinished(rules)
             if finishedA != finishedB { return !finishedA }
-            if a.1.lastSeenAt != b.1.lastSeenAt { return a.1.lastSeenAt > b.1.lastSeenAt }
-            return a.0 < b.0
+            if a.state.lastSeenAt != b.state.lastSeenAt { return a.state.lastSeenAt > b.state.lastSeenAt }
+            return a.content < b.content
         }
         return Array(sorted.prefix(limit))
     }
+}
 
+extension PlaybackIndex {
+    /// The user's titles and their states, or nil for a user with none.
+    public func titlesAndStates(user: String) -> [(content: String, state: PlaybackState)]? {
+        titles(user: user).map { titles in
+            titles.compactMap { content in states[PlaybackKey(user: user, content: content)].map { (content, $0) } }
+        }
+    }
 }

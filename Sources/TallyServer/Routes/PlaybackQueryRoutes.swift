@@ -2,14 +2,16 @@ import Hummingbird
 import TallyCore
 import TallyStore
 
-/// Watch-time, latest-moment and continue-watching answers, all read from the in-memory `PlaybackView`.
+/// Watch-time, latest-moment and continue-watching answers, read from a `PlaybackReader`: the in-memory view on
+/// SQLite, the shared rows on PostgreSQL.
 struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
-    let view: PlaybackView
+    let reader: any PlaybackReader
+    let rules: PlaybackRules
 
     func register(on router: Router<Context>) {
         router.get("/movies/{content}/watch-time") { _, context in
             let content = try context.parameters.require("content")
-            guard let totals = view.read({ $0.totals(content: content) }) else {
+            guard let totals = try await reader.totals(content: content) else {
                 throw APIError.notFound("no events for movie \(content)")
             }
             return Response.json {
@@ -23,9 +25,10 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
         }
         router.get("/users/{user}/watch-time") { _, context in
             let user = try context.parameters.require("user")
-            guard let summary = view.read({ $0.watchTime(user: user) }) else {
+            guard let titles = try await reader.titlesAndStates(user: user) else {
                 throw APIError.notFound("no events for user \(user)")
             }
+            let summary = PlaybackQueries.watchTime(titles)
             return Response.json {
                 $0.beginObject()
                 $0.member("userId", user)
@@ -44,7 +47,7 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
         }
         router.get("/users/{user}/movies/{content}/latest") { _, context in
             let key = PlaybackKey(user: try context.parameters.require("user"), content: try context.parameters.require("content"))
-            guard let state = view.read({ $0.state(key) }) else {
+            guard let state = try await reader.state(key) else {
                 throw APIError.notFound("no events for user \(key.user) in movie \(key.content)")
             }
             return Response.json { json in
@@ -58,10 +61,10 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
         router.get("/users/{user}/continue-watching") { request, context in
             let user = try context.parameters.require("user")
             let limit = try Self.limit(request)
-            let rules = view.rules
-            guard let rows = view.read({ $0.continueWatching(user: user, rules: rules, limit: limit) }) else {
+            guard let titles = try await reader.titlesAndStates(user: user) else {
                 throw APIError.notFound("no events for user \(user)")
             }
+            let rows = PlaybackQueries.continueWatching(titles, rules: rules, limit: limit)
             return Response.json { json in
                 json.beginObject()
                 json.member("userId", user)

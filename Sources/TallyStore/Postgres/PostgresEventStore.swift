@@ -28,7 +28,9 @@ public final class PostgresEventStore: EventStore {
         // the end of a graceful shutdown.
         self.runner = Task { await client.run() }
         do {
-            try await PostgresSchema.migrate(client, schema: schema, logger: logger)
+            try await Self.within(settings.connectTimeout) { [schema] in
+                try await PostgresSchema.migrate(client, schema: schema, logger: logger)
+            }
         } catch {
             runner.cancel()
             throw StoreError(
@@ -51,6 +53,7 @@ public final class PostgresEventStore: EventStore {
         }
     }
 
+    @discardableResult
     public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         try await perform("appending \(batch.events.count + batch.ads.count) events") {
             try await withRetries {
@@ -95,6 +98,24 @@ public final class PostgresEventStore: EventStore {
             throw error
         } catch {
             throw StoreError(operation: operation, reason: Self.describe(error))
+        }
+    }
+
+    struct Timeout: Error, CustomStringConvertible {
+        var limit: Duration
+        var description: String { "no answer from the database within \(limit)" }
+    }
+
+    /// Runs `body`, or throws `Timeout` if it has not finished after `limit`.
+    static func within(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw Timeout(limit: limit)
+            }
+            try await group.next()
+            group.cancelAll()
         }
     }
 

@@ -14,8 +14,11 @@ public struct PostgresSettings: Sendable {
     public var requireTLS: Bool
     public var schema: String
     public var maximumConnections: Int
+    /// How long start-up waits for the database before giving up with a clear error (the pool itself would retry
+    /// forever).
+    public var connectTimeout: Duration
 
-    public init(url: String, schema: String = "tally", maximumConnections: Int = 20) throws {
+    public init(url: String, schema: String = "tally", maximumConnections: Int = 20, connectTimeout: Duration = .seconds(10)) throws {
         guard let components = URLComponents(string: url),
             ["postgres", "postgresql"].contains(components.scheme ?? ""), let host = components.host, !host.isEmpty
         else {
@@ -34,6 +37,7 @@ public struct PostgresSettings: Sendable {
         self.requireTLS = ["require", "verify-ca", "verify-full"].contains(sslmode)
         self.schema = schema
         self.maximumConnections = maximumConnections
+        self.connectTimeout = connectTimeout
     }
 
     var clientConfiguration: PostgresClient.Configuration {

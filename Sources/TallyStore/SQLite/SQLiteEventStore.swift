@@ -48,6 +48,7 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    @discardableResult
     public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         let events = batch.events, states = batch.states
         return try await perform("appending \(events.count + batch.ads.count) events") {

@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import Testing
+import TallyCore
+@testable import TallyStore
+
+/// The PostgreSQL database the PostgreSQL tests use (CI starts one and sets it); unset, they are skipped.
+let testPostgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGRES_URL"]
+
+/// Settings for a schema of its own, so that checks running at once never see each other's rows.
+func isolatedPostgres() throws -> PostgresSettings {
+    try PostgresSettings(url: testPostgresURL!, schema: "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20), maximumConnections: 8)
+}
+
+@Suite("Store contract: PostgreSQL", .enabled(if: testPostgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped"))
+struct PostgresContractTests {
+    let settings: PostgresSettings
+    var open: StoreContract.Opener {
+        { [settings] in try await PostgresEventStore(settings: settings, logger: Logger(label: "test")) }
+    }
+
+    init() throws { settings = try isolatedPostgres() }
+
+    @Test(arguments: StoreContract.Check.allCases)
+    func contract(_ check: StoreContract.Check) async throws { try await check.run(open) }
+
+    /// Several servers starting at once on an empty schema: the advisory lock lets exactly one migrate.
+    @Test func concurrentStartsMigrateOnce() async throws {
+        let stores = try await withThrowingTaskGroup(of: PostgresEventStore.self) { group in
+            for _ in 0..<4 { group.addTask { try await PostgresEventStore(settings: settings, logger: Logger(label: "test")) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for store in stores {
+            try await store.checkHealth()
+            try await store.close()
+        }
+    }
+
+    /// Two stores (two servers) writing the same keys at once: each batch plans from the other's committed state,
+    /// so no update is lost: watch time and event counts equal one writer's, and every user counts once per hour.
+    @Test func concurrentWritersLoseNoUpdates() async throws {
+        let first = try await open()
+        let second = try await open()
+        let rounds = 40
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in [first, second].enumerated() {
+                group.addTask {
+                    for round in 0..<rounds {
+                        // Watch events in increment mode add their seconds whatever the order they commit in.
+                        let events = ["a", "b", "c"].map {
+                            ReceivedEvent(.watch(WatchEvent(user: $0, slug: "m", at: 10)), receivedAt: Timestamp(secondsSinceEpoch: Int64(round)))
+                        }
+                        // The plan passed in is deliberately stale: the store must re-derive it.
+                        try await store.append(CommitBatch(events: events, states: [:], ads: [
+                            StoreContract.ad("user\(round % 5)", 1_700_002_800_000 + Int64(round), index == 0 ? .click : .impression),
+                        ]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let states = try await first.loadPlaybackStates()
+        for user in ["a", "b", "c"] {
+            let state = states[PlaybackKey(user: user, content: "m")]
+            #expect(state?.events == Int64(rounds * 2))
+            #expect(state?.watchMilliseconds == Int64(rounds * 2) * 10_000)
+        }
+        #expect(try await second.adCounts(AdHour(startMilliseconds: 1_700_002_800_000))
+            == AdHourCounts(uniqueUsers: 5, clicks: Int64(rounds), impressions: Int64(rounds)))
+        try await first.close()
+        try await second.close()
+    }
+
+    @Test func badURLIsAClearError() {
+        #expect(throws: PostgresSettings.SettingsError.self) { try PostgresSettings(url: "mysql://x") }
+        #expect(throws: PostgresSettings.SettingsError.self) { try PostgresSettings(url: testPostgresURL!, schema: "Bad-Name") }
+    }
+
+    @Test func unreachableServerIsAStoreError() async throws {
+        let settings = try PostgresSettings(url: "postgres://postgres@127.0.0.1:1/none", schema: "x", connectTimeout: .seconds(1))
+        await #expect(throws: StoreError.self) { try await PostgresEventStore(settings: settings, logger: Logger(label: "test")) }
+    }
+}
