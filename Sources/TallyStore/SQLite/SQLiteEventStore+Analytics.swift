@@ -3,21 +3,35 @@ import TallyCore
 
 extension SQLiteEventStore: AdAnalyticsStore {
     public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
-        try await perform("reading ad counts") {
-            try await pool.read { db in
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT unique_users, clicks, impressions FROM ad_hours WHERE hour_ms = ?",
-                    arguments: [hour.startMilliseconds])
-                else { return .zero }
-                return AdHourCounts(uniqueUsers: row[0], clicks: row[1], impressions: row[2])
+        adHours.withLock { $0[hour] ?? .zero }
+    }
+
+    static func loadAdHours(_ db: Database) throws -> [AdHour: AdHourCounts] {
+        var hours: [AdHour: AdHourCounts] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT hour_ms, unique_users, clicks, impressions FROM ad_hours") {
+            hours[AdHour(startMilliseconds: row[0])] = AdHourCounts(uniqueUsers: row[1], clicks: row[2], impressions: row[3])
+        }
+        return hours
+    }
+
+    /// Adds a committed batch's counts to the in-memory copy.
+    func installAdChanges(_ changes: [(hour: AdHour, counts: AdHourCounts)]) {
+        guard !changes.isEmpty else { return }
+        adHours.withLock { hours in
+            for (hour, delta) in changes {
+                var counts = hours[hour] ?? .zero
+                counts.uniqueUsers += delta.uniqueUsers
+                counts.clicks += delta.clicks
+                counts.impressions += delta.impressions
+                hours[hour] = counts
             }
         }
     }
 
     /// Logs the ad events, records each `(hour, user)` once (a first insert is a new unique user), and adds the
-    /// batch's counts to the hours' counter rows. Runs inside the commit's transaction.
-    static func write(_ batch: CommitBatch, in db: Database) throws {
-        guard !batch.ads.isEmpty else { return }
+    /// batch's counts to the hours' counter rows. Runs inside the commit's transaction; returns what it added.
+    static func write(_ batch: CommitBatch, in db: Database) throws -> [(hour: AdHour, counts: AdHourCounts)] {
+        guard !batch.ads.isEmpty else { return [] }
         var log = PreparedInsert(try db.cachedStatement(sql: """
             INSERT INTO ad_events (event_time_ms, user_id, interaction) VALUES (?, ?, ?)
             """))
@@ -42,12 +56,16 @@ extension SQLiteEventStore: AdAnalyticsStore {
                 clicks = clicks + excluded.clicks,
                 impressions = impressions + excluded.impressions
             """))
-        for (hour, counts) in batch.adCountsByHour {
+        var added: [(hour: AdHour, counts: AdHourCounts)] = []
+        for (hour, var counts) in batch.adCountsByHour {
+            counts.uniqueUsers = newUsers[hour] ?? 0
             counters.bind(hour.startMilliseconds)
-            counters.bind(newUsers[hour] ?? 0)
+            counters.bind(counts.uniqueUsers)
             counters.bind(counts.clicks)
             counters.bind(counts.impressions)
             try counters.step()
+            added.append((hour, counts))
         }
+        return added
     }
 }
