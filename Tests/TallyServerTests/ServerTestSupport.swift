@@ -24,12 +24,12 @@ let testRegistry: PrometheusCollectorRegistry = {
 func withTally<T: Sendable>(
     directory: TemporaryDirectory = TemporaryDirectory(),
     configuration: ServerConfiguration = ServerConfiguration(),
-    store makeStore: (String) throws -> any TallyStorage = { try SQLiteEventStore(directory: $0) },
+    store makeStore: (String) async throws -> any TallyStorage = { try SQLiteEventStore(directory: $0) },
     testing: TestingSetup = .router,
     clock: WallClock = WallClock { Timestamp(millisecondsSinceEpoch: 1_700_000_000_000) },
     _ body: @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
-    let store = try makeStore(directory.path)
+    let store = try await makeStore(directory.path)
     let app = try await TallyApplication.build(
         configuration: configuration, store: store, registry: testRegistry, clock: clock,
         logger: Logger(label: "test"))

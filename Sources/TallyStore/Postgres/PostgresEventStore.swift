@@ -57,7 +57,12 @@ public final class PostgresEventStore: EventStore {
     public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         try await perform("appending \(batch.events.count + batch.ads.count) events") {
             try await withRetries {
-                try await client.withTransaction(logger: logger) { connection in
+                // Ad events alone are one statement, atomic by itself: one round trip, no BEGIN/COMMIT.
+                if batch.events.isEmpty, batch.sessions.isEmpty {
+                    try await client.withConnection { try await writeAds(batch.ads, on: $0) }
+                    return [:]
+                }
+                return try await client.withTransaction(logger: logger) { connection in
                     let states = try await writePlayback(batch.events, on: connection)
                     try await writeAds(batch.ads, on: connection)
                     try await writeSessions(batch.sessions, on: connection)
