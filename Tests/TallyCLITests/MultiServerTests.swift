@@ -52,6 +52,25 @@ struct MultiServerTests {
             #expect(server.wait() == 0)
         }
     }
+
+    /// Every event a server acknowledged is in PostgreSQL when the server is killed with SIGKILL: another server
+    /// started afterwards counts at least as many.
+    @Test func acknowledgedEventsSurviveKillNine() async throws {
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+        let schema = "kill_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        let port = Int.random(in: 20_000..<50_000)
+        let arguments = ["--postgres", postgresURL!, "--postgres-schema", String(schema)]
+        let server = try TallyProcess(binary: binary, port: port, dataDir: "/nonexistent", extra: arguments)
+        try await server.waitUntilHealthy()
+        let acked = try await ProcessLifecycleTests.sendWhile(port: port, seconds: 0.6) { server.kill(signal: SIGKILL) }
+        #expect(acked > 0)
+        server.wait()
+        let other = try TallyProcess(binary: binary, port: port + 1, dataDir: "/nonexistent", extra: arguments)
+        try await other.waitUntilHealthy()
+        #expect(try await ProcessLifecycleTests.storedEvents(port: port + 1) >= acked)
+        other.kill(signal: SIGTERM)
+        #expect(other.wait() == 0)
+    }
 }
 
 /// A seeded mix of requests and the exact answers they must produce.
