@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "tally", targets: ["tally"]),
         .library(name: "TallyCore", targets: ["TallyCore"]),
     ],
+    traits: [
+        .trait(name: "Kafka", description: "Kafka sources and sinks through librdkafka (Debian: librdkafka-dev)"),
+    ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
@@ -29,6 +32,10 @@ let package = Package(
         ),
         // System zlib (Debian: zlib1g-dev), for reading .gz input.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // System librdkafka (Debian: librdkafka-dev), built only with the Kafka trait.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        // A small Swift face over librdkafka: idempotent producer with delivery reports, consumer group with manual commits.
+        .target(name: "TallyKafka", dependencies: ["CRdKafka"]),
         // File and stdin adapters: chunked reads with idle detection, gzip, buffered output, progress lines.
         .target(name: "TallyIO", dependencies: ["TallyCore", "CZlib"]),
         // Durable storage adapters and the group-commit writer.
@@ -66,6 +73,7 @@ let package = Package(
                 "TallyStore",
                 "TallyServer",
                 "TallyIO",
+                .target(name: "TallyKafka", condition: .when(traits: ["Kafka"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -80,6 +88,11 @@ let package = Package(
         // Runs the built `tally` binary as a user would (it is built by `swift test` next to the test bundle).
         .testTarget(name: "TallyCLITests", dependencies: ["TallyTestSupport"]),
         .testTarget(name: "TallyIOTests", dependencies: ["TallyCore", "TallyIO", "TallyTestSupport"]),
+        // Real produce/consume through a broker (TALLY_TEST_KAFKA_BROKERS); compiled only with the Kafka trait.
+        .testTarget(
+            name: "TallyKafkaTests",
+            dependencies: [.target(name: "TallyKafka", condition: .when(traits: ["Kafka"])), "TallyTestSupport"]
+        ),
         .testTarget(name: "TallyStoreTests", dependencies: ["TallyCore", "TallyStore", "TallyTestSupport"]),
         .testTarget(
             name: "TallyServerTests",

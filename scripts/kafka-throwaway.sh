@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Starts a throwaway Kafka-compatible broker on 127.0.0.1 and prints its bootstrap address on stdout.
+#   scripts/kafka-throwaway.sh start [PORT]   # default 19092; data under /tmp/tally-kafka-PORT
+#   scripts/kafka-throwaway.sh stop [PORT]
+# The broker is noida-db's (pip install noida-db), which Debian's librdkafka 2.0.2 talks to and which keeps data
+# and committed offsets across its restarts (see ../shared/notes/infrastructure.md for the alternatives).
+set -euo pipefail
+action=${1:-start}
+port=${2:-19092}
+dir=/tmp/tally-kafka-$port
+case "$action" in
+  start)
+    command -v noida-db >/dev/null || { echo "noida-db is not installed (pip install noida-db)" >&2; exit 1; }
+    mkdir -p "$dir"
+    nohup noida-db start --only kafka --kafka-port "$port" --data-dir "$dir" >"$dir/broker.log" 2>&1 &
+    echo $! >"$dir/pid"
+    for _ in $(seq 100); do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "127.0.0.1:$port"; exit 0; fi
+      sleep 0.1
+    done
+    echo "the broker did not start; see $dir/broker.log" >&2; exit 1
+    ;;
+  stop)
+    [ -f "$dir/pid" ] && kill "$(cat "$dir/pid")" 2>/dev/null || true
+    ;;
+  *) echo "usage: $0 start|stop [PORT]" >&2; exit 2 ;;
+esac
