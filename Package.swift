@@ -35,7 +35,7 @@ let package = Package(
         // System librdkafka (Debian: librdkafka-dev), built only with the Kafka trait.
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         // A small Swift face over librdkafka: idempotent producer with delivery reports, consumer group with manual commits.
-        .target(name: "TallyKafka", dependencies: ["CRdKafka"]),
+        .target(name: "TallyKafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")]),
         // File and stdin adapters: chunked reads with idle detection, gzip, buffered output, progress lines.
         .target(name: "TallyIO", dependencies: ["TallyCore", "CZlib"]),
         // Durable storage adapters and the group-commit writer.
@@ -86,7 +86,10 @@ let package = Package(
         .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyStore"], path: "Tests/TallyTestSupport"),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
         // Runs the built `tally` binary as a user would (it is built by `swift test` next to the test bundle).
-        .testTarget(name: "TallyCLITests", dependencies: ["TallyTestSupport"]),
+        .testTarget(
+            name: "TallyCLITests",
+            dependencies: ["TallyTestSupport", .target(name: "TallyKafka", condition: .when(traits: ["Kafka"]))]
+        ),
         .testTarget(name: "TallyIOTests", dependencies: ["TallyCore", "TallyIO", "TallyTestSupport"]),
         // Real produce/consume through a broker (TALLY_TEST_KAFKA_BROKERS); compiled only with the Kafka trait.
         .testTarget(

@@ -14,6 +14,7 @@ public enum TallyApplication {
         configuration: ServerConfiguration,
         store: any TallyStorage,
         registry: PrometheusCollectorRegistry,
+        publisher: (any EventPublisher)? = nil,
         clock: WallClock = .system,
         logger: Logger
     ) async throws -> some ApplicationProtocol {
@@ -24,7 +25,7 @@ public enum TallyApplication {
         let sessions = SessionsView(limits: configuration.sessionLimits, abandonAfter: configuration.sessionTimeout)
         let writer = IngestWriter(
             store: store, view: view, configuration: configuration.writer, resume: (resume, store),
-            sessions: (sessions, store), logger: logger)
+            sessions: (sessions, store), publisher: publisher, logger: logger)
         let ticker = ResumeTicker(
             view: resume, store: store, retention: configuration.resumeRetention,
             clock: ResumeView.monotonicMilliseconds, logger: logger)

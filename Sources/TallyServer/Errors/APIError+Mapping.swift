@@ -22,6 +22,8 @@ extension APIError {
             }
         case is StoreError:
             return unavailable("the event store is unavailable; nothing was stored, retry later")
+        case let error as PublishError:
+            return unavailable("the events were stored but could not be published (\(error.reason)); a retry may store them twice")
         case let error as HTTPError:
             return from(error)
         default:

@@ -40,6 +40,20 @@ extension IngestWriter {
         }
         view.install(changes)
         sessions?.view.install(sessionPlan.commits.map(\.header))
+        if let publisher, !events.isEmpty || !ads.isEmpty {
+            do {
+                try await publisher.publish(events, ads: ads)
+            } catch {
+                logger.error("publishing failed", metadata: ["events": "\(events.count + ads.count)", "error": "\(error)"])
+                let failure = PublishError(reason: "\(error)")
+                for (index, request) in batch.enumerated() {
+                    switch request.payload {
+                    case .playback, .ads: receipts[index] = .failure(failure)
+                    case .session: break
+                    }
+                }
+            }
+        }
         commitLatency.recordInterval(since: started)
         batchSize.record(batch.reduce(0) { $0 + $1.payload.weight })
         for (index, request) in batch.enumerated() {

@@ -16,6 +16,7 @@ public struct IngestWriter: Service {
     let processor: PlaybackProcessor
     let resume: (view: ResumeView, store: any ResumeWindowStore)?
     let sessions: (view: SessionsView, store: any SessionStore)?
+    let publisher: (any EventPublisher)?
     let logger: Logger
     let batchSize = Recorder(label: "tally_commit_batch_events", aggregate: true)
     let commitLatency = Metrics.Timer(label: "tally_commit_duration_seconds", preferredDisplayUnit: .seconds)
@@ -25,10 +26,12 @@ public struct IngestWriter: Service {
     ///   - resume: when set, committed heartbeats also feed the resume-position windows, and the arrays they
     ///     complete are saved to its store.
     ///   - sessions: when set, session messages are accepted.
+    ///   - publisher: when set, every committed batch's events are also published before the acknowledgements.
     public init(
         store: any EventStore, view: PlaybackView, configuration: WriterConfiguration,
         resume: (view: ResumeView, store: any ResumeWindowStore)? = nil,
-        sessions: (view: SessionsView, store: any SessionStore)? = nil, logger: Logger
+        sessions: (view: SessionsView, store: any SessionStore)? = nil,
+        publisher: (any EventPublisher)? = nil, logger: Logger
     ) {
         self.queue = CommitQueue(maxPendingEvents: configuration.maxPendingEvents)
         self.store = store
@@ -37,6 +40,7 @@ public struct IngestWriter: Service {
         self.processor = PlaybackProcessor(rules: view.rules)
         self.resume = resume
         self.sessions = sessions
+        self.publisher = publisher
         self.logger = logger
     }
 
@@ -66,6 +70,10 @@ public struct IngestWriter: Service {
             }
         } onGracefulShutdown: {
             queue.finish()
+        }
+        if let publisher {
+            logger.info("writer drained; flushing the publisher")
+            await publisher.close()
         }
         logger.info("writer drained; closing store")
         try await store.close()

@@ -28,6 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Schema of Tally's tables in PostgreSQL. [env: TALLY_POSTGRES_SCHEMA] (default: tally)")
     var postgresSchema: String?
 
+    @Option(help: "Kafka bootstrap servers (HOST:PORT,…) to publish accepted events to; needs the Kafka trait. [env: TALLY_KAFKA_BROKERS]")
+    var kafkaBrokers: String?
+
+    @Option(help: "Topic per kind of event: heartbeats=TOPIC,watch=TOPIC,ads=TOPIC. Clients are acknowledged once Kafka has the events. [env: TALLY_PUBLISH]")
+    var publish: PublishTopics?
+
+    @Option(help: "How long a publish may take before the request fails with 503. [env: TALLY_KAFKA_DELIVERY_TIMEOUT] (default: 30s)")
+    var kafkaDeliveryTimeout: DurationArgument?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: TALLY_LOG_LEVEL] (default: info)")
     var logLevel: Logger.Level?
 
@@ -61,6 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = Bootstrap.metrics()
         var logger = Logger(label: "tally")
         logger.logLevel = settings.logLevel
+        let publisher = try KafkaSupport.publisher(
+            brokers: settings.kafkaBrokers, topics: settings.publish, deliveryTimeout: settings.kafkaDeliveryTimeout, logger: logger)
         let store: any TallyStorage
         if let url = settings.postgresURL {
             let postgres = try PostgresSettings(url: url, schema: settings.postgresSchema)
@@ -72,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("opened store", metadata: ["path": "\(sqlite.path)"])
         }
         let app = try await TallyApplication.build(
-            configuration: settings.server, store: store, registry: registry, logger: logger)
+            configuration: settings.server, store: store, registry: registry, publisher: publisher, logger: logger)
         try await app.runService()
         logger.info("stopped")
     }
@@ -82,6 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
         var dataDir: String
         var postgresURL: String?
         var postgresSchema: String
+        var kafkaBrokers: String?
+        var publish: PublishTopics?
+        var kafkaDeliveryTimeout: Duration
         var logLevel: Logger.Level
     }
 
@@ -109,6 +123,12 @@ struct ServeCommand: AsyncParsableCommand {
             dataDir: try env.value(dataDir, "TALLY_DATA_DIR", default: "./tally-data"),
             postgresURL: try env.optionalValue(postgres, "TALLY_POSTGRES_URL"),
             postgresSchema: try env.value(postgresSchema, "TALLY_POSTGRES_SCHEMA", default: "tally"),
+            kafkaBrokers: try env.optionalValue(kafkaBrokers, "TALLY_KAFKA_BROKERS"),
+            publish: try env.optionalValue(publish?.description, "TALLY_PUBLISH").map {
+                guard let topics = PublishTopics(argument: $0) else { throw ValidationError("TALLY_PUBLISH=\($0) is not heartbeats=TOPIC,watch=TOPIC,ads=TOPIC") }
+                return topics
+            },
+            kafkaDeliveryTimeout: try env.value(kafkaDeliveryTimeout, "TALLY_KAFKA_DELIVERY_TIMEOUT", default: DurationArgument(.seconds(30))).duration,
             logLevel: try env.value(logLevel, "TALLY_LOG_LEVEL", default: .info))
     }
 }
