@@ -30,6 +30,8 @@ public struct KafkaBatch: Sendable {
     public var records: [Record] = []
     /// For each partition in the batch, the offset to commit once the batch is processed (last offset + 1).
     public var nextOffsets: [KafkaPartition: Int64] = [:]
+    /// Partitions whose end was reached (only with `enable.partition.eof=true`).
+    public var reachedEnd: Set<KafkaPartition> = []
 
     public var isEmpty: Bool { records.isEmpty }
 }
@@ -45,6 +47,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         var settings = [
             "bootstrap.servers": brokers, "group.id": group, "enable.auto.commit": "false",
             "auto.offset.reset": "earliest", "enable.partition.eof": "false",
+            // Bounded fetches; the receive limit is set high because some Kafka-compatible brokers answer a fetch
+            // with more than `fetch.max.bytes`, which librdkafka would otherwise refuse as a whole.
+            "fetch.max.bytes": "52428800", "max.partition.fetch.bytes": "8388608", "receive.message.max.bytes": "1000000000",
         ]
         settings.merge(properties) { $1 }
         let conf = try KafkaClientConfiguration(properties: settings).make()
@@ -74,11 +79,17 @@ public final class KafkaConsumer: @unchecked Sendable {
             guard let message else { continue }
             defer { rd_kafka_message_destroy(message) }
             let m = message.pointee
+            if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                // In order: the end is reached after the messages before it in the batch, not those after it.
+                batch.reachedEnd.insert(KafkaPartition(topic: String(cString: rd_kafka_topic_name(m.rkt)), partition: m.partition))
+                continue
+            }
             guard m.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 if firstError == nil { firstError = KafkaError(m.err, "consuming") }
                 continue
             }
             let partition = KafkaPartition(topic: String(cString: rd_kafka_topic_name(m.rkt)), partition: m.partition)
+            batch.reachedEnd.remove(partition)
             let start = batch.values.count
             if let payload = m.payload { batch.values.append(contentsOf: UnsafeRawBufferPointer(start: payload, count: m.len)) }
             let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
@@ -130,6 +141,17 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
         }
         return result
+    }
+
+    /// The partitions currently assigned to this member by the group.
+    public func assignment() throws -> Set<KafkaPartition> {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        let error = rd_kafka_assignment(handle, &list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { throw KafkaError(error, "reading the assignment") }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return Set((0..<Int(list.pointee.cnt)).map { index in
+            KafkaPartition(topic: String(cString: list.pointee.elems[index].topic), partition: list.pointee.elems[index].partition)
+        })
     }
 
     /// Leaves the group (its partitions go to the other members at once) and frees the client.

@@ -60,7 +60,33 @@ struct CountCommand: AsyncParsableCommand {
     @Option(help: "Scan frames on this many threads (file inputs only); results are identical to one thread. (default: 1)")
     var threads: Int = 1
 
-    func run() async throws {
+    @Option(help: "Consume frames from Kafka instead of files: kafka://HOST:PORT/TOPIC (needs the Kafka trait).")
+    var from: String?
+
+    @Option(help: "Consumer group for --from. (default: tally-count)")
+    var group: String = "tally-count"
+
+    @Option(help: "Publish results to kafka://HOST:PORT/TOPIC (key: window/start) instead of --output.")
+    var to: String?
+
+    @Option(help: "With --from: stop (flushing every window, as at end of input) after this long without a frame, counted from the first frame. (default: run until SIGTERM)")
+    var idleExit: DurationArgument?
+
+    @Flag(help: "With --from: stop (flushing every window) once every assigned partition is read to its end: a replay of a topic's history.")
+    var untilEnd = false
+
+    @Option(help: "With --from: this processor's static group membership id. (default: from the group and --checkpoint's path; none without --checkpoint)")
+    var instanceId: String?
+
+    /// What every source shares: the counting configuration and field names, from flags or `TALLY_*`.
+    struct Setup {
+        var configuration: CountConfiguration
+        var userField: String
+        var timeField: String
+        var updates: Duration?
+    }
+
+    func setup() throws -> Setup {
         let env = EnvironmentResolver()
         let unitsText = try env.value(windows, "TALLY_WINDOWS", default: "minute,hour,day,week,month,year")
         var units: [WindowUnit] = []
@@ -72,15 +98,29 @@ struct CountCommand: AsyncParsableCommand {
         }
         let precision = try env.value(self.precision, "TALLY_PRECISION", default: 14)
         guard (4...18).contains(precision) else { throw ValidationError("--precision must be from 4 to 18") }
-        let updates = try Self.updateInterval(emit)
         let configuration = CountConfiguration(
             units: units,
             lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(5))).duration,
             retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(7200))).duration,
             maxAhead: try env.value(maxAhead, "TALLY_MAX_AHEAD", default: DurationArgument(.seconds(86_400))).duration,
             exact: exact, precision: precision)
-        let userField = try env.value(userField, "TALLY_USER_FIELD", default: "uid")
-        let timeField = try env.value(timeField, "TALLY_TIME_FIELD", default: "ts")
+        return Setup(
+            configuration: configuration,
+            userField: try env.value(userField, "TALLY_USER_FIELD", default: "uid"),
+            timeField: try env.value(timeField, "TALLY_TIME_FIELD", default: "ts"),
+            updates: try Self.updateInterval(emit))
+    }
+
+    func run() async throws {
+        let setup = try setup()
+        if from != nil || to != nil {
+            guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
+            guard threads == 1 else { throw ValidationError("--threads is for file inputs; scale Kafka with more consumers in the group") }
+            try await KafkaCount.run(self, setup)
+            return
+        }
+        let configuration = setup.configuration, userField = setup.userField, timeField = setup.timeField
+        let updates = setup.updates
         let inputs = files.isEmpty ? ["-"] : files
         var stream = CountStream(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
         var resumeIndex = 0, resumeOffset = 0

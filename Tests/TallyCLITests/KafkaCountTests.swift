@@ -1,0 +1,84 @@
+#if Kafka
+import Foundation
+import Testing
+import TallyKafka
+
+private let kafkaBrokers = ProcessInfo.processInfo.environment["TALLY_TEST_KAFKA_BROKERS"]
+
+/// `tally count --from kafka://…`: the same answers as from a file, and a processor killed with SIGKILL and
+/// restarted from its group and checkpoint neither loses nor double-counts a window.
+@Suite("tally count from Kafka", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
+struct KafkaCountTests {
+    /// Generates frames, produces them to a fresh topic, and returns the topic and the frames' file.
+    static func topicWithFrames(count: Int, directory: TemporaryDirectory) async throws -> (topic: String, file: String) {
+        let file = directory.path + "/frames.jsonl"
+        let generated = try TallyBinary.run(["generate", "frames", "-c", "\(count)", "-r", "500", "-n", "3000", "-s", "11", "-o", file])
+        #expect(generated.status == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+        let topic = "frames-\(UUID().uuidString.prefix(8).lowercased())"
+        let producer = try KafkaProducer(brokers: kafkaBrokers!)
+        for chunk in stride(from: 0, to: lines.count, by: 2_000) {
+            let messages = lines[chunk..<min(chunk + 2_000, lines.count)].map { (key: nil as [UInt8]?, value: Array($0.utf8)) }
+            _ = try await producer.send(topic: topic, messages: messages)
+        }
+        producer.close()
+        return (topic, file)
+    }
+
+    /// The final result of every window: the last line for each (window, start).
+    static func finals(_ output: String) -> [String: String] {
+        var finals: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            guard let window = line.firstRange(of: #""start":""#).map({ String(line[..<line.index($0.upperBound, offsetBy: 20)]) }) else { continue }
+            // Drop the revision and final flag: a re-emitted window after a restart may carry either.
+            finals[window] = String(line.replacing(/"final":(true|false),"revision":\d+,/, with: ""))
+        }
+        return finals
+    }
+
+    @Test func sameAnswersAsFromAFile() async throws {
+        let directory = TemporaryDirectory()
+        let (topic, file) = try await Self.topicWithFrames(count: 6_000, directory: directory)
+        let fromKafka = try TallyBinary.run(["count", "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--group", "same", "--until-end", "--exact"])
+        #expect(fromKafka.status == 0, "\(fromKafka.stderr)")
+        let fromFile = try TallyBinary.run(["count", file, "--exact"])
+        #expect(Set(fromKafka.stdout.split(separator: "\n")) == Set(fromFile.stdout.split(separator: "\n")))
+        #expect(fromKafka.stderr.contains("lines=6000 counted=6000"))
+    }
+
+    @Test func killedProcessorResumesExactly() async throws {
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+        let directory = TemporaryDirectory()
+        let (topic, _) = try await Self.topicWithFrames(count: 30_000, directory: directory)
+        let source = "kafka://\(kafkaBrokers!)/\(topic)"
+        let common = ["--exact", "--windows", "minute,hour", "--until-end"]
+        let reference = try TallyBinary.run(["count", "--from", source, "--group", "reference"] + common)
+        #expect(reference.status == 0)
+
+        let checkpoint = directory.path + "/count.checkpoint"
+        let arguments = ["count", "--from", source, "--group", "killed", "--checkpoint", checkpoint,
+                         "--checkpoint-interval", "100ms"] + common
+        let firstOutput = directory.path + "/first.out"
+        _ = FileManager.default.createFile(atPath: firstOutput, contents: nil)
+        let first = Process()
+        first.executableURL = binary
+        first.arguments = arguments
+        first.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: firstOutput))
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // Kill it once it has checkpointed at least once and before it is done.
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: checkpoint), Date() < deadline { usleep(20_000) }
+        usleep(300_000)
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(first.terminationReason == .uncaughtSignal, "the first run finished before it could be killed")
+
+        let second = try TallyBinary.run(arguments)
+        #expect(second.status == 0, "\(second.stderr)")
+        let combined = (try String(contentsOfFile: firstOutput, encoding: .utf8)) + second.stdout
+        #expect(Self.finals(combined) == Self.finals(reference.stdout))
+        #expect(!Self.finals(reference.stdout).isEmpty)
+    }
+}
+#endif
