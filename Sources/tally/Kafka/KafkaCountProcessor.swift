@@ -91,7 +91,8 @@ struct KafkaCountProcessor {
         if let firstFrame {
             // The rate while frames flowed, without the group join before and the idle wait after.
             let seconds = max(Double((lastFed - firstFrame).milliseconds) / 1000, 1e-3)
-            ProgressReporter.writeStderr("count kafka: consuming_seconds=\(String(format3: seconds)) frames_per_second=\(Int(Double(stream.statistics.lines) / seconds))\n")
+            let joined = Double((firstFrame - origin).milliseconds) / 1000
+            ProgressReporter.writeStderr("count kafka: first_frame_after_seconds=\(String(format3: joined)) consuming_seconds=\(String(format3: seconds)) frames_per_second=\(Int(Double(stream.statistics.lines) / seconds))\n")
         }
     }
 
