@@ -35,7 +35,15 @@ let package = Package(
         // System librdkafka (Debian: librdkafka-dev), built only with the Kafka trait.
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         // A small Swift face over librdkafka: idempotent producer with delivery reports, consumer group with manual commits.
-        .target(name: "TallyKafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")]),
+        // Its sources are wrapped in `#if Kafka`, so that `swift build`/`swift test`, which build every target, need
+        // no librdkafka without the trait.
+        .target(
+            name: "TallyKafka",
+            dependencies: [
+                .target(name: "CRdKafka", condition: .when(traits: ["Kafka"])),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // File and stdin adapters: chunked reads with idle detection, gzip, buffered output, progress lines.
         .target(name: "TallyIO", dependencies: ["TallyCore", "CZlib"]),
         // Durable storage adapters and the group-commit writer.

@@ -1,3 +1,4 @@
+#if Kafka
 import CRdKafka
 import Logging
 
@@ -45,3 +46,4 @@ private let forwardLog: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CCh
     default: kafkaLogger.debug("\(text)", metadata: metadata)
     }
 }
+#endif

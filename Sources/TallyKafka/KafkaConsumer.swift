@@ -1,3 +1,4 @@
+#if Kafka
 import CRdKafka
 
 /// A partition of a topic, and a position in it.
@@ -161,3 +162,4 @@ public final class KafkaConsumer: @unchecked Sendable {
         rd_kafka_destroy(handle)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Kafka
 /// `kafka://host:port[,host:port…]/topic`, the form `--from` and `--to` take.
 public struct KafkaEndpoint: Hashable, Sendable {
     public var brokers: String
@@ -21,3 +22,4 @@ public struct KafkaEndpoint: Hashable, Sendable {
         self.init(brokers: brokers, topic: topic)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Kafka
 import CRdKafka
 
 /// A librdkafka failure, with its error name and librdkafka's own message.
@@ -17,3 +18,4 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Kafka
 import CRdKafka
 import Dispatch
 import Foundation
@@ -144,3 +145,4 @@ final class KafkaPoller: @unchecked Sendable {
         finished.wait()
     }
 }
+#endif
