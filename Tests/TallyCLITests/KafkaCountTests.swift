@@ -46,6 +46,31 @@ struct KafkaCountTests {
         #expect(fromKafka.stderr.contains("lines=6000 counted=6000"))
     }
 
+    /// `--to`: one message per result, keyed `window/start`, the same results as to stdout.
+    @Test func resultsToATopic() async throws {
+        let directory = TemporaryDirectory()
+        let (topic, file) = try await Self.topicWithFrames(count: 3_000, directory: directory)
+        let output = topic + "-results"
+        let run = try TallyBinary.run(["count", "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--to", "kafka://\(kafkaBrokers!)/\(output)",
+                                       "--group", "to", "--until-end", "--exact"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        let expected = try TallyBinary.run(["count", file, "--exact"]).stdout.split(separator: "\n").map(String.init)
+        let consumer = try KafkaConsumer(brokers: kafkaBrokers!, group: "read-\(output)", topics: [output], properties: ["session.timeout.ms": "6000"])
+        defer { consumer.close() }
+        var results: [(key: String, value: String)] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while results.count < expected.count, ContinuousClock.now < deadline {
+            let batch = try consumer.poll(timeout: .milliseconds(200))
+            results += batch.records.map { (String(decoding: $0.key ?? [], as: UTF8.self), String(decoding: batch.values[$0.value], as: UTF8.self)) }
+        }
+        #expect(Set(results.map(\.value)) == Set(expected))
+        for (key, value) in results {
+            let parts = key.split(separator: "/").map(String.init)
+            #expect(parts.count == 2 && value.contains(#""window":"\#(parts[0])","start":"\#(parts[1])""#), "key \(key) for \(value)")
+        }
+    }
+
     @Test func killedProcessorResumesExactly() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
         let directory = TemporaryDirectory()
