@@ -11,17 +11,22 @@ dir=/tmp/tally-kafka-$port
 case "$action" in
   start)
     command -v noida-db >/dev/null || { echo "noida-db is not installed (pip install noida-db)" >&2; exit 1; }
+    # Throwaway means empty: a data dir left by an earlier run would make noida-db refuse to start ("already
+    # running") or replay everything it stored.
+    rm -rf "$dir"
     mkdir -p "$dir"
-    nohup noida-db start --only kafka --kafka-port "$port" --data-dir "$dir" >"$dir/broker.log" 2>&1 &
+    setsid nohup noida-db start --only kafka --kafka-port "$port" --data-dir "$dir" >"$dir/broker.log" 2>&1 &
     echo $! >"$dir/pid"
     for _ in $(seq 100); do
+      kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "127.0.0.1:$port"; exit 0; fi
       sleep 0.1
     done
     echo "the broker did not start; see $dir/broker.log" >&2; exit 1
     ;;
   stop)
-    [ -f "$dir/pid" ] && kill "$(cat "$dir/pid")" 2>/dev/null || true
+    # The broker runs in a session of its own (setsid): stop the whole group, wrapper and server.
+    [ -f "$dir/pid" ] && kill -- "-$(cat "$dir/pid")" 2>/dev/null || true
     ;;
   *) echo "usage: $0 start|stop [PORT]" >&2; exit 2 ;;
 esac
