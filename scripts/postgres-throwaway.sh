@@ -13,11 +13,12 @@ as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@";
 
 case "$action" in
   start)
-    if [ ! -f "$dir/data/PG_VERSION" ]; then
-      mkdir -p "$dir"
-      [ "$(id -u)" = 0 ] && chown postgres "$dir"
-      as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log" 2>&1
-    fi
+    # Throwaway means fresh: stop a server an earlier run left in this directory, then start from an empty cluster.
+    [ -f "$dir/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log" 2>&1
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300" start >&2
     echo "postgres://postgres@127.0.0.1:$port/postgres"
