@@ -42,3 +42,13 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "\(operation) failed: \(underlying)" }
 }
+
+extension EventKind {
+    /// The table of the raw log of this kind, the same in every backend's schema.
+    var tableName: String {
+        switch self {
+        case .heartbeat: "heartbeats"
+        case .watch: "watch_events"
+        }
+    }
+}

@@ -73,10 +73,7 @@ public final class PostgresEventStore: EventStore {
     }
 
     public func countEvents(_ kind: EventKind) async throws -> Int {
-        let table = switch kind {
-        case .heartbeat: "heartbeats"
-        case .watch: "watch_events"
-        }
+        let table = kind.tableName
         return try await perform("counting \(table)") {
             let rows = try await client.query("SELECT count(*) FROM \(unescaped: s).\(unescaped: table)", logger: logger)
             for try await count in rows.decode(Int64.self) { return Int(count) }

@@ -109,10 +109,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func countEvents(_ kind: EventKind) async throws -> Int {
-        let table = switch kind {
-        case .heartbeat: "heartbeats"
-        case .watch: "watch_events"
-        }
+        let table = kind.tableName
         return try await perform("counting \(table)") {
             try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
         }
