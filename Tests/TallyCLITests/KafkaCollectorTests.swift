@@ -12,7 +12,7 @@ private let kafkaBrokers = ProcessInfo.processInfo.environment["TALLY_TEST_KAFKA
 struct KafkaCollectorTests {
     @Test func acknowledgedEventsAreInTheirTopics() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
-        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let suffix = uniqueName("")
         let heartbeats = "hb-\(suffix)", watches = "watch-\(suffix)", ads = "ads-\(suffix)"
         let data = TemporaryDirectory()
         let port = Int.random(in: 20_000..<50_000)

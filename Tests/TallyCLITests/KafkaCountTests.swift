@@ -15,7 +15,7 @@ struct KafkaCountTests {
         let generated = try TallyBinary.run(["generate", "frames", "-c", "\(count)", "-r", "500", "-n", "3000", "-s", "11", "-o", file])
         #expect(generated.status == 0)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
-        let topic = "frames-\(UUID().uuidString.prefix(8).lowercased())"
+        let topic = uniqueName("frames-")
         let producer = try KafkaProducer(brokers: kafkaBrokers!)
         for chunk in stride(from: 0, to: lines.count, by: 2_000) {
             let messages = lines[chunk..<min(chunk + 2_000, lines.count)].map { (key: nil as [UInt8]?, value: Array($0.utf8)) }

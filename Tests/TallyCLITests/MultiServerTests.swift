@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TallyCore
 
 private let postgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGRES_URL"]
 
@@ -11,7 +12,7 @@ private let postgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGR
 struct MultiServerTests {
     @Test func serversAgreeWithAnExactCount() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
-        let schema = "multi_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        let schema = uniqueName("multi_")
         let basePort = Int.random(in: 20_000..<50_000)
         func start(_ index: Int) throws -> TallyProcess {
             try TallyProcess(binary: binary, port: basePort + index, dataDir: "/nonexistent",
@@ -57,7 +58,7 @@ struct MultiServerTests {
     /// started afterwards counts at least as many.
     @Test func acknowledgedEventsSurviveKillNine() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
-        let schema = "kill_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        let schema = uniqueName("kill_")
         let port = Int.random(in: 20_000..<50_000)
         let arguments = ["--postgres", postgresURL!, "--postgres-schema", String(schema)]
         let server = try TallyProcess(binary: binary, port: port, dataDir: "/nonexistent", extra: arguments)
@@ -80,11 +81,11 @@ struct MixedLoad {
         case watch(user: String, movie: String, seconds: Int64)
     }
 
-    var rng: SeededGenerator
+    var rng: SplitMix64
     let now: Int64
 
     init(seed: UInt64, now: Int64) {
-        rng = SeededGenerator(seed: seed)
+        rng = SplitMix64(seed: seed)
         self.now = now
     }
 
@@ -105,7 +106,7 @@ struct MixedLoad {
 
     /// Sends every request to a random server, `concurrency` at a time; any status but success fails the test.
     static func send(_ requests: ArraySlice<Request>, ports: [Int], concurrency: Int, seed: UInt64) async throws {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let assigned = requests.map { ($0, ports.randomElement(using: &rng)!) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<concurrency {
@@ -154,18 +155,5 @@ struct MixedLoad {
             }
             for (movie, set) in viewers { movies[movie]?.viewers = set.count }
         }
-    }
-}
-
-/// SplitMix64: a tiny seeded generator, so a failing mix can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

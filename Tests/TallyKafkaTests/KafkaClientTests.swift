@@ -2,11 +2,12 @@
 import Foundation
 import Testing
 import TallyKafka
+import TallyTestSupport
 
 /// The brokers the Kafka tests use (CI starts one on 127.0.0.1 and sets it); unset, they are skipped.
 let kafkaBrokers = ProcessInfo.processInfo.environment["TALLY_TEST_KAFKA_BROKERS"]
 
-func freshTopic(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
+func freshTopic(_ prefix: String) -> String { uniqueName(prefix + "-") }
 
 @Suite("Kafka client", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
 struct KafkaClientTests {

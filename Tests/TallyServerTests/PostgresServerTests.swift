@@ -16,7 +16,7 @@ struct PostgresServerTests {
 
     init() throws {
         settings = try PostgresSettings(
-            url: postgresURL!, schema: "srv_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20),
+            url: postgresURL!, schema: uniqueName("srv_"),
             maximumConnections: 8)
     }
 

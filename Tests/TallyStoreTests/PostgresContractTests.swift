@@ -9,7 +9,7 @@ let testPostgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGRES_U
 
 /// Settings for a schema of its own, so that checks running at once never see each other's rows.
 func isolatedPostgres() throws -> PostgresSettings {
-    try PostgresSettings(url: testPostgresURL!, schema: "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20), maximumConnections: 8)
+    try PostgresSettings(url: testPostgresURL!, schema: uniqueName("test_"), maximumConnections: 8)
 }
 
 @Suite("Store contract: PostgreSQL", .enabled(if: testPostgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped"))
