@@ -210,3 +210,56 @@ struct LineSplitterTests {
         }
     }
 }
+
+@Suite("Resume checkpoints")
+struct ResumeCheckpointTests {
+    /// Generated heartbeats with late deliveries, so the checkpoint holds open windows, closed ones within the
+    /// retention and revision counters.
+    static let input: [UInt8] = {
+        var generator = HeartbeatGenerator(.init(users: 40, movies: 5, duration: 300, lateFraction: 0.1, maxDelay: 40, seed: 9))
+        var bytes: [UInt8] = []
+        while let second = generator.nextSecond() {
+            for heartbeat in second { HeartbeatGenerator.writeLine(heartbeat, into: &bytes) }
+        }
+        return bytes
+    }()
+
+    static let configuration = ResumeConfiguration(lateness: .seconds(10), late: .emit, retention: .seconds(120))
+
+    @Test(arguments: [1, 997, 20_000, 41_234])
+    func aRestoredStreamContinuesExactlyLikeAnUninterruptedOne(cut: Int) throws {
+        let cut = min(cut, Self.input.count - 1)
+        var whole = ResumeStream(configuration: Self.configuration)
+        var expected: [UInt8] = []
+        try Self.input.withUnsafeBytes { try whole.feed($0, output: &expected) }
+        try whole.finish(output: &expected)
+
+        var first = ResumeStream(configuration: Self.configuration)
+        var output: [UInt8] = []
+        try Self.input[..<cut].withUnsafeBytes { try first.feed($0, output: &output) }
+        // The caller resumes the input where the last complete line ends (the Kafka offset, or the file position).
+        let resumeAt = Self.input[..<cut].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        var second = try ResumeStream(configuration: Self.configuration, checkpoint: first.checkpoint())
+        // Restored state holds only complete lines; the pending partial line is fed again from its start.
+        try Array(Self.input[resumeAt...]).withUnsafeBytes { try second.feed($0, output: &output) }
+        try second.finish(output: &output)
+        #expect(String(decoding: output, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(second.processor.statistics == whole.processor.statistics)
+        #expect(second.lines == whole.lines)
+        #expect(second.bytesRead == whole.bytesRead)
+        #expect(expected.count > 10_000)
+    }
+
+    @Test func otherOptionsOrDamagedBytesAreRefused() throws {
+        var stream = ResumeStream(configuration: Self.configuration)
+        var output: [UInt8] = []
+        try Self.input.prefix(5_000).withUnsafeBytes { try stream.feed($0, output: &output) }
+        let bytes = stream.checkpoint()
+        #expect(throws: ByteReader.Failure.self) {
+            _ = try ResumeStream(configuration: ResumeConfiguration(lateness: .seconds(30)), checkpoint: bytes)
+        }
+        #expect(throws: ByteReader.Failure.self) {
+            _ = try ResumeStream(configuration: Self.configuration, checkpoint: Array(bytes.dropLast(3)))
+        }
+    }
+}

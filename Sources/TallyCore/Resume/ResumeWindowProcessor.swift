@@ -7,18 +7,18 @@
 /// are re-emitted, so memory stays flat over any length of replay.
 public struct ResumeWindowProcessor: Sendable {
     public let configuration: ResumeConfiguration
-    public private(set) var watermark: Watermark
-    public private(set) var statistics = ResumeStatistics()
+    public internal(set) var watermark: Watermark
+    public internal(set) var statistics = ResumeStatistics()
 
     /// user → latest point per movie, for one window. A user watches one or two movies a minute, so a small array
     /// searched linearly beats a second hash lookup.
     typealias WindowContents = [String: [ResumePoint]]
     /// Open windows, oldest first. There are only a few (lateness / window size + 1), so an array beats a hash.
-    private var open: [(window: EventWindow, users: WindowContents)] = []
-    private var closed: [Timestamp: ClosedWindow] = [:]
-    private var arrivals: UInt64 = 0
+    var open: [(window: EventWindow, users: WindowContents)] = []
+    var closed: [Timestamp: ClosedWindow] = [:]
+    var arrivals: UInt64 = 0
 
-    private struct ClosedWindow {
+    struct ClosedWindow {
         var window: EventWindow
         var users: WindowContents
         var revisions: [String: Int]

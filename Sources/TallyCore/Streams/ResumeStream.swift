@@ -13,13 +13,13 @@ public struct ResumeStream: Sendable {
         public var invalid: InvalidLine
     }
 
-    public private(set) var processor: ResumeWindowProcessor
+    public internal(set) var processor: ResumeWindowProcessor
     public let format: ResumeOutputFormat
     public let strict: Bool
-    public private(set) var invalidLines = 0
+    public internal(set) var invalidLines = 0
     public private(set) var firstInvalid: [InvalidLine] = []
     public static var reportedInvalidLines: Int { 5 }
-    private var splitter: LineSplitter
+    var splitter: LineSplitter
     private let decoder: HeartbeatDecoder
     private var outputs: [ResumeWindowOutput] = []
 

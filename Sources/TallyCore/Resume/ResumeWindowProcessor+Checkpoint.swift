@@ -1,0 +1,95 @@
+/// The resume processor's state as bytes, so `tally resume --from kafka://…` can checkpoint it next to the
+/// partition offsets it covers: a restarted processor continues with the same open windows, the same closed
+/// windows within the retention (and their revisions), and the same watermark, and so emits exactly what an
+/// uninterrupted run would.
+extension ResumeWindowProcessor {
+    /// The options that shape the state; a checkpoint only resumes a run with the same ones.
+    static func fingerprint(_ c: ResumeConfiguration) -> String {
+        "window=\(c.window) lateness=\(c.lateness.milliseconds) late=\(c.late.rawValue) retention=\(c.retention.milliseconds)"
+    }
+
+    public func encode(into writer: inout ByteWriter) {
+        writer.write(Self.fingerprint(configuration))
+        writer.write(watermark.maxEventTime != nil)
+        writer.write(watermark.maxEventTime?.millisecondsSinceEpoch ?? 0)
+        writer.write(watermark.current != nil)
+        writer.write(watermark.current?.millisecondsSinceEpoch ?? 0)
+        let s = statistics
+        for value in [s.events, s.late, s.lateRevised, s.lateDropped, s.windowsClosed, s.outputs] { writer.write(value) }
+        writer.write(arrivals)
+        writer.write(UInt32(open.count))
+        for (window, users) in open {
+            Self.encode(window, users, into: &writer)
+        }
+        writer.write(UInt32(closed.count))
+        for entry in closed.values.sorted(by: { $0.window < $1.window }) {
+            Self.encode(entry.window, entry.users, into: &writer)
+            writer.write(UInt32(entry.revisions.count))
+            for (user, revision) in entry.revisions.sorted(by: { $0.key < $1.key }) {
+                writer.write(user)
+                writer.write(revision)
+            }
+        }
+    }
+
+    public init(configuration: ResumeConfiguration, from reader: inout ByteReader) throws {
+        self.init(configuration: configuration)
+        let fingerprint = try reader.readString()
+        guard fingerprint == Self.fingerprint(configuration) else {
+            throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
+        }
+        let hasMax = try reader.readBool(), maxMs = try reader.readInt64()
+        let hasCurrent = try reader.readBool(), currentMs = try reader.readInt64()
+        watermark.restore(maxEventTime: hasMax ? Timestamp(millisecondsSinceEpoch: maxMs) : nil,
+                          current: hasCurrent ? Timestamp(millisecondsSinceEpoch: currentMs) : nil)
+        statistics.events = try reader.readInt()
+        statistics.late = try reader.readInt()
+        statistics.lateRevised = try reader.readInt()
+        statistics.lateDropped = try reader.readInt()
+        statistics.windowsClosed = try reader.readInt()
+        statistics.outputs = try reader.readInt()
+        arrivals = try reader.readUInt64()
+        for _ in 0..<Int(try reader.readUInt32()) {
+            open.append(try Self.decodeWindow(configuration.window, from: &reader))
+        }
+        for _ in 0..<Int(try reader.readUInt32()) {
+            let (window, users) = try Self.decodeWindow(configuration.window, from: &reader)
+            var revisions: [String: Int] = [:]
+            for _ in 0..<Int(try reader.readUInt32()) { revisions[try reader.readString()] = try reader.readInt() }
+            closed[window.start] = ClosedWindow(window: window, users: users, revisions: revisions)
+        }
+    }
+
+    private static func encode(_ window: EventWindow, _ users: WindowContents, into writer: inout ByteWriter) {
+        writer.write(window.start.millisecondsSinceEpoch)
+        writer.write(window.end.millisecondsSinceEpoch)
+        writer.write(UInt32(users.count))
+        for (user, points) in users.sorted(by: { $0.key < $1.key }) {
+            writer.write(user)
+            writer.write(UInt32(points.count))
+            for point in points {
+                writer.write(point.movieId)
+                writer.write(point.position)
+                writer.write(point.timestamp.millisecondsSinceEpoch)
+                writer.write(point.arrival)
+            }
+        }
+    }
+
+    private static func decodeWindow(_ unit: WindowUnit, from reader: inout ByteReader) throws -> (EventWindow, WindowContents) {
+        let window = EventWindow(unit: unit, start: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
+                                 end: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
+        var users: WindowContents = [:]
+        for _ in 0..<Int(try reader.readUInt32()) {
+            let user = try reader.readString()
+            var points: [ResumePoint] = []
+            for _ in 0..<Int(try reader.readUInt32()) {
+                points.append(ResumePoint(movieId: try reader.readString(), position: try reader.readInt64(),
+                                          timestamp: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
+                                          arrival: try reader.readUInt64()))
+            }
+            users[user] = points
+        }
+        return (window, users)
+    }
+}

@@ -1,0 +1,26 @@
+extension ResumeStream {
+    /// Serialises the stream's state: the processor's windows and watermark plus the counts of the complete lines it has read (not the input
+    /// position, which the caller records next to it).
+    public func checkpoint() -> [UInt8] {
+        var writer = ByteWriter()
+        for byte in "TRS1".utf8 { writer.write(byte) }
+        processor.encode(into: &writer)
+        writer.write(invalidLines)
+        writer.write(lines)
+        writer.write(splitter.bytesSeen - splitter.pendingBytes)
+        return writer.bytes
+    }
+
+    /// Resumes from `checkpoint()` bytes; throws when they are damaged or were made with other options.
+    public init(configuration: ResumeConfiguration, checkpoint: [UInt8], format: ResumeOutputFormat = .compact,
+                strict: Bool = false, limits: InputLimits = .default) throws {
+        self.init(configuration: configuration, format: format, strict: strict, limits: limits)
+        var reader = ByteReader(checkpoint)
+        let magic = try (0..<4).map { _ in try reader.readUInt8() }
+        guard magic == Array("TRS1".utf8) else { throw ByteReader.Failure(description: "not a tally resume checkpoint") }
+        processor = try ResumeWindowProcessor(configuration: configuration, from: &reader)
+        invalidLines = try reader.readInt()
+        let lines = try reader.readInt(), bytes = try reader.readInt()
+        splitter = LineSplitter(maxLineBytes: splitter.maxLineBytes, lineCount: lines, bytesSeen: bytes)
+    }
+}
