@@ -35,10 +35,7 @@ extension UniqueWindowCounter {
 
     public func encode(into writer: inout ByteWriter) {
         writer.write(Self.fingerprint(configuration))
-        writer.write(watermark.maxEventTime != nil)
-        writer.write(watermark.maxEventTime?.millisecondsSinceEpoch ?? 0)
-        writer.write(watermark.current != nil)
-        writer.write(watermark.current?.millisecondsSinceEpoch ?? 0)
+        watermark.encode(into: &writer)
         let s = statistics
         for value in [s.counted, s.late, s.rejectedTooOld, s.rejectedTooFarAhead, s.windowsClosed, s.revisions] { writer.write(value) }
         for level in levels {
@@ -62,10 +59,7 @@ extension UniqueWindowCounter {
         guard fingerprint == Self.fingerprint(configuration) else {
             throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
         }
-        let hasMax = try reader.readBool(), maxMs = try reader.readInt64()
-        let hasCurrent = try reader.readBool(), currentMs = try reader.readInt64()
-        watermark.restore(maxEventTime: hasMax ? Timestamp(millisecondsSinceEpoch: maxMs) : nil,
-                          current: hasCurrent ? Timestamp(millisecondsSinceEpoch: currentMs) : nil)
+        try watermark.restore(from: &reader)
         statistics.counted = try reader.readInt()
         statistics.late = try reader.readInt()
         statistics.rejectedTooOld = try reader.readInt()

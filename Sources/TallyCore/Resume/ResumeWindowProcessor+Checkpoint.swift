@@ -10,10 +10,7 @@ extension ResumeWindowProcessor {
 
     public func encode(into writer: inout ByteWriter) {
         writer.write(Self.fingerprint(configuration))
-        writer.write(watermark.maxEventTime != nil)
-        writer.write(watermark.maxEventTime?.millisecondsSinceEpoch ?? 0)
-        writer.write(watermark.current != nil)
-        writer.write(watermark.current?.millisecondsSinceEpoch ?? 0)
+        watermark.encode(into: &writer)
         let s = statistics
         for value in [s.events, s.late, s.lateRevised, s.lateDropped, s.windowsClosed, s.outputs] { writer.write(value) }
         writer.write(arrivals)
@@ -38,10 +35,7 @@ extension ResumeWindowProcessor {
         guard fingerprint == Self.fingerprint(configuration) else {
             throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
         }
-        let hasMax = try reader.readBool(), maxMs = try reader.readInt64()
-        let hasCurrent = try reader.readBool(), currentMs = try reader.readInt64()
-        watermark.restore(maxEventTime: hasMax ? Timestamp(millisecondsSinceEpoch: maxMs) : nil,
-                          current: hasCurrent ? Timestamp(millisecondsSinceEpoch: currentMs) : nil)
+        try watermark.restore(from: &reader)
         statistics.events = try reader.readInt()
         statistics.late = try reader.readInt()
         statistics.lateRevised = try reader.readInt()
