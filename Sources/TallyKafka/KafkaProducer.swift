@@ -40,44 +40,39 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Produces one message (`key` chooses the partition) and returns when it is acknowledged by the brokers.
     @discardableResult
     public func send(topic: String, key: [UInt8]?, value: [UInt8]) async throws -> KafkaDeliveryReport {
+        try await send(topic: topic, messages: [(key, value)])[0]
+    }
+
+    /// Sends every message and returns when all are acknowledged (reports in input order), or throws the first
+    /// error. Messages are handed to librdkafka one after another in input order, so messages with one key keep
+    /// their order in its partition (the idempotent producer keeps it across retries); only the waits overlap.
+    public func send(topic: String, messages: [(key: [UInt8]?, value: [UInt8])]) async throws -> [KafkaDeliveryReport] {
         let rkt = try topicHandle(topic)
-        while true {
-            let attempt: DeliveryAttempt = try await withCheckedThrowingContinuation { continuation in
-                let box = Unmanaged.passRetained(DeliveryBox(continuation))
-                let status = value.withUnsafeBytes { valueBytes in
-                    (key ?? []).withUnsafeBytes { keyBytes in
+        let batch = BatchDelivery(count: messages.count)
+        for (index, message) in messages.enumerated() {
+            while true {
+                let slot = Unmanaged.passRetained(DeliverySlot(batch: batch, index: index))
+                let status = message.value.withUnsafeBytes { valueBytes in
+                    (message.key ?? []).withUnsafeBytes { keyBytes in
                         rd_kafka_produce(
                             rkt.pointer, -1 /* RD_KAFKA_PARTITION_UA: by key */, 0x2 /* RD_KAFKA_MSG_F_COPY */,
                             UnsafeMutableRawPointer(mutating: valueBytes.baseAddress), valueBytes.count,
-                            key == nil ? nil : keyBytes.baseAddress, key == nil ? 0 : keyBytes.count, box.toOpaque())
+                            message.key == nil ? nil : keyBytes.baseAddress, message.key == nil ? 0 : keyBytes.count,
+                            slot.toOpaque())
                     }
                 }
-                guard status != 0 else { return }
+                if status == 0 { break }
+                slot.release()
                 let error = rd_kafka_last_error()
-                box.release()
-                if error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                    continuation.resume(returning: .queueFull)
-                } else {
-                    continuation.resume(throwing: KafkaError(error, "producing to \(topic)"))
+                guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
+                    batch.abandon(from: index, KafkaError(error, "producing to \(topic)"))
+                    return try await batch.wait()
                 }
-            }
-            switch attempt {
-            case .delivered(let report): return report
-            case .queueFull: try await Task.sleep(for: .milliseconds(1))
+                // The local queue is full: wait for deliveries to make room (back-pressure), then retry.
+                try await Task.sleep(for: .milliseconds(1))
             }
         }
-    }
-
-    /// Sends every message and returns when all are acknowledged (in order of the input), or throws the first error.
-    public func send(topic: String, messages: [(key: [UInt8]?, value: [UInt8])]) async throws -> [KafkaDeliveryReport] {
-        try await withThrowingTaskGroup(of: (Int, KafkaDeliveryReport).self) { group in
-            for (index, message) in messages.enumerated() {
-                group.addTask { (index, try await self.send(topic: topic, key: message.key, value: message.value)) }
-            }
-            var reports = [KafkaDeliveryReport?](repeating: nil, count: messages.count)
-            for try await (index, report) in group { reports[index] = report }
-            return reports.map { $0! }
-        }
+        return try await batch.wait()
     }
 
     /// Waits until every produced message is delivered (or `timeout` passes), then stops and frees the client.
@@ -103,26 +98,83 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 }
 
-enum DeliveryAttempt {
-    case delivered(KafkaDeliveryReport)
-    case queueFull
+/// The deliveries of one `send`: librdkafka reports each message on the polling thread, and the sender waits for
+/// all of them.
+final class BatchDelivery: Sendable {
+    private struct State {
+        var reports: [KafkaDeliveryReport?]
+        var remaining: Int
+        var error: KafkaError?
+        var continuation: CheckedContinuation<[KafkaDeliveryReport], any Error>?
+    }
+
+    private let state: Mutex<State>
+
+    init(count: Int) {
+        state = Mutex(State(reports: Array(repeating: nil, count: count), remaining: count))
+    }
+
+    func delivered(_ index: Int, _ result: Result<KafkaDeliveryReport, KafkaError>) {
+        let finished = state.withLock { state -> (CheckedContinuation<[KafkaDeliveryReport], any Error>, State)? in
+            switch result {
+            case .success(let report): state.reports[index] = report
+            case .failure(let error): if state.error == nil { state.error = error }
+            }
+            state.remaining -= 1
+            guard state.remaining == 0, let continuation = state.continuation else { return nil }
+            state.continuation = nil
+            return (continuation, state)
+        }
+        if let (continuation, final) = finished { Self.resume(continuation, final) }
+    }
+
+    /// Messages from `index` on were never handed to librdkafka.
+    func abandon(from index: Int, _ error: KafkaError) {
+        let count = state.withLock { $0.reports.count }
+        for unsent in index..<count { delivered(unsent, .failure(error)) }
+    }
+
+    func wait() async throws -> [KafkaDeliveryReport] {
+        try await withCheckedThrowingContinuation { continuation in
+            let final = state.withLock { state -> State? in
+                guard state.remaining == 0 else {
+                    state.continuation = continuation
+                    return nil
+                }
+                return state
+            }
+            if let final { Self.resume(continuation, final) }
+        }
+    }
+
+    private static func resume(_ continuation: CheckedContinuation<[KafkaDeliveryReport], any Error>, _ state: State) {
+        if let error = state.error {
+            continuation.resume(throwing: error)
+        } else {
+            continuation.resume(returning: state.reports.map { $0! })
+        }
+    }
 }
 
-/// The continuation of one `send`, passed through librdkafka as the message's opaque pointer.
-final class DeliveryBox {
-    let continuation: CheckedContinuation<DeliveryAttempt, any Error>
-    init(_ continuation: CheckedContinuation<DeliveryAttempt, any Error>) { self.continuation = continuation }
+/// One message of a `BatchDelivery`, passed through librdkafka as the message's opaque pointer.
+final class DeliverySlot {
+    let batch: BatchDelivery
+    let index: Int
+    init(batch: BatchDelivery, index: Int) {
+        self.batch = batch
+        self.index = index
+    }
 }
 
 /// Called by librdkafka on the polling thread once per message: delivered or failed for good.
 private let deliveryReport: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = { _, message, _ in
     guard let message, let opaque = message.pointee._private else { return }
-    let box = Unmanaged<DeliveryBox>.fromOpaque(opaque).takeRetainedValue()
+    let slot = Unmanaged<DeliverySlot>.fromOpaque(opaque).takeRetainedValue()
     let result = message.pointee
     if result.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-        box.continuation.resume(returning: .delivered(KafkaDeliveryReport(partition: result.partition, offset: result.offset)))
+        slot.batch.delivered(slot.index, .success(KafkaDeliveryReport(partition: result.partition, offset: result.offset)))
     } else {
-        box.continuation.resume(throwing: KafkaError(result.err, "delivering to partition \(result.partition)"))
+        slot.batch.delivered(slot.index, .failure(KafkaError(result.err, "delivering to partition \(result.partition)")))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @_exported import TallyTestSupport
 
 /// Locates the `tally` executable that `swift test` builds next to the test bundle.
@@ -62,4 +63,27 @@ final class ReadAll: @unchecked Sendable {
         done.wait()
         return data
     }
+}
+
+/// Runs `tally ARGUMENTS` (which must save `checkpoint`), kills it with SIGKILL once it has checkpointed and before
+/// it is done, runs it again to completion, and returns both runs' stdout concatenated, and the second run.
+func killOnceAndRestart(_ arguments: [String], checkpoint: String, directory: TemporaryDirectory) throws -> (combined: String, second: TallyBinary.Result) {
+    guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+    let firstOutput = directory.path + "/first.out"
+    _ = FileManager.default.createFile(atPath: firstOutput, contents: nil)
+    let first = Process()
+    first.executableURL = binary
+    first.arguments = arguments
+    first.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: firstOutput))
+    first.standardError = FileHandle.nullDevice
+    try first.run()
+    let deadline = Date().addingTimeInterval(60)
+    while !FileManager.default.fileExists(atPath: checkpoint), Date() < deadline { usleep(20_000) }
+    usleep(300_000)
+    kill(first.processIdentifier, SIGKILL)
+    first.waitUntilExit()
+    #expect(first.terminationReason == .uncaughtSignal, "the first run finished before it could be killed")
+    let second = try TallyBinary.run(arguments)
+    #expect(second.status == 0, "\(second.stderr)")
+    return ((try String(contentsOfFile: firstOutput, encoding: .utf8)) + second.stdout, second)
 }

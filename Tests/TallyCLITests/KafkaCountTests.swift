@@ -39,7 +39,7 @@ struct KafkaCountTests {
     @Test func sameAnswersAsFromAFile() async throws {
         let directory = TemporaryDirectory()
         let (topic, file) = try await Self.topicWithFrames(count: 6_000, directory: directory)
-        let fromKafka = try TallyBinary.run(["count", "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--group", "same", "--until-end", "--exact"])
+        let fromKafka = try TallyBinary.run(["count", "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--group", uniqueName("same-"), "--until-end", "--exact"])
         #expect(fromKafka.status == 0, "\(fromKafka.stderr)")
         let fromFile = try TallyBinary.run(["count", file, "--exact"])
         #expect(Set(fromKafka.stdout.split(separator: "\n")) == Set(fromFile.stdout.split(separator: "\n")))
@@ -52,7 +52,7 @@ struct KafkaCountTests {
         let (topic, file) = try await Self.topicWithFrames(count: 3_000, directory: directory)
         let output = topic + "-results"
         let run = try TallyBinary.run(["count", "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--to", "kafka://\(kafkaBrokers!)/\(output)",
-                                       "--group", "to", "--until-end", "--exact"])
+                                       "--group", uniqueName("to-"), "--until-end", "--exact"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.isEmpty)
         let expected = try TallyBinary.run(["count", file, "--exact"]).stdout.split(separator: "\n").map(String.init)
@@ -72,36 +72,18 @@ struct KafkaCountTests {
     }
 
     @Test func killedProcessorResumesExactly() async throws {
-        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
         let directory = TemporaryDirectory()
         let (topic, _) = try await Self.topicWithFrames(count: 30_000, directory: directory)
         let source = "kafka://\(kafkaBrokers!)/\(topic)"
         let common = ["--exact", "--windows", "minute,hour", "--until-end"]
-        let reference = try TallyBinary.run(["count", "--from", source, "--group", "reference"] + common)
+        let reference = try TallyBinary.run(["count", "--from", source, "--group", uniqueName("reference-")] + common)
         #expect(reference.status == 0)
 
         let checkpoint = directory.path + "/count.checkpoint"
-        let arguments = ["count", "--from", source, "--group", "killed", "--checkpoint", checkpoint,
+        let arguments = ["count", "--from", source, "--group", uniqueName("killed-"), "--checkpoint", checkpoint,
                          "--checkpoint-interval", "100ms"] + common
-        let firstOutput = directory.path + "/first.out"
-        _ = FileManager.default.createFile(atPath: firstOutput, contents: nil)
-        let first = Process()
-        first.executableURL = binary
-        first.arguments = arguments
-        first.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: firstOutput))
-        first.standardError = FileHandle.nullDevice
-        try first.run()
-        // Kill it once it has checkpointed at least once and before it is done.
-        let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: checkpoint), Date() < deadline { usleep(20_000) }
-        usleep(300_000)
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        #expect(first.terminationReason == .uncaughtSignal, "the first run finished before it could be killed")
-
-        let second = try TallyBinary.run(arguments)
-        #expect(second.status == 0, "\(second.stderr)")
-        let combined = (try String(contentsOfFile: firstOutput, encoding: .utf8)) + second.stdout
+        let (combined, second) = try killOnceAndRestart(arguments, checkpoint: checkpoint, directory: directory)
+        #expect(second.stderr.contains("resuming from \(checkpoint)"))
         #expect(Self.finals(combined) == Self.finals(reference.stdout))
         #expect(!Self.finals(reference.stdout).isEmpty)
     }

@@ -26,17 +26,24 @@ struct KafkaClientTests {
         let consumer = try KafkaConsumer(brokers: kafkaBrokers!, group: freshTopic("group"), topics: [topic], properties: consumerSettings)
         var seen: [String: String] = [:]
         var offsets: [Int64] = []
+        var orderPerKey: [String: [Int]] = [:]
         while seen.count < 200 {
             let batch = try await withTimeout(.seconds(30)) { try await consumer.nextBatch() }
             for record in batch.records {
-                seen[String(decoding: batch.values[record.value], as: UTF8.self)] = String(decoding: record.key ?? [], as: UTF8.self)
+                let value = String(decoding: batch.values[record.value], as: UTF8.self), key = String(decoding: record.key ?? [], as: UTF8.self)
+                seen[value] = key
                 offsets.append(record.offset)
+                orderPerKey[key, default: []].append(Int(value.dropFirst(5).dropLast())!)
             }
             #expect(batch.values.filter { $0 == 0x0A }.count == batch.records.count)
         }
         consumer.close()
         #expect(seen[#"{"n":13}"#] == "user6")
         #expect(Set(offsets) == Set(reports.map(\.offset)))
+        // One send keeps the input order of each key's messages (results and their revisions rely on it).
+        #expect(orderPerKey.count == 7)
+        for (key, numbers) in orderPerKey { #expect(numbers == numbers.sorted(), "\(key)") }
+        #expect(reports.map(\.offset) == reports.map(\.offset).sorted())
     }
 
     /// A consumer that committed part of a topic and left is followed by one of the same group that starts right

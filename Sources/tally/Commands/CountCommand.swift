@@ -60,23 +60,8 @@ struct CountCommand: AsyncParsableCommand {
     @Option(help: "Scan frames on this many threads (file inputs only); results are identical to one thread. (default: 1)")
     var threads: Int = 1
 
-    @Option(help: "Consume frames from Kafka instead of files: kafka://HOST:PORT/TOPIC (needs the Kafka trait).")
-    var from: String?
-
-    @Option(help: "Consumer group for --from. (default: tally-count)")
-    var group: String = "tally-count"
-
-    @Option(help: "Publish results to kafka://HOST:PORT/TOPIC (key: window/start) instead of --output.")
-    var to: String?
-
-    @Option(help: "With --from: stop (flushing every window, as at end of input) after this long without a frame, counted from the first frame. (default: run until SIGTERM)")
-    var idleExit: DurationArgument?
-
-    @Flag(help: "With --from: stop (flushing every window) once every assigned partition is read to its end: a replay of a topic's history.")
-    var untilEnd = false
-
-    @Option(help: "With --from: this processor's static group membership id. (default: from the group and --checkpoint's path; none without --checkpoint)")
-    var instanceId: String?
+    @OptionGroup(title: "Kafka")
+    var kafka: KafkaSourceOptions
 
     /// What every source shares: the counting configuration and field names, from flags or `TALLY_*`.
     struct Setup {
@@ -113,10 +98,19 @@ struct CountCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try setup()
-        if from != nil || to != nil {
+        if kafka.isKafka {
             guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
             guard threads == 1 else { throw ValidationError("--threads is for file inputs; scale Kafka with more consumers in the group") }
-            try await KafkaCount.run(self, setup)
+            let settings = KafkaProcessing.Settings(options: kafka, checkpoint: checkpoint,
+                                                    checkpointInterval: checkpointInterval.duration, output: output)
+            try await KafkaProcessing.run(settings) { saved in
+                let stream = try saved.map {
+                    try CountStream(configuration: setup.configuration, checkpoint: $0, userField: setup.userField,
+                                    timeField: setup.timeField, validate: validate)
+                } ?? CountStream(configuration: setup.configuration, userField: setup.userField, timeField: setup.timeField,
+                                 validate: validate)
+                return KafkaCountStream(stream: stream, updates: setup.updates)
+            }
             return
         }
         let configuration = setup.configuration, userField = setup.userField, timeField = setup.timeField

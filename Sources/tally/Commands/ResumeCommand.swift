@@ -3,7 +3,7 @@ import TallyCore
 import TallyIO
 
 /// `tally resume`: the heartbeat brief's one-minute resume-position windows over NDJSON from stdin or files.
-struct ResumeCommand: ParsableCommand {
+struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
         abstract: "Emit each user's last position per movie for every closed one-minute window.",
@@ -12,6 +12,7 @@ struct ResumeCommand: ParsableCommand {
             .gz) or stdin, and writes one JSON array per user per closed window to stdout. A window closes when the
             watermark (largest timestamp seen minus --lateness) passes its end, when stdin has been idle for
             --idle-timeout, or at end of input. Progress and the final summary go to stderr.
+            With --from kafka://HOST:PORT/TOPIC it consumes heartbeats in a consumer group instead (see --checkpoint).
             """
     )
 
@@ -42,7 +43,16 @@ struct ResumeCommand: ParsableCommand {
     @Flag(help: "Stop at the first invalid line instead of skipping it.")
     var strict = false
 
-    func run() throws {
+    @Option(help: "With --from: save the state and partition offsets here atomically every --checkpoint-interval and at exit; a restart with the same file continues exactly where it stopped.")
+    var checkpoint: String?
+
+    @Option(help: "How often to save the checkpoint (and commit offsets) with --from. (default: 10s)")
+    var checkpointInterval: DurationArgument = DurationArgument(.seconds(10))
+
+    @OptionGroup(title: "Kafka")
+    var kafka: KafkaSourceOptions
+
+    func run() async throws {
         let env = EnvironmentResolver()
         let configuration = ResumeConfiguration(
             window: try env.value(window, "TALLY_WINDOW", default: .minute),
@@ -51,6 +61,19 @@ struct ResumeCommand: ParsableCommand {
             late: try env.value(late, "TALLY_LATE", default: .drop),
             retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(3600))).duration)
         guard configuration.idleTimeout > .zero else { throw ValidationError("--idle-timeout must be positive") }
+        if kafka.isKafka {
+            guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
+            guard format == .compact else { throw ValidationError("--format pretty is for terminals; --from writes compact arrays") }
+            let settings = KafkaProcessing.Settings(options: kafka, checkpoint: checkpoint,
+                                                    checkpointInterval: checkpointInterval.duration, output: output)
+            try await KafkaProcessing.run(settings) { saved in
+                KafkaResumeStream(stream: try saved.map {
+                    try ResumeStream(configuration: configuration, checkpoint: $0, strict: strict)
+                } ?? ResumeStream(configuration: configuration, strict: strict))
+            }
+            return
+        }
+        guard checkpoint == nil else { throw ValidationError("--checkpoint is for --from kafka://…; a file is simply read again") }
         let sink = try OutputSink(path: output)
         var stream = ResumeStream(configuration: configuration, format: format, strict: strict)
         let progress = ProgressReporter(command: "resume")

@@ -2,13 +2,13 @@ import ArgumentParser
 import TallyCore
 import TallyIO
 
-/// The `--checkpoint FILE` of `tally count --from kafka://…`: the counting state plus, per partition, the offset
-/// after the last frame it includes. On restart, frames below those offsets are skipped, so a crash between saving
-/// the checkpoint and committing the offsets to Kafka double-counts nothing.
+/// The `--checkpoint FILE` of a Kafka processor (`tally count|resume --from kafka://…`): the stream's state plus,
+/// per partition, the offset after the last record it includes. On restart, records below those offsets are
+/// skipped, so a crash between saving the checkpoint and committing the offsets to Kafka double-counts nothing.
 ///
-/// Format (version 1): `"TCK1"`, the source (`kafka://…/TOPIC#GROUP`), the partitions as (topic, partition,
-/// next offset), then the `CountStream` state. Written atomically (`AtomicFile`).
-struct KafkaCountCheckpoint {
+/// Format (version 1): `"TCK1"`, the source (`COMMAND kafka://…/TOPIC#GROUP`), the partitions as (topic, partition,
+/// next offset), then the stream's own state (which starts with its own magic). Written atomically (`AtomicFile`).
+struct KafkaProcessorCheckpoint {
     struct Position: Hashable {
         var topic: String
         var partition: Int32
@@ -33,18 +33,18 @@ struct KafkaCountCheckpoint {
         try AtomicFile.write(writer.bytes, to: path)
     }
 
-    static func load(from path: String) throws -> KafkaCountCheckpoint? {
+    static func load(from path: String) throws -> KafkaProcessorCheckpoint? {
         guard let bytes = try AtomicFile.read(path) else { return nil }
         var reader = ByteReader(bytes)
         do {
             let magic = try (0..<4).map { _ in try reader.readUInt8() }
-            guard magic == Array("TCK1".utf8) else { throw ValidationError("\(path) is not a checkpoint of tally count --from kafka") }
+            guard magic == Array("TCK1".utf8) else { throw ValidationError("\(path) is not a checkpoint of a Kafka processor") }
             let source = try reader.readString()
             let count = Int(try reader.readUInt32())
             let positions = try (0..<count).map { _ in
                 Position(topic: try reader.readString(), partition: Int32(truncatingIfNeeded: try reader.readInt()), next: Int64(try reader.readInt()))
             }
-            return KafkaCountCheckpoint(source: source, positions: positions, state: try reader.readRaw())
+            return KafkaProcessorCheckpoint(source: source, positions: positions, state: try reader.readRaw())
         } catch let error as ByteReader.Failure {
             throw ValidationError("checkpoint \(path) is damaged: \(error)")
         }

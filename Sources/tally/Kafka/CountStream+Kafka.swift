@@ -1,0 +1,38 @@
+import TallyCore
+import TallyIO
+
+/// `tally count --from kafka://…`: frames in, window results out, keyed `window/start`.
+struct KafkaCountStream: KafkaProcessedStream {
+    static let command = "count"
+    var stream: CountStream
+    /// `--emit updates=INTERVAL`: provisional results of open windows this often.
+    let updates: Duration?
+    var lastUpdateMs: Int64 = 0
+
+    mutating func consume(_ records: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) {
+        stream.feed(records, clockMs: clockMs, output: &output)
+        provisional(clockMs: clockMs, output: &output)
+    }
+
+    mutating func idle(clockMs: Int64, output: inout [UInt8]) {
+        stream.idle(clockMs: clockMs, output: &output)
+        provisional(clockMs: clockMs, output: &output)
+    }
+
+    private mutating func provisional(clockMs: Int64, output: inout [UInt8]) {
+        guard let updates, clockMs - lastUpdateMs >= updates.milliseconds else { return }
+        lastUpdateMs = clockMs
+        stream.provisional(output: &output)
+    }
+
+    mutating func finish(output: inout [UInt8]) { stream.finish(output: &output) }
+    func checkpoint() -> [UInt8] { stream.checkpoint() }
+    var records: Int { stream.statistics.lines }
+    func progressFields(_ progress: ProgressReporter) -> [(String, String)] { CountCommand.progressFields(stream, progress) }
+    func report(_ progress: ProgressReporter) { CountCommand.report(stream, progress) }
+
+    /// `window/start`, e.g. `minute/2016-07-11T13:39:00Z`: the results and revisions of one window stay in order.
+    static func resultKey(_ line: ArraySlice<UInt8>) -> [UInt8] {
+        Array(stringMember("window", in: line)) + [0x2F] + Array(stringMember("start", in: line))
+    }
+}

@@ -1,0 +1,34 @@
+import TallyCore
+import TallyIO
+
+/// What the Kafka processing loop drives: a TallyCore stream that takes newline-separated records and writes result
+/// lines, and whose whole state fits in a checkpoint. `tally count` and `tally resume` differ only here.
+protocol KafkaProcessedStream: Sendable {
+    /// Names the command in messages ("count", "resume").
+    static var command: String { get }
+    mutating func consume(_ records: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) throws
+    /// No record arrived: lets the watermark follow the wall clock, and emits what is due.
+    mutating func idle(clockMs: Int64, output: inout [UInt8])
+    /// End of the input: flushes every window.
+    mutating func finish(output: inout [UInt8]) throws
+    func checkpoint() -> [UInt8]
+    /// Records read so far, for the rate.
+    var records: Int { get }
+    func progressFields(_ progress: ProgressReporter) -> [(String, String)]
+    func report(_ progress: ProgressReporter)
+    /// The Kafka key of a result line: results that must stay in order share a key, and so a partition.
+    static func resultKey(_ line: ArraySlice<UInt8>) -> [UInt8]
+}
+
+extension KafkaProcessedStream {
+    /// The string value of the first `"name":"…"` member of a result line (escapes kept as written).
+    static func stringMember(_ name: String, in line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let marker = Array("\"\(name)\":\"".utf8)
+        guard let start = line.firstRange(of: marker)?.upperBound else { return [] }
+        var index = start
+        while index < line.endIndex, line[index] != 0x22 {
+            index += line[index] == 0x5C ? 2 : 1
+        }
+        return line[start..<min(index, line.endIndex)]
+    }
+}

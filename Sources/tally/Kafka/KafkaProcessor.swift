@@ -1,0 +1,142 @@
+#if Kafka
+import Logging
+import ServiceLifecycle
+import TallyCore
+import TallyIO
+import TallyKafka
+
+/// The consuming loop of `tally count|resume --from kafka://…`, run as a `Service` under swift-service-lifecycle:
+/// SIGTERM or SIGINT ends it gracefully (the last results flushed, the state checkpointed, the offsets committed).
+///
+/// The order of every commit point is what makes a restart exact: results are flushed (written, or acknowledged
+/// by the output topic) first, then the state that produced them is checkpointed with each partition's next
+/// offset, and only then are those offsets committed to the group. A crash at any step re-emits results (same
+/// window and revision) but neither loses nor double-counts a record.
+struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
+    let stream: Stream
+    /// Per partition, the offset after the last record `stream` includes (from the checkpoint).
+    let positions: [KafkaPartition: Int64]
+    let consumer: KafkaConsumer
+    /// Results go to the topic of `producer` when there is one, else to this file ("-": stdout).
+    let outputPath: String
+    let producer: KafkaProducer?
+    let outputTopic: String?
+    let checkpointPath: String?
+    /// Written into the checkpoint: a checkpoint only resumes the same command, topic and group.
+    let sourceName: String
+    let checkpointInterval: Duration
+    let idleExit: Duration?
+    let untilEnd: Bool
+    let logger: Logger
+
+    func run() async throws {
+        let output = KafkaResultOutput(sink: producer == nil ? try OutputSink(path: outputPath) : nil, producer: producer, topic: outputTopic)
+        var state = Running(processor: self, output: output, stream: stream, positions: positions)
+        try await state.run()
+    }
+
+    /// The loop's mutable state.
+    private struct Running {
+        let processor: KafkaProcessor
+        let output: KafkaResultOutput
+        var stream: Stream
+        var positions: [KafkaPartition: Int64]
+        let progress = ProgressReporter(command: Stream.command)
+        let clock = ContinuousClock()
+        var buffer: [UInt8] = []
+
+        mutating func run() async throws {
+            let consumer = processor.consumer
+            var atEnd: Set<KafkaPartition> = []
+            let origin = clock.now
+            var lastRecord = clock.now, lastCommit = clock.now
+            var firstRecord: ContinuousClock.Instant?, lastFed = clock.now
+            // Joining the group takes a few seconds; before the first record, --idle-exit waits that much longer.
+            var idleGrace: Duration = .seconds(30)
+            var idleSleep = 1
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let batch = try consumer.poll(max: 20_000)
+                let now = clock.now
+                for partition in batch.nextOffsets.keys where !batch.reachedEnd.contains(partition) { atEnd.remove(partition) }
+                atEnd.formUnion(batch.reachedEnd)
+                if processor.untilEnd, batch.isEmpty, !atEnd.isEmpty {
+                    let assigned = try consumer.assignment()
+                    if !assigned.isEmpty, assigned.isSubset(of: atEnd) {
+                        try stream.finish(output: &buffer)
+                        break
+                    }
+                }
+                if batch.isEmpty {
+                    stream.idle(clockMs: (now - origin).milliseconds, output: &buffer)
+                    if let idleExit = processor.idleExit, now - lastRecord >= idleExit + idleGrace {
+                        try stream.finish(output: &buffer)
+                        break
+                    }
+                    try await output.emit(&buffer, key: Stream.resultKey)
+                    try? await Task.sleep(for: .milliseconds(idleSleep))
+                    idleSleep = min(idleSleep * 2, 50)
+                } else {
+                    idleSleep = 1
+                    lastRecord = now
+                    idleGrace = .zero
+                    if firstRecord == nil { firstRecord = now }
+                    try feed(batch, clockMs: (now - origin).milliseconds)
+                    lastFed = clock.now
+                    try await output.emit(&buffer, key: Stream.resultKey)
+                    progress.tick { stream.progressFields(progress) }
+                }
+                if now - lastCommit >= processor.checkpointInterval {
+                    try await commit()
+                    lastCommit = clock.now
+                }
+            }
+            try await commit()
+            stream.report(progress)
+            if let firstRecord {
+                // The rate while records flowed, without the group join before and the idle wait after.
+                let seconds = max(Double((lastFed - firstRecord).milliseconds) / 1000, 1e-3)
+                let joined = Double((firstRecord - origin).milliseconds) / 1000
+                ProgressReporter.writeStderr("\(Stream.command) kafka: first_record_after_seconds=\(String(format3: joined)) consuming_seconds=\(String(format3: seconds)) records_per_second=\(Int(Double(stream.records) / seconds))\n")
+            }
+        }
+
+        /// Feeds the batch's records, skipping those the restored state already includes.
+        private mutating func feed(_ batch: KafkaBatch, clockMs: Int64) throws {
+            let stale = batch.records.contains { record in positions[record.partition].map { record.offset < $0 } ?? false }
+            if stale {
+                var fresh: [UInt8] = []
+                for record in batch.records where record.offset >= (positions[record.partition] ?? 0) {
+                    fresh.append(contentsOf: batch.values[record.value])
+                    fresh.append(0x0A)
+                }
+                try fresh.withUnsafeBytes { try stream.consume($0, clockMs: clockMs, output: &buffer) }
+            } else {
+                try batch.values.withUnsafeBytes { try stream.consume($0, clockMs: clockMs, output: &buffer) }
+            }
+            positions.merge(batch.nextOffsets) { max($0, $1) }
+        }
+
+        /// Results first, then the state that produced them, then the offsets.
+        private mutating func commit() async throws {
+            try await output.emit(&buffer, key: Stream.resultKey)
+            try await output.flush()
+            if let path = processor.checkpointPath {
+                let saved = positions.sorted { $0.key < $1.key }.map {
+                    KafkaProcessorCheckpoint.Position(topic: $0.key.topic, partition: $0.key.partition, next: $0.value)
+                }
+                try KafkaProcessorCheckpoint(source: processor.sourceName, positions: saved, state: stream.checkpoint()).save(to: path)
+            }
+            do {
+                // Only partitions this member still owns: after a rebalance, a revoked partition's offset belongs to
+                // its new owner, and committing ours could move it backwards.
+                let owned = try processor.consumer.assignment()
+                try processor.consumer.commit(positions.filter { owned.contains($0.key) })
+            } catch {
+                // Not fatal: the checkpoint holds the positions, and a restart skips what it already counted; the
+                // group's offsets only say where fetching starts.
+                processor.logger.warning("offset commit failed; the checkpoint keeps the positions", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+#endif

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The options every processor that can read Kafka shares (`tally count`, `tally resume`).
+struct KafkaSourceOptions: ParsableArguments {
+    @Option(help: "Consume from Kafka instead of files: kafka://HOST:PORT/TOPIC (needs the Kafka trait).")
+    var from: String?
+
+    @Option(help: "Consumer group for --from. (default: tally-<command>)")
+    var group: String?
+
+    @Option(help: "Publish results to kafka://HOST:PORT/TOPIC instead of --output.")
+    var to: String?
+
+    @Option(help: "With --from: stop (flushing every window, as at end of input) after this long without a record, counted from the first record. (default: run until SIGTERM)")
+    var idleExit: DurationArgument?
+
+    @Flag(help: "With --from: stop (flushing every window) once every assigned partition is read to its end: a replay of a topic's history.")
+    var untilEnd = false
+
+    @Option(help: "With --from: this processor's static group membership id. (default: from the group and --checkpoint's path; none without --checkpoint)")
+    var instanceId: String?
+
+    var isKafka: Bool { from != nil || to != nil }
+}

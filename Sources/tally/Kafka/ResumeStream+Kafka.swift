@@ -1,0 +1,22 @@
+import TallyCore
+import TallyIO
+
+/// `tally resume --from kafka://…`: heartbeats in, one resume array per user and window out, keyed by user id.
+struct KafkaResumeStream: KafkaProcessedStream {
+    static let command = "resume"
+    var stream: ResumeStream
+
+    mutating func consume(_ records: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) throws {
+        try stream.feed(records, clockMs: clockMs, output: &output)
+    }
+
+    mutating func idle(clockMs: Int64, output: inout [UInt8]) { stream.idle(clockMs: clockMs, output: &output) }
+    mutating func finish(output: inout [UInt8]) throws { try stream.finish(output: &output) }
+    func checkpoint() -> [UInt8] { stream.checkpoint() }
+    var records: Int { stream.lines }
+    func progressFields(_ progress: ProgressReporter) -> [(String, String)] { ResumeCommand.progressFields(stream, progress) }
+    func report(_ progress: ProgressReporter) { ResumeCommand.report(stream, progress) }
+
+    /// The user id: one user's arrays (and their revisions) stay in order.
+    static func resultKey(_ line: ArraySlice<UInt8>) -> [UInt8] { Array(stringMember("userId", in: line)) }
+}
