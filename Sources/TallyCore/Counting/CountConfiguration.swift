@@ -52,9 +52,12 @@ public struct CountResult: Hashable, Sendable {
     public var revision: Int
     public var exact: Bool
     public var relativeError: Double
+    /// The window's users, for a shard's output (`write(into:shard:)`).
+    public var sketch: UniqueSketch? = nil
 
-    /// `{"window":"minute","start":…,"end":…,"uniques":…,"frames":…,"final":true,"revision":0,"estimate":"hll","relativeError":0.0081}`
-    public func write(into bytes: inout [UInt8]) {
+    /// `{"window":"minute","start":…,"end":…,"uniques":…,"frames":…,"final":true,"revision":0,"estimate":"hll","relativeError":0.0081}`;
+    /// with a `shard`, also `"shard":…,"sketch":BASE64` (the sketch's stable bytes) for `tally count --merge`.
+    public func write(into bytes: inout [UInt8], shard: String? = nil) {
         var json = JSONWriter(reservingCapacity: 200)
         json.beginObject()
         json.member("window", window.unit.description)
@@ -67,6 +70,10 @@ public struct CountResult: Hashable, Sendable {
         json.member("estimate", exact ? "exact" : "hll")
         json.key("relativeError")
         json.value((relativeError * 1_000_000).rounded() / 1_000_000)
+        if let shard, let sketch {
+            json.member("shard", shard)
+            json.member("sketch", String(decoding: Base64.encode(sketch.serialized()), as: UTF8.self))
+        }
         json.endObject()
         bytes.append(contentsOf: json.bytes)
         bytes.append(0x0A)

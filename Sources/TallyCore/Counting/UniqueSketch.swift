@@ -1,5 +1,5 @@
 /// The set of users of one window: exact (the ids themselves; the oracle in tests) or a HyperLogLog estimate.
-public enum UniqueSketch: Sendable {
+public enum UniqueSketch: Hashable, Sendable {
     case exact(Set<String>)
     case hll(HyperLogLog)
 
@@ -33,6 +33,15 @@ public enum UniqueSketch: Sendable {
             self = .hll(mine)
         default:
             preconditionFailure("cannot merge an exact set with a HyperLogLog sketch")
+        }
+    }
+
+    /// True when `merge` accepts `other`: both exact, or HyperLogLogs of the same precision.
+    public func canMerge(with other: UniqueSketch) -> Bool {
+        switch (self, other) {
+        case (.exact, .exact): return true
+        case (.hll(let mine), .hll(let theirs)): return mine.precision == theirs.precision
+        default: return false
         }
     }
 

@@ -135,7 +135,8 @@ public struct UniqueWindowCounter: Sendable {
 
     private func result(_ state: WindowState, final: Bool) -> CountResult {
         CountResult(window: state.window, uniques: state.sketch.count, frames: state.frames, final: final,
-                    revision: state.revision, exact: state.sketch.isExact, relativeError: state.sketch.relativeError)
+                    revision: state.revision, exact: state.sketch.isExact, relativeError: state.sketch.relativeError,
+                    sketch: state.sketch)
     }
 
     /// Index of the open window, created in start order if missing.

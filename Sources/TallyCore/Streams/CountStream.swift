@@ -12,6 +12,9 @@ public struct CountStream: Sendable {
     public private(set) var counter: UniqueWindowCounter
     public private(set) var firstProblems: [Problem] = []
     public static var reportedProblems: Int { 5 }
+    /// When set, results are written as this shard's mergeable lines (with the window's sketch) for
+    /// `tally count --merge`, instead of plain results.
+    public var shard: String?
     private var splitter = LineSplitter(maxLineBytes: 1 << 20)
     private let scanner: FrameScanner
     private var scratch: [UInt8] = []
@@ -94,7 +97,7 @@ public struct CountStream: Sendable {
 
     /// Provisional results of the open windows (`--emit updates`).
     public func provisional(output: inout [UInt8]) {
-        for result in counter.provisional() { result.write(into: &output) }
+        for result in counter.provisional() { result.write(into: &output, shard: shard) }
     }
 
     /// What one line is, for both the sequential and the threaded path.
@@ -166,7 +169,7 @@ public struct CountStream: Sendable {
     }
 
     private mutating func drain(into output: inout [UInt8]) {
-        for result in outputs { result.write(into: &output) }
+        for result in outputs { result.write(into: &output, shard: shard) }
         outputs.removeAll(keepingCapacity: true)
     }
 }
