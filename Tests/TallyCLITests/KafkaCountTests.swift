@@ -89,3 +89,69 @@ struct KafkaCountTests {
     }
 }
 #endif
+
+#if Kafka
+/// Several processors in one group, each owning some partitions, publish sketches; `tally count --merge` gives
+/// what one processor over the whole topic gives.
+@Suite("tally count shards and merge", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
+struct KafkaShardTests {
+    @Test func twoShardsAndAMergeEqualOneProcessor() async throws {
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+        let directory = TemporaryDirectory()
+        let topic = uniqueName("frames-"), sketches = uniqueName("sketches-"), group = uniqueName("shards-")
+        try KafkaAdmin(brokers: kafkaBrokers!).createTopic(topic, partitions: 2)
+        let brokers = kafkaBrokers!
+        var shards: [(process: Process, stderr: String)] = []
+        for id in ["a", "b"] {
+            let shard = Process()
+            shard.executableURL = binary
+            shard.arguments = ["count", "--from", "kafka://\(brokers)/\(topic)", "--group", group, "--shard", id,
+                               "--to", "kafka://\(brokers)/\(sketches)", "--exact", "--idle-exit", "3s",
+                               "--checkpoint", directory.path + "/\(id).checkpoint"]
+            let stderr = directory.path + "/\(id).err"
+            _ = FileManager.default.createFile(atPath: stderr, contents: nil)
+            shard.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
+            shard.standardOutput = FileHandle.nullDevice
+            try shard.run()
+            shards.append((shard, stderr))
+        }
+        defer { for shard in shards where shard.process.isRunning { shard.process.terminate() } }
+        // Produce only once the group has given each shard one partition, so neither reads the other's.
+        func assignments() -> [String] {
+            shards.map { (try? String(contentsOfFile: $0.stderr, encoding: .utf8))?.split(separator: "\n")
+                .last { $0.contains("assigned partitions") }.map(String.init) ?? "" }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while !assignments().allSatisfy({ $0.hasSuffix("/0") || $0.hasSuffix("/1") }), Date() < deadline { usleep(100_000) }
+        #expect(Set(assignments().map { $0.suffix(2) }) == ["/0", "/1"], "\(assignments())")
+
+        let file = directory.path + "/frames.jsonl"
+        #expect(try TallyBinary.run(["generate", "frames", "-c", "20000", "-r", "100", "-n", "3000", "-s", "7", "-o", file]).status == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+        let producer = try KafkaProducer(brokers: brokers)
+        for chunk in stride(from: 0, to: lines.count, by: 2_000) {
+            // Keyed by line number: the frames of one user land in both partitions, so the merge must deduplicate.
+            let messages = lines[chunk..<min(chunk + 2_000, lines.count)].enumerated().map {
+                (key: Array("\(chunk + $0.offset)".utf8) as [UInt8]?, value: Array($0.element.utf8))
+            }
+            _ = try await producer.send(topic: topic, messages: messages)
+        }
+        producer.close()
+        for shard in shards { shard.process.waitUntilExit() }
+        var counted: [Int] = []
+        for shard in shards {
+            #expect(shard.process.terminationStatus == 0)
+            let stderr = try String(contentsOfFile: shard.stderr, encoding: .utf8)
+            counted.append(Int(stderr.firstMatch(of: /counted=(\d+)/)?.1 ?? "0") ?? 0)
+        }
+        #expect(counted.allSatisfy { $0 > 0 } && counted.reduce(0, +) == 20_000, "\(counted)")
+
+        let merged = try TallyBinary.run(["count", "--merge", "--from", "kafka://\(brokers)/\(sketches)", "--group", uniqueName("merge-"), "--until-end"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let single = try TallyBinary.run(["count", "--from", "kafka://\(brokers)/\(topic)", "--group", uniqueName("single-"), "--until-end", "--exact"])
+        #expect(single.status == 0)
+        #expect(KafkaCountTests.finals(merged.stdout) == KafkaCountTests.finals(single.stdout))
+        #expect(KafkaCountTests.finals(single.stdout).count > 5)
+    }
+}
+#endif

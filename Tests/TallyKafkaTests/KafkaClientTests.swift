@@ -87,6 +87,20 @@ struct KafkaClientTests {
         }
     }
 
+    /// A topic created with three partitions spreads keyed messages over all three; creating it again fails unless
+    /// `ifMissing`.
+    @Test func createdTopicHasItsPartitions() async throws {
+        let topic = freshTopic("created")
+        let admin = try KafkaAdmin(brokers: kafkaBrokers!)
+        try admin.createTopic(topic, partitions: 3)
+        #expect(throws: KafkaError.self) { try admin.createTopic(topic, partitions: 3) }
+        try admin.createTopic(topic, partitions: 3, ifMissing: true)
+        let producer = try KafkaProducer(brokers: kafkaBrokers!)
+        let reports = try await producer.send(topic: topic, messages: (0..<60).map { (Array("user\($0)".utf8), Array("v".utf8)) })
+        producer.close()
+        #expect(Set(reports.map(\.partition)) == [0, 1, 2])
+    }
+
     @Test func endpointURLs() throws {
         #expect(try KafkaEndpoint(url: "kafka://127.0.0.1:9092,b:9093/frames") == KafkaEndpoint(brokers: "127.0.0.1:9092,b:9093", topic: "frames"))
         #expect(throws: KafkaError.self) { try KafkaEndpoint(url: "kafka://127.0.0.1:9092") }

@@ -60,6 +60,12 @@ struct CountCommand: AsyncParsableCommand {
     @Option(help: "Scan frames on this many threads (file inputs only); results are identical to one thread. (default: 1)")
     var threads: Int = 1
 
+    @Option(help: "Write each window's result with its sketch, as shard ID, for `tally count --merge` (one stable id per processor; see docs/design.md).")
+    var shard: String?
+
+    @Flag(help: "Merge the output of `tally count --shard` processes (from files, stdin or --from) into the totals one processor would give.")
+    var merge = false
+
     @OptionGroup(title: "Kafka")
     var kafka: KafkaSourceOptions
 
@@ -98,6 +104,11 @@ struct CountCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try setup()
+        if merge {
+            try await CountMerge.run(self, retention: setup.configuration.retention)
+            return
+        }
+        if let shard, shard.isEmpty || shard.utf8.count > 256 { throw ValidationError("--shard needs an id of 1 to 256 bytes") }
         if kafka.isKafka {
             guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
             guard threads == 1 else { throw ValidationError("--threads is for file inputs; scale Kafka with more consumers in the group") }
@@ -109,7 +120,9 @@ struct CountCommand: AsyncParsableCommand {
                                     timeField: setup.timeField, validate: validate)
                 } ?? CountStream(configuration: setup.configuration, userField: setup.userField, timeField: setup.timeField,
                                  validate: validate)
-                return KafkaCountStream(stream: stream, updates: setup.updates)
+                var counting = KafkaCountStream(stream: stream, updates: setup.updates)
+                counting.stream.shard = shard
+                return counting
             }
             return
         }
@@ -117,6 +130,7 @@ struct CountCommand: AsyncParsableCommand {
         let updates = setup.updates
         let inputs = files.isEmpty ? ["-"] : files
         var stream = CountStream(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
+        stream.shard = shard
         var resumeIndex = 0, resumeOffset = 0
         if let checkpoint {
             guard !inputs.contains("-") else { throw ValidationError("--checkpoint needs file inputs: stdin cannot be rewound to resume") }
@@ -132,6 +146,7 @@ struct CountCommand: AsyncParsableCommand {
                 do {
                     stream = try CountStream(configuration: configuration, checkpoint: saved.state, userField: userField,
                                              timeField: timeField, validate: validate)
+                    stream.shard = shard
                 } catch {
                     throw ValidationError("cannot resume from \(checkpoint): \(error)")
                 }

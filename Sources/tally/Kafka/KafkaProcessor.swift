@@ -54,9 +54,20 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
             // Joining the group takes a few seconds; before the first record, --idle-exit waits that much longer.
             var idleGrace: Duration = .seconds(30)
             var idleSleep = 1
+            var assigned: Set<KafkaPartition> = []
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let batch = try consumer.poll(max: 20_000)
                 let now = clock.now
+                // The group moves partitions between members (rebalances) while polling: say so, and commit what
+                // this member still owns at once, so a partition's next owner starts from fresh offsets.
+                let current = try consumer.assignment()
+                if current != assigned {
+                    assigned = current
+                    let names = current.sorted().map { "\($0.topic)/\($0.partition)" }
+                    ProgressReporter.writeStderr("\(Stream.command): assigned partitions: \(names.isEmpty ? "none" : names.joined(separator: ", "))\n")
+                    try await commit()
+                    lastCommit = clock.now
+                }
                 for partition in batch.nextOffsets.keys where !batch.reachedEnd.contains(partition) { atEnd.remove(partition) }
                 atEnd.formUnion(batch.reachedEnd)
                 if processor.untilEnd, batch.isEmpty, !atEnd.isEmpty {
