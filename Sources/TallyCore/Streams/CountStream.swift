@@ -95,6 +95,14 @@ public struct CountStream: Sendable {
         drain(into: &output)
     }
 
+    /// Feeds one frame that arrives as a record of its own (a Kafka message), without looking for line ends.
+    public mutating func feed(record: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout [UInt8]) {
+        var splitter = self.splitter
+        defer { self.splitter = splitter }
+        splitter.record(record) { line in handle(line, clockMs: clockMs) }
+        drain(into: &output)
+    }
+
     /// Provisional results of the open windows (`--emit updates`).
     public func provisional(output: inout [UInt8]) {
         for result in counter.provisional() { result.write(into: &output, shard: shard) }

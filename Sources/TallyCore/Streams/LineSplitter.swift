@@ -52,6 +52,18 @@ public struct LineSplitter: Sendable {
         }
     }
 
+    /// A line that arrives on its own, such as a Kafka message: numbered and counted as if it had been fed with a
+    /// newline after it, without searching it for newlines (the record is the frame, even if it spans lines). A
+    /// trailing `\n` or `\r\n` is dropped. Anything pending from `feed` is finished first, as its own line.
+    public mutating func record(_ bytes: UnsafeRawBufferPointer, _ body: (Line) throws -> Void) rethrows {
+        try finish(body)
+        let offset = bytesSeen
+        bytesSeen += bytes.count + (bytes.last == 0x0A ? 0 : 1)
+        var line = bytes
+        if line.last == 0x0A { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+        try emit(line, offset: offset, body)
+    }
+
     /// End of stream: a last line without a newline is still a line.
     public mutating func finish(_ body: (Line) throws -> Void) rethrows {
         if !carry.isEmpty || skippingOversized { try flushCarry(endOffset: bytesSeen, body) }

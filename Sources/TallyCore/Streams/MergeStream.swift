@@ -22,6 +22,13 @@ public struct MergeStream: Sendable {
         splitter.feed(chunk) { line in add(line) }
     }
 
+    /// Takes one shard line that arrives as a record of its own (a Kafka message).
+    public mutating func feed(record: UnsafeRawBufferPointer) {
+        var splitter = self.splitter
+        defer { self.splitter = splitter }
+        splitter.record(record) { line in add(line) }
+    }
+
     /// Writes the merged result of every window changed since the last flush.
     public mutating func flush(output: inout [UInt8]) {
         merger.flush(into: &outputs)

@@ -43,6 +43,14 @@ public struct ResumeStream: Sendable {
         drain(into: &output)
     }
 
+    /// Feeds one heartbeat that arrives as a record of its own (a Kafka message).
+    public mutating func feed(record: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout [UInt8]) throws {
+        var splitter = self.splitter
+        defer { self.splitter = splitter }
+        try splitter.record(record) { line in try handle(line, clockMs: clockMs) }
+        drain(into: &output)
+    }
+
     /// The source is idle: let the watermark follow the wall clock.
     public mutating func idle(clockMs: Int64, output: inout [UInt8]) {
         processor.advanceIdle(clockMs: clockMs, into: &outputs)

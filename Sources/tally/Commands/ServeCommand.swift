@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How long a publish may take before the request fails with 503. [env: TALLY_KAFKA_DELIVERY_TIMEOUT] (default: 30s)")
     var kafkaDeliveryTimeout: DurationArgument?
 
+    @Option(name: .customShort("X"), help: "A librdkafka setting KEY=VALUE for the publishing producer (repeatable), e.g. -X security.protocol=SASL_SSL.")
+    var kafkaProperty: [KafkaProperty] = []
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: TALLY_LOG_LEVEL] (default: info)")
     var logLevel: Logger.Level?
 
@@ -71,7 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "tally")
         logger.logLevel = settings.logLevel
         let publisher = try KafkaSupport.publisher(
-            brokers: settings.kafkaBrokers, topics: settings.publish, deliveryTimeout: settings.kafkaDeliveryTimeout, logger: logger)
+            brokers: settings.kafkaBrokers, topics: settings.publish, deliveryTimeout: settings.kafkaDeliveryTimeout,
+            properties: KafkaProperty.dictionary(kafkaProperty), logger: logger)
         let store: any TallyStorage
         if let url = settings.postgresURL {
             let postgres = try PostgresSettings(url: url, schema: settings.postgresSchema)

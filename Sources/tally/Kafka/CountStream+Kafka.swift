@@ -9,8 +9,11 @@ struct KafkaCountStream: KafkaProcessedStream {
     let updates: Duration?
     var lastUpdateMs: Int64 = 0
 
-    mutating func consume(_ records: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) {
-        stream.feed(records, clockMs: clockMs, output: &output)
+    mutating func consume(record: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) {
+        stream.feed(record: record, clockMs: clockMs, output: &output)
+    }
+
+    mutating func endOfBatch(clockMs: Int64, output: inout [UInt8]) {
         provisional(clockMs: clockMs, output: &output)
     }
 

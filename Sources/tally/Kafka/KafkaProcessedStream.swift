@@ -1,12 +1,16 @@
 import TallyCore
 import TallyIO
 
-/// What the Kafka processing loop drives: a TallyCore stream that takes newline-separated records and writes result
-/// lines, and whose whole state fits in a checkpoint. `tally count` and `tally resume` differ only here.
+/// What the Kafka processing loop drives: a TallyCore stream that takes records (one frame, heartbeat or shard line
+/// per message) and writes result lines, and whose whole state fits in a checkpoint. `tally count`, `tally resume`
+/// and `tally count --merge` differ only here.
 protocol KafkaProcessedStream: Sendable {
     /// Names the command in messages ("count", "resume").
     static var command: String { get }
-    mutating func consume(_ records: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) throws
+    /// One message's value, borrowed from the consumer (no copy).
+    mutating func consume(record: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) throws
+    /// After each polled batch of records: emits what is due once per batch rather than per record.
+    mutating func endOfBatch(clockMs: Int64, output: inout [UInt8])
     /// No record arrived: lets the watermark follow the wall clock, and emits what is due.
     mutating func idle(clockMs: Int64, output: inout [UInt8])
     /// End of the input: flushes every window.

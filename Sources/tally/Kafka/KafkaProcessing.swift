@@ -51,8 +51,9 @@ enum KafkaProcessing {
             // waits at most max.poll.interval.ms for members to rejoin: both short, since the loop polls constantly.
             properties: ["session.timeout.ms": "10000", "heartbeat.interval.ms": "1000", "max.poll.interval.ms": "20000",
                          "enable.partition.eof": options.untilEnd ? "true" : "false"]
-                .merging(staticMembership(group: group, instanceId: options.instanceId, checkpoint: settings.checkpoint)) { $1 })
-        let producer = try destination.map { try KafkaProducer(brokers: $0.brokers) }
+                .merging(staticMembership(group: group, instanceId: options.instanceId, checkpoint: settings.checkpoint)) { $1 }
+                .merging(KafkaProperty.dictionary(options.kafkaProperty)) { $1 })
+        let producer = try destination.map { try KafkaProducer(brokers: $0.brokers, properties: KafkaProperty.dictionary(options.kafkaProperty)) }
         defer {
             consumer.close()
             producer?.close()

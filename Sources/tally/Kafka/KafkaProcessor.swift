@@ -56,7 +56,10 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
             var idleSleep = 1
             var assigned: Set<KafkaPartition> = []
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let batch = try consumer.poll(max: 20_000)
+                let clockMs = (clock.now - origin).milliseconds
+                skip = nil
+                let batch = try consumer.poll(max: 20_000) { record in try feed(record, clockMs: clockMs) }
+                positions.merge(batch.nextOffsets) { max($0, $1) }
                 let now = clock.now
                 // The group moves partitions between members (rebalances) while polling: say so, and commit what
                 // this member still owns at once, so a partition's next owner starts from fresh offsets.
@@ -91,8 +94,8 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                     lastRecord = now
                     idleGrace = .zero
                     if firstRecord == nil { firstRecord = now }
-                    try feed(batch, clockMs: (now - origin).milliseconds)
-                    lastFed = clock.now
+                    stream.endOfBatch(clockMs: clockMs, output: &buffer)
+                    lastFed = now
                     try await output.emit(&buffer, key: Stream.resultKey)
                     progress.tick { stream.progressFields(progress) }
                 }
@@ -111,21 +114,16 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
             }
         }
 
-        /// Feeds the batch's records, skipping those the restored state already includes.
-        private mutating func feed(_ batch: KafkaBatch, clockMs: Int64) throws {
-            let stale = batch.records.contains { record in positions[record.partition].map { record.offset < $0 } ?? false }
-            if stale {
-                var fresh: [UInt8] = []
-                for record in batch.records where record.offset >= (positions[record.partition] ?? 0) {
-                    fresh.append(contentsOf: batch.values[record.value])
-                    fresh.append(0x0A)
-                }
-                try fresh.withUnsafeBytes { try stream.consume($0, clockMs: clockMs, output: &buffer) }
-            } else {
-                try batch.values.withUnsafeBytes { try stream.consume($0, clockMs: clockMs, output: &buffer) }
-            }
-            positions.merge(batch.nextOffsets) { max($0, $1) }
+        /// Feeds one record, unless the state already includes it (records below `positions`, after a restart or
+        /// when the group hands back a partition from an older committed offset).
+        private mutating func feed(_ record: KafkaRecordView, clockMs: Int64) throws {
+            if skip?.partition != record.partition { skip = (record.partition, positions[record.partition] ?? 0) }
+            guard record.offset >= skip!.below else { return }
+            try stream.consume(record: record.value, clockMs: clockMs, output: &buffer)
         }
+
+        /// `positions` of the partition of the previous record (looked up once per run of records, not per record).
+        var skip: (partition: KafkaPartition, below: Int64)?
 
         /// Results first, then the state that produced them, then the offsets.
         private mutating func commit() async throws {

@@ -20,5 +20,8 @@ struct KafkaSourceOptions: ParsableArguments {
     @Option(help: "With --from: this processor's static group membership id. (default: from the group and --checkpoint's path; none without --checkpoint)")
     var instanceId: String?
 
+    @Option(name: .customShort("X"), help: "A librdkafka setting KEY=VALUE for the consumer and producer (repeatable), e.g. -X security.protocol=SASL_SSL -X fetch.max.bytes=104857600.")
+    var kafkaProperty: [KafkaProperty] = []
+
     var isKafka: Bool { from != nil || to != nil }
 }

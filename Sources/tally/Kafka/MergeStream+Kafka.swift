@@ -7,8 +7,11 @@ struct KafkaMergeStream: KafkaProcessedStream {
     static let command = "merge"
     var stream: MergeStream
 
-    mutating func consume(_ records: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) {
-        stream.feed(records)
+    mutating func consume(record: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) {
+        stream.feed(record: record)
+    }
+
+    mutating func endOfBatch(clockMs: Int64, output: inout [UInt8]) {
         stream.flush(output: &output)
     }
 

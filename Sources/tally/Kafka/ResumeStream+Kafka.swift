@@ -6,9 +6,11 @@ struct KafkaResumeStream: KafkaProcessedStream {
     static let command = "resume"
     var stream: ResumeStream
 
-    mutating func consume(_ records: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) throws {
-        try stream.feed(records, clockMs: clockMs, output: &output)
+    mutating func consume(record: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) throws {
+        try stream.feed(record: record, clockMs: clockMs, output: &output)
     }
+
+    mutating func endOfBatch(clockMs: Int64, output: inout [UInt8]) {}
 
     mutating func idle(clockMs: Int64, output: inout [UInt8]) { stream.idle(clockMs: clockMs, output: &output) }
     mutating func finish(output: inout [UInt8]) throws { try stream.finish(output: &output) }
