@@ -65,12 +65,15 @@ struct KafkaClientTests {
         first.close()
 
         let second = try KafkaConsumer(brokers: kafkaBrokers!, group: group, topics: [topic], properties: consumerSettings)
-        var rest: [String] = []
-        var restOffsets: [Int64] = []
-        while rest.count < 50 - consumed {
-            let next = try await withTimeout(.seconds(30)) { try await second.nextBatch() }
-            rest += next.records.map { String(decoding: next.values[$0.value], as: UTF8.self) }
-            restOffsets += next.records.map(\.offset)
+        // The same through the consumer's AsyncSequence of messages.
+        let (rest, restOffsets) = try await withTimeout(.seconds(30)) {
+            var values: [String] = [], offsets: [Int64] = []
+            for try await message in second.messages {
+                values.append(String(decoding: message.value, as: UTF8.self))
+                offsets.append(message.offset)
+                if values.count == 50 - consumed { break }
+            }
+            return (values, offsets)
         }
         second.close()
         // (The 50 sends run concurrently, so their order in the topic is not their numbering.)
