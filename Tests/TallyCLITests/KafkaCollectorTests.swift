@@ -73,5 +73,13 @@ struct KafkaTraitMissingTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("--traits Kafka"))
     }
+
+    @Test(arguments: [["count", "--from", "kafka://127.0.0.1:9092/frames"], ["resume", "--from", "kafka://127.0.0.1:9092/heartbeats"],
+                      ["count", "--merge", "--from", "kafka://127.0.0.1:9092/sketches"]])
+    func processorsNameTheTrait(arguments: [String]) throws {
+        let result = try TallyBinary.run(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--traits Kafka"), "\(result.stderr)")
+    }
 }
 #endif
