@@ -12,6 +12,10 @@ dir=/tmp/tally-kafka-$port
 case "$action" in
   start)
     command -v noida-db >/dev/null || { echo "noida-db is not installed (pip install noida-db)" >&2; exit 1; }
+    # A broker an earlier run left on this port must be gone first, or our port check would talk to it while it dies.
+    [ -f "$dir/broker.pid" ] && kill -- "-$(cat "$dir/broker.pid")" 2>/dev/null || true
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; sleep 0.1; done
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is taken by another process" >&2; exit 1; fi
     # Throwaway means empty: a data dir left by an earlier run would be replayed (noida-db keeps every message).
     rm -rf "$dir"
     mkdir -p "$dir/data"
@@ -19,7 +23,11 @@ case "$action" in
     echo $! >"$dir/broker.pid"
     for _ in $(seq 100); do
       kill -0 "$(cat "$dir/broker.pid")" 2>/dev/null || break
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "127.0.0.1:$port"; exit 0; fi
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        sleep 0.3   # still ours, not a process that exited after failing to bind?
+        kill -0 "$(cat "$dir/broker.pid")" 2>/dev/null && { echo "127.0.0.1:$port"; exit 0; }
+        break
+      fi
       sleep 0.1
     done
     echo "the broker did not start; see $dir/broker.log" >&2; exit 1
