@@ -1,6 +1,6 @@
 // libFuzzer target for the frame scanner and the JSON reader (see Fuzz/run.sh).
 // Invariants: no crash, no out-of-bounds read (AddressSanitizer), and the fast scan agrees with the validating
-// scan whenever the validating scan accepts the frame.
+// scan whenever the validating scan accepts the frame; skipValue and skipValueValidating agree.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrame(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: count)
@@ -13,8 +13,11 @@ public func fuzzFrame(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
               user.with(line: bytes, scratch: scratch, { Array($0) }) == fastUser.with(line: bytes, scratch: scratch2, { Array($0) })
         else { fatalError("fast and validating scans disagree") }
     }
-    var reader = JSONReader(bytes)
-    _ = try? reader.skipValue()
+    var reader = JSONReader(bytes), validating = JSONReader(bytes)
+    let recursive = (try? reader.skipValue()) != nil
+    let looped = (try? validating.skipValueValidating()) != nil
+    // The one-loop validating skip accepts exactly what the recursive one accepts, and stops at the same byte.
+    if recursive != looped || (recursive && reader.offset != validating.offset) { fatalError("skipValue and skipValueValidating disagree") }
     var lines = LineSplitter(maxLineBytes: 64)
     lines.feed(bytes) { _ in }
     return 0

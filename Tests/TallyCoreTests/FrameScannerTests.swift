@@ -94,3 +94,48 @@ struct FrameScannerTests {
         #expect(checked > 5000)
     }
 }
+
+/// The one-loop validating skip against the recursive one it replaces on the hot path: on generated frames and
+/// random mutations of them, both accept the same inputs and stop at the same offset.
+@Suite("Validating skip")
+struct ValidatingSkipTests {
+    @Test func agreesWithSkipValueOnMutatedFrames() {
+        var generator = FrameGenerator(.init(count: 200, rate: 3, users: 50, seed: 5))
+        var bytes: [UInt8] = []
+        while generator.next(into: &bytes) {}
+        var rng = SplitMix64(seed: 17)
+        var accepted = 0, rejected = 0
+        let structural = Array(#""\{}[],:1e-.tfnu "#.utf8)
+        let nested = Array(#"{"a":[1,-2.5e3,{"b":[true,false,null,"x\u00e9\n"]},[]],"c":{}} "#.utf8)
+        let deep = Array(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)).map { UInt8($0.asciiValue!) }
+        for original in bytes.split(separator: 0x0A).map(Array.init) + [nested, deep] {
+            for round in 0..<30 {
+                var line = original
+                if round > 0 {
+                    let position = Int(rng.next() % UInt64(line.count))
+                    switch rng.next() % 4 {
+                    case 0: line.remove(at: position)
+                    case 1: line.insert(structural[Int(rng.next() % UInt64(structural.count))], at: position)
+                    case 2: line = Array(line.prefix(position))
+                    default: line[position] = UInt8(truncatingIfNeeded: rng.next())
+                    }
+                }
+                line.withUnsafeBytes { raw in
+                    var old = JSONReader(raw), new = JSONReader(raw)
+                    let oldResult = Result { try old.skipValue() }
+                    let newResult = Result { () throws(JSONSyntaxError) in try new.skipValueValidating() }
+                    switch (oldResult, newResult) {
+                    case (.success, .success):
+                        #expect(old.offset == new.offset)
+                        accepted += 1
+                    case (.failure, .failure):
+                        rejected += 1
+                    default:
+                        Issue.record("skipValue \(oldResult) vs skipValueValidating \(newResult) on \(String(decoding: line, as: UTF8.self))")
+                    }
+                }
+            }
+        }
+        #expect(accepted > 200 && rejected > 2_000)
+    }
+}

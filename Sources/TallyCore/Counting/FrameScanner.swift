@@ -87,22 +87,22 @@ public struct FrameScanner: Sendable {
                             }
                         } else {
                             userInvalid = true
-                            try reader.skipValue(depth: 1)
+                            try reader.skipValueValidating(depth: 1)
                         }
                     } else if isTime {
                         timeSeen = true
                         (time, timeInvalid) = try Self.readTime(&reader)
                     } else {
-                        try reader.skipValue(depth: 1)
+                        try reader.skipValueValidating(depth: 1)
                     }
                     if (user != nil || userInvalid), timeSeen {
                         guard validate else { break }
                         // Both fields found: check the rest of the frame without looking at keys.
                         while reader.consume(0x2C) {
                             guard reader.peek() == 0x22 else { throw reader.error("expected a member name") }
-                            try reader.skipString()
+                            try reader.skipStringValidating()
                             guard reader.consume(0x3A) else { throw reader.error("expected ':' after a member name") }
-                            try reader.skipValue(depth: 1)
+                            try reader.skipValueValidating(depth: 1)
                         }
                         guard reader.consume(0x7D) else { throw reader.error("expected ',' or '}' in the frame") }
                         break
