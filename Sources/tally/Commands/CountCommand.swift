@@ -42,22 +42,22 @@ struct CountCommand: AsyncParsableCommand {
     @Option(help: "HyperLogLog precision p (2^p registers, 4...18). [env: TALLY_PRECISION] (default: 14)")
     var precision: Int?
 
-    @Option(help: "final (closed windows only) or updates[=INTERVAL] (also provisional results of open windows). (default: final)")
+    @Option(help: "final (closed windows only) or updates[=INTERVAL] (also provisional results of open windows).")
     var emit: String = "final"
 
     @Flag(help: "Check the whole syntax of every frame, not only up to the two fields.")
     var validate = false
 
-    @Option(name: .shortAndLong, help: "Output file; '-' is stdout. (default: -)")
+    @Option(name: .shortAndLong, help: "Output file; '-' is stdout.")
     var output: String = "-"
 
     @Option(help: "Save the state here atomically every --checkpoint-interval and at exit; a rerun with the same file resumes where it stopped. Needs file inputs.")
     var checkpoint: String?
 
-    @Option(help: "How often to save the checkpoint. (default: 10s)")
+    @Option(help: "How often to save the checkpoint.")
     var checkpointInterval: DurationArgument = DurationArgument(.seconds(10))
 
-    @Option(help: "Scan frames on this many threads (file inputs only); results are identical to one thread. (default: 1)")
+    @Option(help: "Scan frames on this many threads (file inputs only); results are identical to one thread.")
     var threads: Int = 1
 
     @Option(help: "Write each window's result with its sketch, as shard ID, for `tally count --merge` (one stable id per processor; see docs/design.md).")

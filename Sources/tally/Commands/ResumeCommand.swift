@@ -34,10 +34,10 @@ struct ResumeCommand: AsyncParsableCommand {
     @Option(help: "How long closed windows are kept for --late emit. [env: TALLY_RETENTION] (default: 1h)")
     var retention: DurationArgument?
 
-    @Option(help: "compact (one array per line) or pretty (the brief's layout, window headers on stderr). (default: compact)")
+    @Option(help: "compact (one array per line) or pretty (the brief's layout, window headers on stderr).")
     var format: ResumeOutputFormat = .compact
 
-    @Option(name: .shortAndLong, help: "Output file; '-' is stdout. (default: -)")
+    @Option(name: .shortAndLong, help: "Output file; '-' is stdout.")
     var output: String = "-"
 
     @Flag(help: "Stop at the first invalid line instead of skipping it.")
@@ -46,7 +46,7 @@ struct ResumeCommand: AsyncParsableCommand {
     @Option(help: "With --from: save the state and partition offsets here atomically every --checkpoint-interval and at exit; a restart with the same file continues exactly where it stopped.")
     var checkpoint: String?
 
-    @Option(help: "How often to save the checkpoint (and commit offsets) with --from. (default: 10s)")
+    @Option(help: "How often to save the checkpoint (and commit offsets) with --from.")
     var checkpointInterval: DurationArgument = DurationArgument(.seconds(10))
 
     @OptionGroup(title: "Kafka")

@@ -21,7 +21,14 @@ struct DurationArgument: ExpressibleByArgument, Hashable, Sendable {
         self.duration = .seconds(seconds)
     }
 
-    var defaultValueDescription: String { "\(duration)" }
+    /// The shortest exact spelling a user would type: `10s`, `250ms`, `2h`.
+    var defaultValueDescription: String {
+        let ms = duration.milliseconds
+        for (suffix, unit) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where ms >= unit && ms % unit == 0 {
+            return "\(ms / unit)\(suffix)"
+        }
+        return "\(ms)ms"
+    }
 }
 
 extension WindowUnit: ExpressibleByArgument {
