@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so that `swift build` and `swift test` of Tally do not build
-// package-benchmark. Run: cd Benchmarks && swift package benchmark
+// package-benchmark. Run: cd Benchmarks && swift package benchmark --target TallyCoreBenchmarks
 import PackageDescription
 
 let package = Package(
