@@ -196,3 +196,36 @@ struct CountUpdatesTests {
         #expect(counts.allSatisfy { $0 <= 150 })
     }
 }
+
+/// `tally count --shard` on parts of a file and `tally count --merge` of their output give the file's results.
+@Suite("tally count --shard and --merge")
+struct CountMergeCommandTests {
+    @Test func shardsOfAFileMergeIntoTheFilesResults() throws {
+        let directory = TemporaryDirectory()
+        let file = directory.path + "/frames.jsonl"
+        #expect(try TallyBinary.run(["generate", "frames", "-c", "6000", "-r", "20", "-n", "800", "-s", "3", "-o", file]).status == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+        var shardFiles: [String] = []
+        for (index, part) in [lines.enumerated().filter { $0.offset % 2 == 0 }, lines.enumerated().filter { $0.offset % 2 == 1 }].enumerated() {
+            let path = directory.path + "/part\(index).jsonl"
+            try (part.map { String($0.element) }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let shard = try TallyBinary.run(["count", path, "--shard", "s\(index)", "-o", path + ".shard"])
+            #expect(shard.status == 0)
+            shardFiles.append(path + ".shard")
+        }
+        let merged = try TallyBinary.run(["count", "--merge"] + shardFiles)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stderr.contains("invalid=0"))
+        let single = try TallyBinary.run(["count", file])
+        // Files are merged as a whole: one result per window, equal to counting the file (HyperLogLog union is exact
+        // for the registers, so even the estimates agree).
+        #expect(merged.stdout == single.stdout)
+        #expect(single.stdout.split(separator: "\n").count > 5)
+    }
+
+    @Test func mergeRefusesOptionsItCannotHonour() throws {
+        let result = try TallyBinary.run(["count", "--merge", "--exact", "--windows", "minute"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("drop --windows, --exact"))
+    }
+}
