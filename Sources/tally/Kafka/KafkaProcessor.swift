@@ -73,12 +73,9 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                 }
                 for partition in batch.nextOffsets.keys where !batch.reachedEnd.contains(partition) { atEnd.remove(partition) }
                 atEnd.formUnion(batch.reachedEnd)
-                if processor.untilEnd, batch.isEmpty, !atEnd.isEmpty {
-                    let assigned = try consumer.assignment()
-                    if !assigned.isEmpty, assigned.isSubset(of: atEnd) {
-                        try stream.finish(output: &buffer)
-                        break
-                    }
+                if processor.untilEnd, batch.isEmpty, !current.isEmpty, current.isSubset(of: atEnd) {
+                    try stream.finish(output: &buffer)
+                    break
                 }
                 if batch.isEmpty {
                     stream.idle(clockMs: (now - origin).milliseconds, output: &buffer)
