@@ -16,12 +16,7 @@ struct KafkaCountTests {
         #expect(generated.status == 0)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
         let topic = uniqueName("frames-")
-        let producer = try KafkaProducer(brokers: kafkaBrokers!)
-        for chunk in stride(from: 0, to: lines.count, by: 2_000) {
-            let messages = lines[chunk..<min(chunk + 2_000, lines.count)].map { (key: nil as [UInt8]?, value: Array($0.utf8)) }
-            _ = try await producer.send(topic: topic, messages: messages)
-        }
-        producer.close()
+        try await produce(lines, to: topic, brokers: kafkaBrokers!)
         return (topic, file)
     }
 
@@ -128,15 +123,8 @@ struct KafkaShardTests {
         let file = directory.path + "/frames.jsonl"
         #expect(try TallyBinary.run(["generate", "frames", "-c", "20000", "-r", "100", "-n", "3000", "-s", "7", "-o", file]).status == 0)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
-        let producer = try KafkaProducer(brokers: brokers)
-        for chunk in stride(from: 0, to: lines.count, by: 2_000) {
-            // Keyed by line number: the frames of one user land in both partitions, so the merge must deduplicate.
-            let messages = lines[chunk..<min(chunk + 2_000, lines.count)].enumerated().map {
-                (key: Array("\(chunk + $0.offset)".utf8) as [UInt8]?, value: Array($0.element.utf8))
-            }
-            _ = try await producer.send(topic: topic, messages: messages)
-        }
-        producer.close()
+        // Keyed by line number: the frames of one user land in both partitions, so the merge must deduplicate.
+        try await produce(lines, to: topic, brokers: brokers) { Array("\($0)".utf8) }
         for shard in shards { shard.process.waitUntilExit() }
         var counted: [Int] = []
         for shard in shards {

@@ -49,7 +49,7 @@ struct KafkaResumeTests {
         let directory = TemporaryDirectory()
         let (file, lines) = try Self.heartbeats(users: 20, seconds: 120, directory: directory)
         let topic = uniqueName("heartbeats-")
-        try await produce(lines, to: topic)
+        try await produce(lines.map { $0[...] }, to: topic, brokers: kafkaBrokers!)
         let output = topic + "-arrays"
         let run = try TallyBinary.run(["resume", "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--to", "kafka://\(kafkaBrokers!)/\(output)",
                                        "--group", uniqueName("to-"), "--until-end"])
@@ -73,7 +73,7 @@ struct KafkaResumeTests {
         let directory = TemporaryDirectory()
         let (_, lines) = try Self.heartbeats(users: 400, seconds: 900, directory: directory)
         let topic = uniqueName("heartbeats-")
-        try await produce(lines, to: topic)
+        try await produce(lines.map { $0[...] }, to: topic, brokers: kafkaBrokers!)
         let source = "kafka://\(kafkaBrokers!)/\(topic)"
         let common = ["--until-end", "--late", "emit"]
         let reference = try TallyBinary.run(["resume", "--from", source, "--group", uniqueName("reference-")] + common)
@@ -88,15 +88,6 @@ struct KafkaResumeTests {
         #expect(Set(combined.split(separator: "\n")) == Set(expected))
         #expect(combined.split(separator: "\n").count < expected.count * 2)
         #expect(expected.count > 5_000)
-    }
-
-    private func produce(_ lines: [String], to topic: String) async throws {
-        let producer = try KafkaProducer(brokers: kafkaBrokers!)
-        defer { producer.close() }
-        for chunk in stride(from: 0, to: lines.count, by: 2_000) {
-            let messages = lines[chunk..<min(chunk + 2_000, lines.count)].map { (key: nil as [UInt8]?, value: Array($0.utf8)) }
-            _ = try await producer.send(topic: topic, messages: messages)
-        }
     }
 }
 #endif
