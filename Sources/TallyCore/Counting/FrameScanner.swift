@@ -98,13 +98,7 @@ public struct FrameScanner: Sendable {
                     if (user != nil || userInvalid), timeSeen {
                         guard validate else { break }
                         // Both fields found: check the rest of the frame without looking at keys.
-                        while reader.consume(0x2C) {
-                            guard reader.peek() == 0x22 else { throw reader.error("expected a member name") }
-                            try reader.skipStringValidating()
-                            guard reader.consume(0x3A) else { throw reader.error("expected ':' after a member name") }
-                            try reader.skipValueValidating(depth: 1)
-                        }
-                        guard reader.consume(0x7D) else { throw reader.error("expected ',' or '}' in the frame") }
+                        try reader.skipRestOfObjectValidating()
                         break
                     }
                     if reader.consume(0x2C) { continue }

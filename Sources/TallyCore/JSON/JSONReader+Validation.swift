@@ -9,16 +9,32 @@
 extension JSONReader {
     /// Skips one value of any kind at the current position, checking its syntax.
     public mutating func skipValueValidating(depth: Int = 0) throws(JSONSyntaxError) {
+        try skipValidating(depth: depth, restOfObject: false)
+    }
+
+    /// Right after a member's value inside an object at `depth`: skips the object's remaining members and its closing
+    /// brace, checking their syntax (the rest of a frame once its fields are found, in one call).
+    public mutating func skipRestOfObjectValidating(depth: Int = 0) throws(JSONSyntaxError) {
+        try skipValidating(depth: depth, restOfObject: true)
+    }
+
+    @inline(__always)
+    private mutating func skipValidating(depth: Int, restOfObject: Bool) throws(JSONSyntaxError) {
         guard let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw error("unexpected end of input") }
         let n = bytes.count
         var i = offset
-        var level = depth
+        /// Inside the object whose rest is skipped, the loop starts after a value one level down.
+        var level = restOfObject ? depth &+ 1 : depth
+        var afterValue = restOfObject
         /// Bit k set: the container at nesting k (counted from `depth`) is an array.
         var arrays: UInt64 = 0
         @inline(__always) func skipSpace() { while i < n, p[i] <= 0x20, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i &+= 1 } }
         func fail(_ at: Int, _ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: at, reason: reason) }
 
         value: while true {
+          if afterValue {
+            afterValue = false
+          } else {
             guard level < Self.maximumDepth else { throw fail(i, "nesting deeper than \(Self.maximumDepth) levels") }
             skipSpace()
             guard i < n else { throw fail(i, "unexpected end of input") }
@@ -48,6 +64,7 @@ extension JSONReader {
             case 0x6E: i = try Self.skipLiteral(p, n, i, 0x6C6C_756E, 4) // "null"
             default: throw fail(i, "unexpected character")
             }
+          }
             // After a value: close containers, or go on to the next element or member.
             while level > depth {
                 skipSpace()
