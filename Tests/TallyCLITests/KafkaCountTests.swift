@@ -70,17 +70,10 @@ struct KafkaCountTests {
         let directory = TemporaryDirectory()
         let (topic, _) = try await Self.topicWithFrames(count: 30_000, directory: directory)
         let source = "kafka://\(kafkaBrokers!)/\(topic)"
-        let common = ["--exact", "--windows", "minute,hour", "--until-end"]
-        let reference = try TallyBinary.run(["count", "--from", source, "--group", uniqueName("reference-")] + common)
-        #expect(reference.status == 0)
-
-        let checkpoint = directory.path + "/count.checkpoint"
-        let arguments = ["count", "--from", source, "--group", uniqueName("killed-"), "--checkpoint", checkpoint,
-                         "--checkpoint-interval", "100ms"] + common
-        let (combined, second) = try killOnceAndRestart(arguments, checkpoint: checkpoint, directory: directory)
-        #expect(second.stderr.contains("resuming from \(checkpoint)"))
-        #expect(Self.finals(combined) == Self.finals(reference.stdout))
-        #expect(!Self.finals(reference.stdout).isEmpty)
+        let (reference, combined) = try referenceAndKilledRuns(
+            "count", from: source, options: ["--exact", "--windows", "minute,hour", "--until-end"], directory: directory)
+        #expect(Self.finals(combined) == Self.finals(reference))
+        #expect(!Self.finals(reference).isEmpty)
     }
 }
 #endif

@@ -75,16 +75,9 @@ struct KafkaResumeTests {
         let topic = uniqueName("heartbeats-")
         try await produce(lines.map { $0[...] }, to: topic, brokers: kafkaBrokers!)
         let source = "kafka://\(kafkaBrokers!)/\(topic)"
-        let common = ["--until-end", "--late", "emit"]
-        let reference = try TallyBinary.run(["resume", "--from", source, "--group", uniqueName("reference-")] + common)
-        #expect(reference.status == 0)
-
-        let checkpoint = directory.path + "/resume.checkpoint"
-        let arguments = ["resume", "--from", source, "--group", uniqueName("killed-"), "--checkpoint", checkpoint,
-                         "--checkpoint-interval", "100ms"] + common
-        let (combined, second) = try killOnceAndRestart(arguments, checkpoint: checkpoint, directory: directory)
-        #expect(second.stderr.contains("resuming from \(checkpoint)"))
-        let expected = reference.stdout.split(separator: "\n")
+        let (reference, combined) = try referenceAndKilledRuns(
+            "resume", from: source, options: ["--until-end", "--late", "emit"], directory: directory)
+        let expected = reference.split(separator: "\n")
         #expect(Set(combined.split(separator: "\n")) == Set(expected))
         #expect(combined.split(separator: "\n").count < expected.count * 2)
         #expect(expected.count > 5_000)

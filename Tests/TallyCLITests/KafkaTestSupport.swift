@@ -1,4 +1,5 @@
 #if Kafka
+import Testing
 import TallyKafka
 
 /// Produces `lines` to `topic`, one message each, in chunks of 2,000; `key` gives a message's key from its index
@@ -10,5 +11,20 @@ func produce(_ lines: [Substring], to topic: String, brokers: String, key: (Int)
         let messages = (chunk..<min(chunk + 2_000, lines.count)).map { (key: key($0), value: Array(lines[$0].utf8)) }
         _ = try await producer.send(topic: topic, messages: messages)
     }
+}
+
+/// Runs `tally COMMAND --from SOURCE OPTIONS` twice in fresh groups: once uninterrupted (the reference), once with a
+/// checkpoint, killed with SIGKILL mid-run and restarted (`killOnceAndRestart`). Returns the reference's stdout and
+/// both killed runs' stdout concatenated.
+func referenceAndKilledRuns(_ command: String, from source: String, options: [String], directory: TemporaryDirectory)
+    throws -> (reference: String, combined: String) {
+    let reference = try TallyBinary.run([command, "--from", source, "--group", uniqueName("reference-")] + options)
+    #expect(reference.status == 0)
+    let checkpoint = directory.path + "/\(command).checkpoint"
+    let arguments = [command, "--from", source, "--group", uniqueName("killed-"), "--checkpoint", checkpoint,
+                     "--checkpoint-interval", "100ms"] + options
+    let (combined, second) = try killOnceAndRestart(arguments, checkpoint: checkpoint, directory: directory)
+    #expect(second.stderr.contains("resuming from \(checkpoint)"))
+    return (reference.stdout, combined)
 }
 #endif

@@ -15,6 +15,12 @@ public struct ByteWriter: Sendable {
         write(UInt32(value.utf8.count))
         bytes.append(contentsOf: value.utf8)
     }
+    /// The four ASCII bytes that open every format (`"THL1"`, `"TCK1"`, …): kind and version.
+    public mutating func write(magic: StaticString) {
+        precondition(magic.utf8CodeUnitCount == 4, "a magic is four bytes")
+        magic.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
     public mutating func write(raw: [UInt8]) {
         write(UInt32(raw.count))
         bytes.append(contentsOf: raw)
@@ -56,6 +62,12 @@ public struct ByteReader: Sendable {
         let count = Int(try readUInt32())
         return String(decoding: try take(count), as: UTF8.self)
     }
+    /// Reads the four magic bytes; false when they are not `magic` (a file of another kind or version).
+    public mutating func readMagic(_ magic: StaticString) throws(Failure) -> Bool {
+        let found = try take(4)
+        return magic.withUTF8Buffer { found.elementsEqual($0) }
+    }
+
     public mutating func readRaw() throws(Failure) -> [UInt8] {
         let count = Int(try readUInt32())
         return Array(try take(count))

@@ -14,7 +14,7 @@ extension HyperLogLog {
     }
 
     func encode(into writer: inout ByteWriter) {
-        for byte in "THL1".utf8 { writer.write(byte) }
+        writer.write(magic: "THL1")
         writer.write(UInt8(precision))
         if let sparse {
             writer.write(UInt8(0))
@@ -30,8 +30,7 @@ extension HyperLogLog {
     }
 
     init(from reader: inout ByteReader) throws {
-        let magic = try (0..<4).map { _ in try reader.readUInt8() }
-        guard magic == Array("THL1".utf8) else { throw ByteReader.Failure(description: "not a HyperLogLog sketch (bad magic)") }
+        guard try reader.readMagic("THL1") else { throw ByteReader.Failure(description: "not a HyperLogLog sketch (bad magic)") }
         let precision = Int(try reader.readUInt8())
         guard (4...18).contains(precision) else { throw ByteReader.Failure(description: "invalid HyperLogLog precision \(precision)") }
         self.init(precision: precision)

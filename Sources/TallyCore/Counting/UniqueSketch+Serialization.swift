@@ -7,7 +7,7 @@ extension UniqueSketch {
             return sketch.serialized()
         case .exact(let set):
             var writer = ByteWriter()
-            for byte in "TXS1".utf8 { writer.write(byte) }
+            writer.write(magic: "TXS1")
             writer.write(UInt32(set.count))
             for user in set.sorted() { writer.write(user) }
             return writer.bytes
@@ -19,8 +19,8 @@ extension UniqueSketch {
             self = .hll(try HyperLogLog(serialized: bytes))
             return
         }
-        guard bytes.starts(with: "TXS1".utf8) else { throw ByteReader.Failure(description: "not a sketch (unknown magic)") }
-        var reader = ByteReader(Array(bytes.dropFirst(4)))
+        var reader = ByteReader(bytes)
+        guard try reader.readMagic("TXS1") else { throw ByteReader.Failure(description: "not a sketch (unknown magic)") }
         let count = Int(try reader.readUInt32())
         guard count <= bytes.count else { throw ByteReader.Failure(description: "exact set claims \(count) ids in \(bytes.count) bytes") }
         var set = Set<String>(minimumCapacity: count)

@@ -51,7 +51,7 @@ public struct CountStream: Sendable {
     /// Serialises the counting state (not the input position, which the caller records).
     public func checkpoint() -> [UInt8] {
         var writer = ByteWriter()
-        for byte in "TCK1".utf8 { writer.write(byte) }
+        writer.write(magic: "TCK1")
         counter.encode(into: &writer)
         for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, splitter.lineCount + appliedLines, processedBytes] { writer.write(value) }
         return writer.bytes
@@ -62,8 +62,7 @@ public struct CountStream: Sendable {
                 validate: Bool = false) throws {
         self.init(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
         var reader = ByteReader(checkpoint)
-        let magic = try (0..<4).map { _ in try reader.readUInt8() }
-        guard magic == Array("TCK1".utf8) else { throw ByteReader.Failure(description: "not a tally count checkpoint") }
+        guard try reader.readMagic("TCK1") else { throw ByteReader.Failure(description: "not a tally count checkpoint") }
         counter = try UniqueWindowCounter(configuration: configuration, from: &reader)
         tally.malformed = try reader.readInt()
         tally.missing = try reader.readInt()

@@ -3,7 +3,7 @@ extension ResumeStream {
     /// position, which the caller records next to it).
     public func checkpoint() -> [UInt8] {
         var writer = ByteWriter()
-        for byte in "TRS1".utf8 { writer.write(byte) }
+        writer.write(magic: "TRS1")
         processor.encode(into: &writer)
         writer.write(invalidLines)
         writer.write(lines)
@@ -16,8 +16,7 @@ extension ResumeStream {
                 strict: Bool = false, limits: InputLimits = .default) throws {
         self.init(configuration: configuration, format: format, strict: strict, limits: limits)
         var reader = ByteReader(checkpoint)
-        let magic = try (0..<4).map { _ in try reader.readUInt8() }
-        guard magic == Array("TRS1".utf8) else { throw ByteReader.Failure(description: "not a tally resume checkpoint") }
+        guard try reader.readMagic("TRS1") else { throw ByteReader.Failure(description: "not a tally resume checkpoint") }
         processor = try ResumeWindowProcessor(configuration: configuration, from: &reader)
         invalidLines = try reader.readInt()
         let lines = try reader.readInt(), bytes = try reader.readInt()

@@ -15,7 +15,7 @@ struct CountCheckpoint {
 
     func save(to path: String) throws {
         var writer = ByteWriter()
-        for byte in "TCF1".utf8 { writer.write(byte) }
+        writer.write(magic: "TCF1")
         writer.write(UInt32(inputs.count))
         for input in inputs { writer.write(input) }
         writer.write(fileIndex)
@@ -29,8 +29,7 @@ struct CountCheckpoint {
         guard let bytes = try AtomicFile.read(path) else { return nil }
         var reader = ByteReader(bytes)
         do {
-            let magic = try (0..<4).map { _ in try reader.readUInt8() }
-            guard magic == Array("TCF1".utf8) else { throw ValidationError("\(path) is not a tally count checkpoint") }
+            guard try reader.readMagic("TCF1") else { throw ValidationError("\(path) is not a tally count checkpoint") }
             let count = Int(try reader.readUInt32())
             let inputs = try (0..<count).map { _ in try reader.readString() }
             return CountCheckpoint(inputs: inputs, fileIndex: try reader.readInt(), fileOffset: try reader.readInt(),

@@ -21,7 +21,7 @@ struct KafkaProcessorCheckpoint {
 
     func save(to path: String) throws {
         var writer = ByteWriter()
-        for byte in "TCK1".utf8 { writer.write(byte) }
+        writer.write(magic: "TCK1")
         writer.write(source)
         writer.write(UInt32(positions.count))
         for position in positions {
@@ -37,8 +37,7 @@ struct KafkaProcessorCheckpoint {
         guard let bytes = try AtomicFile.read(path) else { return nil }
         var reader = ByteReader(bytes)
         do {
-            let magic = try (0..<4).map { _ in try reader.readUInt8() }
-            guard magic == Array("TCK1".utf8) else { throw ValidationError("\(path) is not a checkpoint of a Kafka processor") }
+            guard try reader.readMagic("TCK1") else { throw ValidationError("\(path) is not a checkpoint of a Kafka processor") }
             let source = try reader.readString()
             let count = Int(try reader.readUInt32())
             let positions = try (0..<count).map { _ in
