@@ -24,9 +24,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
+        // The JSON validator's one vector primitive Swift lacks (byte mask gathering); header-only, no I/O.
+        .target(name: "CTallySIMD"),
         // Pure domain: events, validation, the JSON reader, processors. No I/O, no frameworks.
         .target(
             name: "TallyCore",
+            dependencies: ["CTallySIMD"],
             // `rounded()` and `squareRoot()` call libm; linked explicitly so TallyCore works without Foundation.
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),

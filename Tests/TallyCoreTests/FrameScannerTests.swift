@@ -4,7 +4,7 @@ import Testing
 
 private func scan(_ text: String, validate: Bool = false) -> (FrameScanner.Result, String?) {
     let bytes = Array(text.utf8)
-    var scratch: [UInt8] = []
+    var scratch = FrameScanner.Scratch()
     return bytes.withUnsafeBytes { raw in
         let result = FrameScanner(validate: validate).scan(raw, scratch: &scratch)
         if case .frame(let user, _) = result {
@@ -100,26 +100,14 @@ struct FrameScannerTests {
 @Suite("Validating skip")
 struct ValidatingSkipTests {
     @Test func agreesWithSkipValueOnMutatedFrames() {
-        var generator = FrameGenerator(.init(count: 200, rate: 3, users: 50, seed: 5))
-        var bytes: [UInt8] = []
-        while generator.next(into: &bytes) {}
         var rng = SplitMix64(seed: 17)
         var accepted = 0, rejected = 0
-        let structural = Array(#""\{}[],:1e-.tfnu "#.utf8)
         let nested = Array(#"{"a":[1,-2.5e3,{"b":[true,false,null,"x\u00e9\n"]},[]],"c":{}} "#.utf8)
         let deep = Array(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)).map { UInt8($0.asciiValue!) }
-        for original in bytes.split(separator: 0x0A).map(Array.init) + [nested, deep] {
+        for original in FrameMutations.frames(count: 200, seed: 5) + [nested, deep] {
             for round in 0..<30 {
                 var line = original
-                if round > 0 {
-                    let position = Int(rng.next() % UInt64(line.count))
-                    switch rng.next() % 4 {
-                    case 0: line.remove(at: position)
-                    case 1: line.insert(structural[Int(rng.next() % UInt64(structural.count))], at: position)
-                    case 2: line = Array(line.prefix(position))
-                    default: line[position] = UInt8(truncatingIfNeeded: rng.next())
-                    }
-                }
+                if round > 0 { FrameMutations.mutate(&line, &rng) }
                 line.withUnsafeBytes { raw in
                     var old = JSONReader(raw), new = JSONReader(raw)
                     let oldResult = Result { try old.skipValue() }

@@ -69,7 +69,7 @@ let benchmarks: @Sendable () -> Void = {
         let scanner = FrameScanner()
         for _ in benchmark.scaledIterations {
             var splitter = LineSplitter()
-            var scratch: [UInt8] = []
+            var scratch = FrameScanner.Scratch()
             var found = 0
             var checksum: UInt64 = 0
             feedFrames { chunk in
@@ -102,7 +102,7 @@ let benchmarks: @Sendable () -> Void = {
         let scanner = FrameScanner(validate: true)
         for _ in benchmark.scaledIterations {
             var splitter = LineSplitter()
-            var scratch: [UInt8] = []
+            var scratch = FrameScanner.Scratch()
             var found = 0
             feedFrames { chunk in
                 splitter.feed(chunk) { line in

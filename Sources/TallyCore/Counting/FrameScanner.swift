@@ -10,10 +10,19 @@ public struct FrameScanner: Sendable {
         public var inScratch: Bool
 
         /// Calls `body` with the id's bytes.
-        public func with<T>(line: UnsafeRawBufferPointer, scratch: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-            if inScratch { return try scratch.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) } }
+        public func with<T>(line: UnsafeRawBufferPointer, scratch: Scratch, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+            if inScratch { return try scratch.user.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) } }
             return try body(UnsafeRawBufferPointer(rebasing: line[range]))
         }
+    }
+
+    /// Buffers one scanner reuses from frame to frame, so that scanning allocates nothing once they have grown.
+    public struct Scratch: Sendable {
+        /// The user id, unescaped, when its string had escapes.
+        public internal(set) var user: [UInt8] = []
+        var validator = JSONValidator()
+
+        public init() {}
     }
 
     public enum Result: Hashable, Sendable {
@@ -39,7 +48,17 @@ public struct FrameScanner: Sendable {
     }
 
     /// Scans one frame (a line without its newline). `scratch` holds an unescaped user id when needed.
-    public func scan(_ line: UnsafeRawBufferPointer, scratch: inout [UInt8]) -> Result {
+    ///
+    /// With `validate`, the whole frame is first checked by the vectorized `JSONValidator`; a frame it accepts is
+    /// then scanned as without `validate` (the fields are found the same way), and only a frame it rejects goes
+    /// through `JSONReader`'s validating skip, which names the error and its offset.
+    public func scan(_ line: UnsafeRawBufferPointer, scratch: inout Scratch) -> Result {
+        let checkRest = validate && !scratch.validator.accepts(line)
+        return scan(line, userScratch: &scratch.user, validatingRest: checkRest)
+    }
+
+    /// The scan itself; `validatingRest` reads the whole frame with the validating skip.
+    func scan(_ line: UnsafeRawBufferPointer, userScratch scratch: inout [UInt8], validatingRest: Bool) -> Result {
         var reader = JSONReader(line)
         guard reader.peek() == 0x7B else {
             return .malformed(offset: reader.offset, reason: reader.isAtEnd ? "empty frame" : "frame is not a JSON object")
@@ -96,7 +115,7 @@ public struct FrameScanner: Sendable {
                         try reader.skipValueValidating(depth: 1)
                     }
                     if (user != nil || userInvalid), timeSeen {
-                        guard validate else { break }
+                        guard validatingRest else { break }
                         // Both fields found: check the rest of the frame without looking at keys.
                         try reader.skipRestOfObjectValidating()
                         break
@@ -106,7 +125,7 @@ public struct FrameScanner: Sendable {
                     throw reader.error("expected ',' or '}' in the frame")
                 }
             }
-            if validate, reader.peek() != nil { throw reader.error("unexpected data after the frame") }
+            if validatingRest, reader.peek() != nil { throw reader.error("unexpected data after the frame") }
         } catch let error as JSONSyntaxError {
             return .malformed(offset: error.offset, reason: error.reason)
         } catch {

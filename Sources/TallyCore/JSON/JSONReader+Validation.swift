@@ -159,7 +159,7 @@ extension JSONReader {
 
     /// A number, with the grammar of `skipNumber`; returns the index after it.
     @inline(__always)
-    private static func skipNumberBody(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) throws(JSONSyntaxError) -> Int {
+    static func skipNumberBody(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) throws(JSONSyntaxError) -> Int {
         var i = start
         @inline(__always) func isDigit(_ k: Int) -> Bool { k < n && (p[k] &- 0x30) < 10 }
         if p[i] == 0x2D { i &+= 1 }

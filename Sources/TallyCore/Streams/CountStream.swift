@@ -17,7 +17,7 @@ public struct CountStream: Sendable {
     public var shard: String?
     private var splitter = LineSplitter(maxLineBytes: 1 << 20)
     private let scanner: FrameScanner
-    private var scratch: [UInt8] = []
+    private var scratch = FrameScanner.Scratch()
     private var outputs: [CountResult] = []
 
     public init(configuration: CountConfiguration, userField: String = "uid", timeField: String = "ts", validate: Bool = false) {
@@ -115,7 +115,7 @@ public struct CountStream: Sendable {
         case problem(Kind, offset: Int, message: String)
     }
 
-    static func classify(_ line: LineSplitter.Line, scanner: FrameScanner, scratch: inout [UInt8]) -> Classified {
+    static func classify(_ line: LineSplitter.Line, scanner: FrameScanner, scratch: inout FrameScanner.Scratch) -> Classified {
         if line.oversized { return .problem(.malformed, offset: 0, message: "frame is longer than 1 MiB") }
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
         var user: String { String(decoding: scanner.userField, as: UTF8.self) }

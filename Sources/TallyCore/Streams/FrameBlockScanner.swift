@@ -29,7 +29,7 @@ public struct FrameBlockScanner: Sendable {
         result.hashes.reserveCapacity(block.count / 1024)
         result.times.reserveCapacity(block.count / 1024)
         var splitter = LineSplitter(maxLineBytes: 1 << 20)
-        var scratch: [UInt8] = []
+        var scratch = FrameScanner.Scratch()
         let body = { (line: LineSplitter.Line) in
             result.lines += 1
             let classified = CountStream.classify(line, scanner: scanner, scratch: &scratch)

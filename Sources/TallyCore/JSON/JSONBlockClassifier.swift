@@ -1,0 +1,147 @@
+import CTallySIMD
+
+/// Stage one of the vectorized validator: classifies 64 bytes at a time into bit masks (bit k = byte k of the block)
+/// and carries the string state from block to block, so that no byte is looked at one by one.
+///
+/// What it finds per block: escaped characters (after an odd run of backslashes), the inside of strings (a prefix
+/// XOR over the unescaped quotes), the tokens the grammar walk needs (structural characters outside strings, opening
+/// quotes, the first byte of every number or literal) and the errors that need no grammar: control characters in
+/// strings, invalid escapes, `\u` without four hex digits. The approach is the one of simdjson (Langdale & Lemire,
+/// "Parsing Gigabytes of JSON per Second", 2019), written for Swift's SIMD types.
+struct JSONBlockClassifier {
+    /// The first byte of the next block is escaped (an odd run of backslashes ended this block).
+    private var escapedCarry: UInt64 = 0
+    /// All ones when this block starts inside a string.
+    private var inStringCarry: UInt64 = 0
+    /// The last byte of the previous block belonged to a number or literal.
+    private var scalarCarry: UInt64 = 0
+    /// Bytes of the next block that must be hex digits (a `\u` near the end of this block).
+    private var hexCarry: UInt64 = 0
+
+    /// What one block holds, outside strings unless said otherwise.
+    struct Block {
+        /// `{` and `[`; `}` and `]`; among those, the curly ones.
+        var opens: UInt64 = 0, closes: UInt64 = 0, curly: UInt64 = 0
+        var colons: UInt64 = 0, commas: UInt64 = 0
+        /// Opening and closing quotes, and every byte of every string from its opening to its closing quote.
+        var quoteOpens: UInt64 = 0, quoteCloses: UInt64 = 0, strings: UInt64 = 0
+        /// Bytes of numbers and literals (anything else outside strings), and the first byte of each.
+        var scalars: UInt64 = 0, scalarStarts: UInt64 = 0
+        /// Whitespace.
+        var spaces: UInt64 = 0
+        /// Non-zero when the block has an error found without the grammar.
+        var errors: UInt64 = 0
+    }
+
+    /// True when the input ended inside a string (an unterminated string, or a `\u` cut short).
+    var endsInsideString: Bool { inStringCarry != 0 || hexCarry != 0 }
+
+    private static let evenBits: UInt64 = 0x5555_5555_5555_5555
+
+    /// Classifies the 64 bytes at `block` (the caller pads the input's tail with spaces).
+    @inline(__always)
+    mutating func classify(_ block: UnsafeRawPointer) -> Block {
+        let v0 = block.loadUnaligned(fromByteOffset: 0, as: SIMD16<UInt8>.self)
+        let v1 = block.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
+        let v2 = block.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self)
+        let v3 = block.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self)
+        @inline(__always) func mask(_ test: (SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>>) -> UInt64 {
+            Self.bits(test(v0)) | Self.bits(test(v1)) << 16 | Self.bits(test(v2)) << 32 | Self.bits(test(v3)) << 48
+        }
+        let backslashes = mask { $0 .== Self.splat(0x5C) }
+        let quotes = mask { $0 .== Self.splat(0x22) }
+        let controls = mask { $0 .< Self.splat(0x20) }
+        // Whitespace is taken as every byte up to 0x20; control bytes other than tab, newline and carriage return are
+        // errors outside strings too, checked exactly in the rare block that has control bytes outside strings.
+        let spaces = controls | mask { $0 .== Self.splat(0x20) }
+        // `[` and `]` are `{` and `}` without bit 0x20.
+        let opens = mask { ($0 | Self.splat(0x20)) .== Self.splat(0x7B) }
+        let closes = mask { ($0 | Self.splat(0x20)) .== Self.splat(0x7D) }
+        let curly = mask { ($0 & Self.splat(0x20)) .== Self.splat(0x20) }
+        let colons = mask { $0 .== Self.splat(0x3A) }
+        let commas = mask { $0 .== Self.splat(0x2C) }
+
+        // Escaped characters: the byte after each odd-length run of backslashes. A run's length is odd when it
+        // starts on an even bit and ends on an odd one or the reverse; adding the run's start bit to the run carries
+        // out just past its end.
+        let escapers = backslashes & ~escapedCarry
+        let runStarts = escapers & ~(escapers << 1)
+        let afterEvenRuns = (escapers &+ (runStarts & Self.evenBits)) & ~escapers & ~Self.evenBits
+        let (oddSum, oddRunReachesEnd) = escapers.addingReportingOverflow(runStarts & ~Self.evenBits)
+        let afterOddRuns = oddSum & ~escapers & Self.evenBits
+        let escaped = afterEvenRuns | afterOddRuns | escapedCarry
+        escapedCarry = oddRunReachesEnd ? 1 : 0
+
+        // Inside strings: from an opening quote up to (not including) its closing quote.
+        let realQuotes = quotes & ~escaped
+        let inString = Self.prefixXOR(realQuotes) ^ inStringCarry
+        inStringCarry = 0 &- (inString >> 63)
+
+        var errors = controls & inString
+        if controls & ~inString != 0 {
+            errors |= controls & ~inString & ~mask { ($0 .== Self.splat(0x0A)) .| ($0 .== Self.splat(0x0D)) .| ($0 .== Self.splat(0x09)) }
+        }
+        if escaped | hexCarry != 0 {
+            errors |= escapeErrors(escaped, v0, v1, v2, v3)
+        }
+
+        // Numbers and literals: runs of bytes that are neither whitespace, operators nor part of a string.
+        let strings = inString | realQuotes
+        let outside = ~strings
+        let scalars = ~(spaces | opens | closes | colons | commas | strings)
+        let scalarStarts = scalars & ~(scalars << 1 | scalarCarry)
+        scalarCarry = scalars >> 63
+        return Block(
+            opens: opens & outside, closes: closes & outside, curly: curly, colons: colons & outside,
+            commas: commas & outside, quoteOpens: realQuotes & inString, quoteCloses: realQuotes & ~inString, strings: strings, scalars: scalars,
+            scalarStarts: scalarStarts, spaces: spaces & outside, errors: errors
+        )
+    }
+
+    /// Escaped bytes that are not one of `" \ / b f n r t u`, and `\u` not followed by four hex digits (which may
+    /// run into the next block).
+    @inline(__always)
+    private mutating func escapeErrors(
+        _ escaped: UInt64, _ v0: SIMD16<UInt8>, _ v1: SIMD16<UInt8>, _ v2: SIMD16<UInt8>, _ v3: SIMD16<UInt8>
+    ) -> UInt64 {
+        @inline(__always) func mask(_ test: (SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>>) -> UInt64 {
+            Self.bits(test(v0)) | Self.bits(test(v1)) << 16 | Self.bits(test(v2)) << 32 | Self.bits(test(v3)) << 48
+        }
+        let valid = mask {
+            ($0 .== Self.splat(0x22)) .| ($0 .== Self.splat(0x5C)) .| ($0 .== Self.splat(0x2F)) .| ($0 .== Self.splat(0x62)) .| ($0 .== Self.splat(0x66))
+                .| ($0 .== Self.splat(0x6E)) .| ($0 .== Self.splat(0x72)) .| ($0 .== Self.splat(0x74)) .| ($0 .== Self.splat(0x75))
+        }
+        var errors = escaped & ~valid
+        let unicode = escaped & mask { $0 .== Self.splat(0x75) }
+        let needsHex = unicode << 1 | unicode << 2 | unicode << 3 | unicode << 4 | hexCarry
+        hexCarry = unicode >> 63 | unicode >> 62 | unicode >> 61 | unicode >> 60
+        if needsHex != 0 {
+            let hex = mask { ($0 &- Self.splat(0x30) .< Self.splat(10)) .| (($0 | Self.splat(0x20)) &- Self.splat(0x61) .< Self.splat(6)) }
+            errors |= needsHex & ~hex
+        }
+        return errors
+    }
+
+    /// A vector of one byte. Comparing with a scalar operand (`v .== 0x22`) takes a generic per-lane path in
+    /// Swift 6.3; comparing with a splat compiles to one vector instruction.
+    @inline(__always)
+    private static func splat(_ byte: UInt8) -> SIMD16<UInt8> { SIMD16(repeating: byte) }
+
+    @inline(__always)
+    private static func bits(_ lanes: SIMDMask<SIMD16<Int8>>) -> UInt64 {
+        UInt64(tally_movemask_u8x16(unsafeBitCast(lanes, to: SIMD16<UInt8>.self)))
+    }
+
+    /// Bit k of the result is the XOR of bits 0...k of `x` (six shifts instead of a carry-less multiply).
+    @inline(__always)
+    static func prefixXOR(_ x: UInt64) -> UInt64 {
+        var x = x
+        x ^= x << 1
+        x ^= x << 2
+        x ^= x << 4
+        x ^= x << 8
+        x ^= x << 16
+        x ^= x << 32
+        return x
+    }
+}
