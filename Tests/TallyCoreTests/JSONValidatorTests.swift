@@ -53,7 +53,8 @@ struct JSONValidatorTests {
         let scanner = FrameScanner(validate: true)
         var scratch = FrameScanner.Scratch()
         for (depth, valid) in [(63, true), (64, false)] {
-            let frame = #"{"uid":"u","ts":1,"x":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+            let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            let frame = #"{"uid":"u","ts":1,"x":"# + nested + "}"
             let result = Array(frame.utf8).withUnsafeBytes { scanner.scan($0, scratch: &scratch) }
             if case .malformed(_, let reason) = result {
                 #expect(!valid && reason.contains("nesting deeper"), "\(depth): \(reason)")
@@ -71,7 +72,8 @@ struct JSONValidatorTests {
         var checked = 0
         func visit(_ length: Int) {
             if length == 0 {
-                #expect(validatorAccepts(input, &validator) == readerAccepts(input), "\(String(decoding: input, as: UTF8.self))")
+                let text = String(decoding: input, as: UTF8.self)
+                #expect(validatorAccepts(input, &validator) == readerAccepts(input), "\(text)")
                 checked += 1
                 return
             }
@@ -142,7 +144,9 @@ struct ValidatedFrameScanTests {
                     let reference = scanner.scan(raw, userScratch: &slowScratch, validatingRest: true)
                     #expect(result == reference, "\(String(decoding: line, as: UTF8.self))")
                     if case .frame(let user, _) = result, case .frame(let expected, _) = reference {
-                        #expect(user.with(line: raw, scratch: scratch) { Array($0) } == (expected.inScratch ? slowScratch[expected.range].map { $0 } : Array(raw[expected.range])))
+                        let found = user.with(line: raw, scratch: scratch) { Array($0) }
+                        let reference = expected.inScratch ? Array(slowScratch[expected.range]) : Array(raw[expected.range])
+                        #expect(found == reference)
                     }
                     if case .frame = result { frames += 1 }
                     if case .malformed = result { malformed += 1 }

@@ -4,10 +4,11 @@ import CTallySIMD
 /// and carries the string state from block to block, so that no byte is looked at one by one.
 ///
 /// What it finds per block: escaped characters (after an odd run of backslashes), the inside of strings (a prefix
-/// XOR over the unescaped quotes), the tokens the grammar walk needs (structural characters outside strings, opening
-/// quotes, the first byte of every number or literal) and the errors that need no grammar: control characters in
-/// strings, invalid escapes, `\u` without four hex digits. The approach is the one of simdjson (Langdale & Lemire,
-/// "Parsing Gigabytes of JSON per Second", 2019), written for Swift's SIMD types.
+/// XOR over the unescaped quotes), the classes of bytes the grammar check needs (each structural character outside
+/// strings, quotes, bytes of numbers and literals, whitespace) and the errors that need no grammar: control
+/// characters in strings, invalid escapes, `\u` without four hex digits. The approach is simdjson's (Langdale &
+/// Lemire, "Parsing Gigabytes of JSON per Second", 2019), written with Swift's SIMD types; each comparison is one
+/// SSE2 instruction, and `CTallySIMD` gathers its result into a mask.
 struct JSONBlockClassifier {
     /// The first byte of the next block is escaped (an odd run of backslashes ended this block).
     private var escapedCarry: UInt64 = 0
@@ -41,25 +42,26 @@ struct JSONBlockClassifier {
     /// Classifies the 64 bytes at `block` (the caller pads the input's tail with spaces).
     @inline(__always)
     mutating func classify(_ block: UnsafeRawPointer) -> Block {
-        let v0 = block.loadUnaligned(fromByteOffset: 0, as: SIMD16<UInt8>.self)
-        let v1 = block.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
-        let v2 = block.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self)
-        let v3 = block.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self)
-        @inline(__always) func mask(_ test: (SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>>) -> UInt64 {
-            Self.bits(test(v0)) | Self.bits(test(v1)) << 16 | Self.bits(test(v2)) << 32 | Self.bits(test(v3)) << 48
+        // One 16-byte vector at a time, every comparison of it, so that few vectors are live at once.
+        var backslashes: UInt64 = 0, quotes: UInt64 = 0, controls: UInt64 = 0, spaces: UInt64 = 0
+        var opens: UInt64 = 0, closes: UInt64 = 0, curly: UInt64 = 0, colons: UInt64 = 0, commas: UInt64 = 0
+        for lane in 0..<4 {
+            let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
+            let shift = UInt64(lane &* 16)
+            backslashes |= Self.bits(v .== Self.splat(0x5C)) << shift
+            quotes |= Self.bits(v .== Self.splat(0x22)) << shift
+            controls |= Self.bits(v .< Self.splat(0x20)) << shift
+            // Whitespace is taken as every byte up to 0x20; control bytes other than tab, newline and carriage
+            // return are errors outside strings too, checked exactly in the rare block that has any there.
+            spaces |= Self.bits(v .<= Self.splat(0x20)) << shift
+            // `[` and `]` are `{` and `}` without bit 0x20.
+            let folded = v | Self.splat(0x20)
+            opens |= Self.bits(folded .== Self.splat(0x7B)) << shift
+            closes |= Self.bits(folded .== Self.splat(0x7D)) << shift
+            curly |= Self.bits(v & Self.splat(0x20) .== Self.splat(0x20)) << shift
+            colons |= Self.bits(v .== Self.splat(0x3A)) << shift
+            commas |= Self.bits(v .== Self.splat(0x2C)) << shift
         }
-        let backslashes = mask { $0 .== Self.splat(0x5C) }
-        let quotes = mask { $0 .== Self.splat(0x22) }
-        let controls = mask { $0 .< Self.splat(0x20) }
-        // Whitespace is taken as every byte up to 0x20; control bytes other than tab, newline and carriage return are
-        // errors outside strings too, checked exactly in the rare block that has control bytes outside strings.
-        let spaces = controls | mask { $0 .== Self.splat(0x20) }
-        // `[` and `]` are `{` and `}` without bit 0x20.
-        let opens = mask { ($0 | Self.splat(0x20)) .== Self.splat(0x7B) }
-        let closes = mask { ($0 | Self.splat(0x20)) .== Self.splat(0x7D) }
-        let curly = mask { ($0 & Self.splat(0x20)) .== Self.splat(0x20) }
-        let colons = mask { $0 .== Self.splat(0x3A) }
-        let commas = mask { $0 .== Self.splat(0x2C) }
 
         // Escaped characters: the byte after each odd-length run of backslashes. A run's length is odd when it
         // starts on an even bit and ends on an odd one or the reverse; adding the run's start bit to the run carries
@@ -79,10 +81,10 @@ struct JSONBlockClassifier {
 
         var errors = controls & inString
         if controls & ~inString != 0 {
-            errors |= controls & ~inString & ~mask { ($0 .== Self.splat(0x0A)) .| ($0 .== Self.splat(0x0D)) .| ($0 .== Self.splat(0x09)) }
+            errors |= controls & ~inString & ~Self.tabsAndLineBreaks(block)
         }
         if escaped | hexCarry != 0 {
-            errors |= escapeErrors(escaped, v0, v1, v2, v3)
+            errors |= escapeErrors(block, escaped, quotes | backslashes)
         }
 
         // Numbers and literals: runs of bytes that are neither whitespace, operators nor part of a string.
@@ -93,8 +95,8 @@ struct JSONBlockClassifier {
         scalarCarry = scalars >> 63
         return Block(
             opens: opens & outside, closes: closes & outside, curly: curly, colons: colons & outside,
-            commas: commas & outside, quoteOpens: realQuotes & inString, quoteCloses: realQuotes & ~inString, strings: strings, scalars: scalars,
-            scalarStarts: scalarStarts, spaces: spaces & outside, errors: errors
+            commas: commas & outside, quoteOpens: realQuotes & inString, quoteCloses: realQuotes & ~inString,
+            strings: strings, scalars: scalars, scalarStarts: scalarStarts, spaces: spaces & outside, errors: errors
         )
     }
 
@@ -102,33 +104,54 @@ struct JSONBlockClassifier {
     /// run into the next block).
     @inline(__always)
     private mutating func escapeErrors(
-        _ escaped: UInt64, _ v0: SIMD16<UInt8>, _ v1: SIMD16<UInt8>, _ v2: SIMD16<UInt8>, _ v3: SIMD16<UInt8>
+        _ block: UnsafeRawPointer, _ escaped: UInt64, _ quotesOrBackslashes: UInt64
     ) -> UInt64 {
-        @inline(__always) func mask(_ test: (SIMD16<UInt8>) -> SIMDMask<SIMD16<Int8>>) -> UInt64 {
-            Self.bits(test(v0)) | Self.bits(test(v1)) << 16 | Self.bits(test(v2)) << 32 | Self.bits(test(v3)) << 48
+        var valid = quotesOrBackslashes, unicode: UInt64 = 0
+        for lane in 0..<4 {
+            let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
+            let shift = UInt64(lane &* 16)
+            let u = v .== Self.splat(0x75)
+            valid |= Self.bits(
+                u .| (v .== Self.splat(0x2F)) .| (v .== Self.splat(0x62)) .| (v .== Self.splat(0x66))
+                    .| (v .== Self.splat(0x6E)) .| (v .== Self.splat(0x72)) .| (v .== Self.splat(0x74))
+            ) << shift
+            unicode |= Self.bits(u) << shift
         }
-        let valid = mask {
-            ($0 .== Self.splat(0x22)) .| ($0 .== Self.splat(0x5C)) .| ($0 .== Self.splat(0x2F)) .| ($0 .== Self.splat(0x62)) .| ($0 .== Self.splat(0x66))
-                .| ($0 .== Self.splat(0x6E)) .| ($0 .== Self.splat(0x72)) .| ($0 .== Self.splat(0x74)) .| ($0 .== Self.splat(0x75))
-        }
-        var errors = escaped & ~valid
-        let unicode = escaped & mask { $0 .== Self.splat(0x75) }
+        unicode &= escaped
         let needsHex = unicode << 1 | unicode << 2 | unicode << 3 | unicode << 4 | hexCarry
         hexCarry = unicode >> 63 | unicode >> 62 | unicode >> 61 | unicode >> 60
+        var errors = escaped & ~valid
         if needsHex != 0 {
-            let hex = mask { ($0 &- Self.splat(0x30) .< Self.splat(10)) .| (($0 | Self.splat(0x20)) &- Self.splat(0x61) .< Self.splat(6)) }
+            var hex: UInt64 = 0
+            for lane in 0..<4 {
+                let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
+                let digit = v &- Self.splat(0x30) .< Self.splat(10)
+                let letter = (v | Self.splat(0x20)) &- Self.splat(0x61) .< Self.splat(6)
+                hex |= Self.bits(digit .| letter) << UInt64(lane &* 16)
+            }
             errors |= needsHex & ~hex
         }
         return errors
     }
 
+    /// Tabs, newlines and carriage returns: the control bytes allowed outside strings.
+    private static func tabsAndLineBreaks(_ block: UnsafeRawPointer) -> UInt64 {
+        var found: UInt64 = 0
+        for lane in 0..<4 {
+            let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
+            found |= bits((v .== splat(0x09)) .| (v .== splat(0x0A)) .| (v .== splat(0x0D))) << UInt64(lane &* 16)
+        }
+        return found
+    }
+
     /// A vector of one byte. Comparing with a scalar operand (`v .== 0x22`) takes a generic per-lane path in
     /// Swift 6.3; comparing with a splat compiles to one vector instruction.
     @inline(__always)
-    private static func splat(_ byte: UInt8) -> SIMD16<UInt8> { SIMD16(repeating: byte) }
+    static func splat(_ byte: UInt8) -> SIMD16<UInt8> { SIMD16(repeating: byte) }
 
+    /// The lanes of a comparison, one bit each.
     @inline(__always)
-    private static func bits(_ lanes: SIMDMask<SIMD16<Int8>>) -> UInt64 {
+    static func bits(_ lanes: SIMDMask<SIMD16<Int8>>) -> UInt64 {
         UInt64(tally_movemask_u8x16(unsafeBitCast(lanes, to: SIMD16<UInt8>.self)))
     }
 

@@ -19,25 +19,36 @@ struct JSONBracketWalk {
         /// Bit d - 1: the container at depth d is an object.
         var objects: UInt64 = 0
         var inObject: UInt64 = 0, atTop: UInt64 = 1
-        var failed = false
+        var failed: UInt64 = 0
+        // The toggles of the block being walked, kept in registers and stored after every bracket: the last store to
+        // a block holds all of its toggles, and no load waits for the previous store.
+        var block = -1
+        var objectBits: UInt64 = 0, topBits: UInt64 = 0
         for offset in offsets {
             let position = Int(offset)
             let byte = bytes[position]
             let opens = UInt64(byte >> 1 & 1) // `{` `[` have bit 0x02, `}` `]` do not
             let curly = UInt64(byte >> 5 & 1) // `{` `}` have bit 0x20, `[` `]` do not
             // A closing bracket must close the container it is in.
-            failed = failed || (opens == 0 && (atTop == 1 || curly != inObject))
-            let newDepth = opens == 1 ? depth &+ 1 : depth &- 1
+            failed |= (opens ^ 1) & (atTop | curly ^ inObject)
+            // Arithmetic rather than conditionals: whether a bracket opens is random, a branch on it would miss half
+            // the time.
+            let newDepth = depth &+ Int(truncatingIfNeeded: opens << 1) &- 1
             let level = UInt64(truncatingIfNeeded: newDepth &- 1) & 63
-            if opens == 1 { objects = objects & ~(1 << level) | curly << level }
-            let newInObject = opens == 1 ? curly : (newDepth > 0 ? objects >> level & 1 : 0)
-            let newAtTop: UInt64 = newDepth == 0 ? 1 : 0
+            objects = objects & ~(opens << level) | (opens & curly) << level
+            let nested = UInt64(truncatingIfNeeded: -newDepth) >> 63 // 1 when newDepth > 0
+            let newInObject = opens & curly | (opens ^ 1) & nested & objects >> level
+            let newAtTop = nested ^ 1
             let bit = UInt64(1) << UInt64(position & 63)
-            objectToggles[position >> 6] ^= (newInObject ^ inObject) &* bit
-            topToggles[position >> 6] ^= (newAtTop ^ atTop) &* bit
+            let sameBlock: UInt64 = position >> 6 == block ? ~0 : 0
+            block = position >> 6
+            objectBits = objectBits & sameBlock ^ (newInObject ^ inObject) &* bit
+            topBits = topBits & sameBlock ^ (newAtTop ^ atTop) &* bit
+            objectToggles[block] = objectBits
+            topToggles[block] = topBits
             (depth, inObject, atTop) = (newDepth, newInObject, newAtTop)
-            failed = failed || depth >= maximumDepth
+            failed |= UInt64(truncatingIfNeeded: maximumDepth &- 1 &- depth) >> 63 // 1 when depth >= maximumDepth
         }
-        return !failed && depth == 0
+        return failed == 0 && depth == 0
     }
 }

@@ -86,6 +86,11 @@ struct JSONGrammarCheck {
     @inline(__always)
     private static func followers(after: UInt64, spaces: UInt64, pending: inout UInt64) -> UInt64 {
         let start = after | pending
+        // Frames are mostly written without spaces between tokens.
+        if spaces == 0 {
+            pending = 0
+            return start
+        }
         let (moved, runsOn) = spaces.addingReportingOverflow(start & spaces)
         pending = runsOn ? 1 : 0
         return (start | moved) & ~spaces
