@@ -22,8 +22,14 @@ public func fuzzFrame(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let looped = (try? validating.skipValueValidating()) != nil
     // The one-loop validating skip accepts exactly what the recursive one accepts, and stops at the same byte.
     if recursive != looped || (recursive && reader.offset != validating.offset) { fatalError("skipValue and skipValueValidating disagree") }
-    var validator = JSONValidator()
-    if validator.accepts(bytes) != (looped && validating.peek() == nil) { fatalError("JSONValidator and skipValueValidating disagree") }
+    // Both byte-class kernels (Swift's SSE2 code, and the AVX2 one where the CPU has it), reading the input in place.
+    for avx2 in [false, JSONValidator.cpuHasAVX2] {
+        var validator = JSONValidator()
+        validator.usesAVX2 = avx2
+        if validator.accepts(bytes) != (looped && validating.peek() == nil) {
+            fatalError("JSONValidator and skipValueValidating disagree")
+        }
+    }
     var lines = LineSplitter(maxLineBytes: 64)
     lines.feed(bytes) { _ in }
     return 0

@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 mkdir -p .build-fuzz Fuzz/corpus
+clang -O2 -fsanitize=address -c Sources/CTallySIMD/tally_simd.c -I Sources/CTallySIMD/include -o .build-fuzz/tally_simd.o
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name TallyCore \
-  -I Sources/CTallySIMD/include $(find Sources/TallyCore -name '*.swift') Fuzz/FrameScannerFuzz.swift -o .build-fuzz/frame-scanner-fuzz
+  -I Sources/CTallySIMD/include $(find Sources/TallyCore -name '*.swift') Fuzz/FrameScannerFuzz.swift \
+  .build-fuzz/tally_simd.o -o .build-fuzz/frame-scanner-fuzz
 if [ -z "$(ls -A Fuzz/corpus)" ]; then
   swift run -c release tally generate frames -c 20 -r 2 -n 5 -s 1 | split -l 1 - Fuzz/corpus/frame-
 fi

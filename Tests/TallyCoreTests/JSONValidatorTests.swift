@@ -14,9 +14,24 @@ private func validatorAccepts(_ bytes: [UInt8], _ validator: inout JSONValidator
     bytes.withUnsafeBytes { validator.accepts($0) }
 }
 
-private func accepts(_ text: String) -> Bool {
+/// The byte-class kernels this machine runs: Swift's SSE2 code always, the AVX2 kernel when the CPU has AVX2.
+/// Every differential test runs on each, so both are held to the reader's answers.
+private let kernels = [false] + (JSONValidator.cpuHasAVX2 ? [true] : [])
+
+private func validator(avx2: Bool) -> JSONValidator {
     var validator = JSONValidator()
-    return validatorAccepts(Array(text.utf8), &validator)
+    validator.usesAVX2 = avx2
+    return validator
+}
+
+/// The answer of every kernel, which must be the same.
+private func accepts(_ text: String) -> Bool {
+    let answers = Set(kernels.map { avx2 in
+        var validator = validator(avx2: avx2)
+        return validatorAccepts(Array(text.utf8), &validator)
+    })
+    #expect(answers.count == 1, "the kernels disagree on \(text)")
+    return answers.first!
 }
 
 /// The vectorized validator against the reader's validating skip: both must give the same answer on every input.
@@ -65,9 +80,9 @@ struct JSONValidatorTests {
     }
 
     /// Every input of up to four bytes over the characters that matter.
-    @Test func agreesWithTheReaderOnEveryShortInput() {
+    @Test(arguments: kernels) func agreesWithTheReaderOnEveryShortInput(avx2: Bool) {
         let alphabet = Array(#"{}[]:,"\ 1-.e0tu"#.utf8)
-        var validator = JSONValidator()
+        var validator = validator(avx2: avx2)
         var input: [UInt8] = []
         var checked = 0
         func visit(_ length: Int) {
@@ -88,12 +103,12 @@ struct JSONValidatorTests {
     }
 
     /// Strings, escapes, `\u` digits and numbers across the 64-byte block boundary, at every offset.
-    @Test func agreesAcrossBlockBoundaries() {
+    @Test(arguments: kernels) func agreesAcrossBlockBoundaries(avx2: Bool) {
         let pieces = [
             #""\\\\\\\"x""#, #""\\\\\\\\""#, #""\\\\\\\\\""#, #""\u00e9\u12"#, #""\u00e9""#, "12345.678e9", "true",
             #"{"a":"b\"c"}"#, #"["\\", "\"", "\\\""]"#, "\"a\u{1F}\"", "-0.5",
         ]
-        var validator = JSONValidator()
+        var validator = validator(avx2: avx2)
         for piece in pieces {
             for shift in 0..<70 {
                 for wrap in [false, true] {
@@ -107,9 +122,9 @@ struct JSONValidatorTests {
 
     /// Generated frames and one or two random edits of each (`FrameMutations`), one validator reused throughout as
     /// `tally count` does.
-    @Test func agreesWithTheReaderOnMutatedFrames() {
+    @Test(arguments: kernels) func agreesWithTheReaderOnMutatedFrames(avx2: Bool) {
         var rng = SplitMix64(seed: 41)
-        var validator = JSONValidator()
+        var validator = validator(avx2: avx2)
         var accepted = 0, rejected = 0
         for original in FrameMutations.frames(count: 300, seed: 23) {
             for round in 0..<40 {
@@ -129,10 +144,11 @@ struct JSONValidatorTests {
 /// for frames it rejects: the results must be exactly those of the validating skip alone.
 @Suite("Validated frame scan")
 struct ValidatedFrameScanTests {
-    @Test func givesTheValidatingSkipsResultsOnMutatedFrames() {
+    @Test(arguments: kernels) func givesTheValidatingSkipsResultsOnMutatedFrames(avx2: Bool) {
         var rng = SplitMix64(seed: 7)
         let scanner = FrameScanner(validate: true)
         var scratch = FrameScanner.Scratch()
+        scratch.validator.usesAVX2 = avx2
         var slowScratch: [UInt8] = []
         var frames = 0, malformed = 0
         for original in FrameMutations.frames(count: 200, seed: 31) {
@@ -145,7 +161,8 @@ struct ValidatedFrameScanTests {
                     #expect(result == reference, "\(String(decoding: line, as: UTF8.self))")
                     if case .frame(let user, _) = result, case .frame(let expected, _) = reference {
                         let found = user.with(line: raw, scratch: scratch) { Array($0) }
-                        let reference = expected.inScratch ? Array(slowScratch[expected.range]) : Array(raw[expected.range])
+                        let reference = expected.inScratch
+                            ? Array(slowScratch[expected.range]) : Array(raw[expected.range])
                         #expect(found == reference)
                     }
                     if case .frame = result { frames += 1 }

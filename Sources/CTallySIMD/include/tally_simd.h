@@ -1,10 +1,16 @@
-// The one vector operation Swift's SIMD types do not expose: gathering the top bit of each byte of a 16-byte
-// vector into a 16-bit mask (SSE2 `pmovmskb`, part of every x86-64 CPU). The JSON validator compares bytes with
-// Swift's SIMD types and turns the comparisons into bit masks with this; without it each mask costs a multiply
-// chain. Other architectures get a portable loop (correct, slower).
+// Vector operations Swift's SIMD types do not expose, for the JSON validator's first stage.
+//
+// - Gathering the top bit of each byte of a 16-byte vector into a 16-bit mask (SSE2 `pmovmskb`, part of every
+//   x86-64 CPU): the Swift classifier compares bytes with SIMD16 and turns the comparisons into masks with this.
+// - Classifying whole 64-byte blocks with AVX2, chosen at run time: Swift compiles for the baseline x86-64 (SSE2) and
+//   cannot compile one function for AVX2 and choose it at run time; this kernel does only the byte comparisons, the
+//   validator's logic stays in Swift and is the same for both paths.
+//
+// Other architectures get a portable loop for the mask (correct, slower) and no AVX2 kernel.
 #ifndef TALLY_SIMD_H
 #define TALLY_SIMD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /// Imported into Swift as `SIMD16<UInt8>`.
@@ -22,5 +28,18 @@ static inline uint16_t tally_movemask_u8x16(tally_u8x16 bytes) {
     return mask;
 }
 #endif
+
+/// Per 64-byte block, bit k for byte k: the byte classes the validator starts from.
+typedef struct {
+    uint64_t backslashes, quotes, controls, spaces;  // `\`, `"`, below 0x20, up to 0x20
+    uint64_t opens, closes, curly, colons, commas;   // `{[`, `}]`, bit 0x20 set, `:`, `,`
+    uint64_t escapable, unicode, hex;                // `/ b f n r t u`, `u`, hex digits
+} tally_byte_classes;
+
+/// 1 when this CPU runs `tally_classify_blocks_avx2` (x86-64 with AVX2), else 0.
+int tally_has_avx2(void);
+
+/// Classifies `count` consecutive 64-byte blocks at `bytes` into `out`. Only call when `tally_has_avx2()`.
+void tally_classify_blocks_avx2(const uint8_t *bytes, size_t count, tally_byte_classes *out);
 
 #endif

@@ -39,29 +39,42 @@ struct JSONBlockClassifier {
 
     private static let evenBits: UInt64 = 0x5555_5555_5555_5555
 
-    /// Classifies the 64 bytes at `block` (the caller pads the input's tail with spaces).
+    /// The byte classes of the 64 bytes at `block`, compared in Swift (SSE2 on x86-64): all but the escape
+    /// classes, which `classify` asks for only in blocks with escapes.
     @inline(__always)
-    mutating func classify(_ block: UnsafeRawPointer) -> Block {
+    static func byteClasses(_ block: UnsafeRawPointer) -> tally_byte_classes {
         // One 16-byte vector at a time, every comparison of it, so that few vectors are live at once.
-        var backslashes: UInt64 = 0, quotes: UInt64 = 0, controls: UInt64 = 0, spaces: UInt64 = 0
-        var opens: UInt64 = 0, closes: UInt64 = 0, curly: UInt64 = 0, colons: UInt64 = 0, commas: UInt64 = 0
+        var classes = tally_byte_classes()
         for lane in 0..<4 {
             let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
             let shift = UInt64(lane &* 16)
-            backslashes |= Self.bits(v .== Self.splat(0x5C)) << shift
-            quotes |= Self.bits(v .== Self.splat(0x22)) << shift
-            controls |= Self.bits(v .< Self.splat(0x20)) << shift
-            // Whitespace is taken as every byte up to 0x20; control bytes other than tab, newline and carriage
-            // return are errors outside strings too, checked exactly in the rare block that has any there.
-            spaces |= Self.bits(v .<= Self.splat(0x20)) << shift
+            classes.backslashes |= bits(v .== splat(0x5C)) << shift
+            classes.quotes |= bits(v .== splat(0x22)) << shift
+            classes.controls |= bits(v .< splat(0x20)) << shift
+            classes.spaces |= bits(v .<= splat(0x20)) << shift
             // `[` and `]` are `{` and `}` without bit 0x20.
-            let folded = v | Self.splat(0x20)
-            opens |= Self.bits(folded .== Self.splat(0x7B)) << shift
-            closes |= Self.bits(folded .== Self.splat(0x7D)) << shift
-            curly |= Self.bits(v & Self.splat(0x20) .== Self.splat(0x20)) << shift
-            colons |= Self.bits(v .== Self.splat(0x3A)) << shift
-            commas |= Self.bits(v .== Self.splat(0x2C)) << shift
+            let folded = v | splat(0x20)
+            classes.opens |= bits(folded .== splat(0x7B)) << shift
+            classes.closes |= bits(folded .== splat(0x7D)) << shift
+            classes.curly |= bits(v & splat(0x20) .== splat(0x20)) << shift
+            classes.colons |= bits(v .== splat(0x3A)) << shift
+            classes.commas |= bits(v .== splat(0x2C)) << shift
         }
+        return classes
+    }
+
+    /// Classifies one block from its byte classes. `escapeClassesKnown`: whether `classes` has the escape classes
+    /// (the AVX2 kernel computes them for every block); if not, they are computed from `block` when needed.
+    @inline(__always)
+    mutating func classify(
+        _ classes: tally_byte_classes, _ block: UnsafeRawPointer, escapeClassesKnown: Bool
+    ) -> Block {
+        let backslashes = classes.backslashes, quotes = classes.quotes, controls = classes.controls
+        // Whitespace is taken as every byte up to 0x20; control bytes other than tab, newline and carriage return
+        // are errors outside strings too, checked exactly in the rare block that has any there.
+        let spaces = classes.spaces
+        let opens = classes.opens, closes = classes.closes, curly = classes.curly
+        let colons = classes.colons, commas = classes.commas
 
         // Escaped characters: the byte after each odd-length run of backslashes. A run's length is odd when it
         // starts on an even bit and ends on an odd one or the reverse; adding the run's start bit to the run carries
@@ -84,7 +97,9 @@ struct JSONBlockClassifier {
             errors |= controls & ~inString & ~Self.tabsAndLineBreaks(block)
         }
         if escaped | hexCarry != 0 {
-            errors |= escapeErrors(block, escaped, quotes | backslashes)
+            let (escapable, unicode, hex) = escapeClassesKnown
+                ? (classes.escapable, classes.unicode, classes.hex) : Self.escapeClasses(block)
+            errors |= escapeErrors(escaped, quotes | backslashes | escapable, unicode, hex)
         }
 
         // Numbers and literals: runs of bytes that are neither whitespace, operators nor part of a string.
@@ -103,35 +118,31 @@ struct JSONBlockClassifier {
     /// Escaped bytes that are not one of `" \ / b f n r t u`, and `\u` not followed by four hex digits (which may
     /// run into the next block).
     @inline(__always)
-    private mutating func escapeErrors(
-        _ block: UnsafeRawPointer, _ escaped: UInt64, _ quotesOrBackslashes: UInt64
-    ) -> UInt64 {
-        var valid = quotesOrBackslashes, unicode: UInt64 = 0
+    private mutating func escapeErrors(_ escaped: UInt64, _ valid: UInt64, _ unicode: UInt64, _ hex: UInt64) -> UInt64 {
+        let unicode = unicode & escaped
+        let needsHex = unicode << 1 | unicode << 2 | unicode << 3 | unicode << 4 | hexCarry
+        hexCarry = unicode >> 63 | unicode >> 62 | unicode >> 61 | unicode >> 60
+        return escaped & ~valid | needsHex & ~hex
+    }
+
+    /// `/ b f n r t u` (with `"` and `\`, the bytes that may follow a backslash), `u`, and hex digits.
+    @inline(__always)
+    private static func escapeClasses(_ block: UnsafeRawPointer) -> (escapable: UInt64, unicode: UInt64, hex: UInt64) {
+        var escapable: UInt64 = 0, unicode: UInt64 = 0, hex: UInt64 = 0
         for lane in 0..<4 {
             let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
             let shift = UInt64(lane &* 16)
-            let u = v .== Self.splat(0x75)
-            valid |= Self.bits(
-                u .| (v .== Self.splat(0x2F)) .| (v .== Self.splat(0x62)) .| (v .== Self.splat(0x66))
-                    .| (v .== Self.splat(0x6E)) .| (v .== Self.splat(0x72)) .| (v .== Self.splat(0x74))
+            let u = v .== splat(0x75)
+            escapable |= bits(
+                u .| (v .== splat(0x2F)) .| (v .== splat(0x62)) .| (v .== splat(0x66))
+                    .| (v .== splat(0x6E)) .| (v .== splat(0x72)) .| (v .== splat(0x74))
             ) << shift
-            unicode |= Self.bits(u) << shift
+            unicode |= bits(u) << shift
+            let digit = v &- splat(0x30) .< splat(10)
+            let letter = (v | splat(0x20)) &- splat(0x61) .< splat(6)
+            hex |= bits(digit .| letter) << shift
         }
-        unicode &= escaped
-        let needsHex = unicode << 1 | unicode << 2 | unicode << 3 | unicode << 4 | hexCarry
-        hexCarry = unicode >> 63 | unicode >> 62 | unicode >> 61 | unicode >> 60
-        var errors = escaped & ~valid
-        if needsHex != 0 {
-            var hex: UInt64 = 0
-            for lane in 0..<4 {
-                let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
-                let digit = v &- Self.splat(0x30) .< Self.splat(10)
-                let letter = (v | Self.splat(0x20)) &- Self.splat(0x61) .< Self.splat(6)
-                hex |= Self.bits(digit .| letter) << UInt64(lane &* 16)
-            }
-            errors |= needsHex & ~hex
-        }
-        return errors
+        return (escapable, unicode, hex)
     }
 
     /// Tabs, newlines and carriage returns: the control bytes allowed outside strings.

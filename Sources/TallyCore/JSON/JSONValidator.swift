@@ -1,3 +1,5 @@
+import CTallySIMD
+
 /// Checks that bytes hold exactly one JSON value (RFC 8259 grammar; as `JSONReader`, strings' UTF-8 is not checked),
 /// at several hundred megabytes a second: what makes `tally count --validate` affordable on the brief's frames.
 ///
@@ -10,18 +12,27 @@
 /// what on whole blocks of masks. Only brackets and numbers and literals (a few dozen per frame) are visited one by
 /// one.
 ///
-/// One validator is reused frame after frame: its buffers grow to the longest frame and are never shrunk (about 9
-/// bytes per byte of that frame: 9 MiB for `tally count`'s 1 MiB frame limit, 20 KB for the brief's frames).
+/// The input is read in place; only its last block is copied, padded with spaces. One validator is reused frame after
+/// frame: its buffers grow to the longest frame and are never shrunk (about 10 bytes per byte of that frame: 10 MiB
+/// for `tally count`'s 1 MiB frame limit, 20 KB for the brief's frames).
 public struct JSONValidator: Sendable {
-    /// The input, copied and padded with spaces to whole blocks plus one (reads past the end stay in bounds).
-    private var padded: [UInt8] = []
-    /// Per block: the classifier's masks, and the bracket walk's toggles.
+    /// The input's tail (its last block, and at least its last 32 bytes) followed by spaces, so that every block and
+    /// every number's 16-byte look-ahead can be read.
+    private var tail = [UInt8](repeating: 0x20, count: Input.tailCapacity)
+    /// Per block: the byte classes (from the AVX2 kernel), the classifier's masks, and the bracket walk's toggles.
+    private var classes: [tally_byte_classes] = []
     private var blocks: [JSONBlockClassifier.Block] = []
     private var objectToggles: [UInt64] = []
     private var topToggles: [UInt64] = []
     /// Offsets of the brackets, and of the numbers and literals.
     private var brackets: [UInt32] = []
     private var scalars: [UInt32] = []
+
+    /// Whether the byte classes come from the AVX2 kernel (when the CPU has AVX2) or from Swift's SSE2 code.
+    /// Both give the same masks; tests run the differential checks on both.
+    var usesAVX2 = Self.cpuHasAVX2
+
+    static let cpuHasAVX2 = tally_has_avx2() != 0
 
     public init() {}
 
@@ -34,9 +45,8 @@ public struct JSONValidator: Sendable {
         let count = bytes.count
         guard count > 0, count <= Self.maximumLength else { return false }
         let blockCount = (count + 63) / 64
-        let paddedCount = blockCount * 64 + 64
-        if padded.count < paddedCount {
-            padded = [UInt8](repeating: 0x20, count: paddedCount)
+        if blocks.count < blockCount {
+            classes = [tally_byte_classes](repeating: .init(), count: blockCount)
             blocks = [JSONBlockClassifier.Block](repeating: .init(), count: blockCount)
             objectToggles = [UInt64](repeating: 0, count: blockCount)
             topToggles = [UInt64](repeating: 0, count: blockCount)
@@ -44,73 +54,85 @@ public struct JSONValidator: Sendable {
             brackets = [UInt32](repeating: 0, count: blockCount * 64 + 8)
             scalars = [UInt32](repeating: 0, count: blockCount * 32 + 8)
         }
-        return padded.withUnsafeMutableBytes { buffer in
-            buffer.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: count)
-            // Spaces after the input, far enough for a block and a literal's look-ahead.
-            let padding = buffer.baseAddress! + count
-            padding.initializeMemory(as: UInt8.self, repeating: 0x20, count: paddedCount - count)
-            return Self.validate(
-                UnsafeRawBufferPointer(buffer), count: count, blockCount: blockCount, blocks: &blocks,
-                objectToggles: &objectToggles, topToggles: &topToggles, brackets: &brackets, scalars: &scalars
-            )
+        let usesAVX2 = usesAVX2
+        return tail.withUnsafeMutableBytes { tail in
+            let input = Input(bytes, count: count, tail: tail)
+            return classes.withUnsafeMutableBufferPointer { classes in
+                blocks.withUnsafeMutableBufferPointer { blocks in
+                    objectToggles.withUnsafeMutableBufferPointer { objectToggles in
+                        topToggles.withUnsafeMutableBufferPointer { topToggles in
+                            brackets.withUnsafeMutableBufferPointer { brackets in
+                                scalars.withUnsafeMutableBufferPointer { scalars in
+                                    let workspace = Workspace(
+                                        classes: usesAVX2 ? classes : nil, blocks: blocks, objectToggles: objectToggles,
+                                        topToggles: topToggles, brackets: brackets, scalars: scalars
+                                    )
+                                    return Self.validate(input, blockCount: blockCount, workspace)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
+    /// The validator's buffers for one input.
+    private struct Workspace {
+        /// Byte classes from the AVX2 kernel, or nil for the Swift path.
+        var classes: UnsafeMutableBufferPointer<tally_byte_classes>?
+        var blocks: UnsafeMutableBufferPointer<JSONBlockClassifier.Block>
+        var objectToggles: UnsafeMutableBufferPointer<UInt64>
+        var topToggles: UnsafeMutableBufferPointer<UInt64>
+        var brackets: UnsafeMutableBufferPointer<UInt32>
+        var scalars: UnsafeMutableBufferPointer<UInt32>
+    }
+
     @inline(__always)
-    private static func validate(
-        _ buffer: UnsafeRawBufferPointer, count: Int, blockCount: Int, blocks: inout [JSONBlockClassifier.Block],
-        objectToggles: inout [UInt64], topToggles: inout [UInt64], brackets: inout [UInt32], scalars: inout [UInt32]
-    ) -> Bool {
-        let base = buffer.baseAddress!
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
+    private static func validate(_ input: Input, blockCount: Int, _ work: Workspace) -> Bool {
+        if let classes = work.classes {
+            let fullBlocks = input.count / 64
+            tally_classify_blocks_avx2(input.bytes, fullBlocks, classes.baseAddress!)
+            if fullBlocks < blockCount {
+                let last = input.block(fullBlocks).assumingMemoryBound(to: UInt8.self)
+                tally_classify_blocks_avx2(last, 1, classes.baseAddress! + fullBlocks)
+            }
+        }
         var classifier = JSONBlockClassifier()
         var errors: UInt64 = 0
         var bracketCount = 0
         var scalarCount = 0
-        blocks.withUnsafeMutableBufferPointer { blocks in
-            brackets.withUnsafeMutableBufferPointer { brackets in
-                scalars.withUnsafeMutableBufferPointer { scalars in
-                    for block in 0..<blockCount {
-                        let offset = block &* 64
-                        let masks = classifier.classify(base + offset)
-                        blocks[block] = masks
-                        errors |= masks.errors
-                        let bracketMask = masks.opens | masks.closes
-                        bracketCount = collect(bracketMask, at: offset, into: brackets, from: bracketCount)
-                        scalarCount = collect(masks.scalarStarts, at: offset, into: scalars, from: scalarCount)
-                    }
-                }
+        for block in 0..<blockCount {
+            let offset = block &* 64
+            let at = input.block(block)
+            let masks = if let classes = work.classes {
+                classifier.classify(classes[block], at, escapeClassesKnown: true)
+            } else {
+                classifier.classify(JSONBlockClassifier.byteClasses(at), at, escapeClassesKnown: false)
             }
+            work.blocks[block] = masks
+            errors |= masks.errors
+            bracketCount = collect(masks.opens | masks.closes, at: offset, into: work.brackets, from: bracketCount)
+            scalarCount = collect(masks.scalarStarts, at: offset, into: work.scalars, from: scalarCount)
         }
         guard errors == 0, !classifier.endsInsideString else { return false }
-        objectToggles.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        topToggles.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        let bracketsMatch = brackets.withUnsafeBufferPointer { brackets in
-            objectToggles.withUnsafeMutableBufferPointer { objectToggles in
-                topToggles.withUnsafeMutableBufferPointer { topToggles in
-                    JSONBracketWalk.walk(
-                        bytes, UnsafeBufferPointer(rebasing: brackets[..<bracketCount]),
-                        objectToggles: objectToggles.baseAddress!, topToggles: topToggles.baseAddress!
-                    )
-                }
-            }
-        }
+
+        let objectToggles = UnsafeMutableBufferPointer(rebasing: work.objectToggles[..<blockCount])
+        let topToggles = UnsafeMutableBufferPointer(rebasing: work.topToggles[..<blockCount])
+        objectToggles.update(repeating: 0)
+        topToggles.update(repeating: 0)
+        let bracketsMatch = JSONBracketWalk.walk(
+            input.bytes, UnsafeBufferPointer(rebasing: work.brackets[..<bracketCount]),
+            objectToggles: objectToggles.baseAddress!, topToggles: topToggles.baseAddress!
+        )
         guard bracketsMatch else { return false }
+
         var grammar = JSONGrammarCheck()
-        blocks.withUnsafeBufferPointer { blocks in
-            objectToggles.withUnsafeBufferPointer { objectToggles in
-                topToggles.withUnsafeBufferPointer { topToggles in
-                    for block in 0..<blockCount {
-                        let toggles = (objectToggles[block], topToggles[block])
-                        grammar.check(blocks[block], objectToggles: toggles.0, topToggles: toggles.1)
-                    }
-                }
-            }
+        for block in 0..<blockCount {
+            grammar.check(work.blocks[block], objectToggles: objectToggles[block], topToggles: topToggles[block])
         }
         guard grammar.errors == 0, !grammar.endsExpectingToken, grammar.topLevelTokens == 1 else { return false }
-        return scalars.withUnsafeBufferPointer { scalars in
-            scalarsHold(bytes, count, UnsafeBufferPointer(rebasing: scalars[..<scalarCount]))
-        }
+        return scalarsHold(input, UnsafeBufferPointer(rebasing: work.scalars[..<scalarCount]))
     }
 
     /// Appends the offsets of the set bits of `mask`. The first four are written without looking at how many there
@@ -133,5 +155,45 @@ public struct JSONValidator: Sendable {
             }
         }
         return start &+ found
+    }
+}
+
+extension JSONValidator {
+    /// The input, read in place except near its end, where reads go to a padded copy of its tail.
+    struct Input {
+        let bytes: UnsafePointer<UInt8>
+        let count: Int
+        private let tail: UnsafeRawPointer
+        private let tailStart: Int
+
+        /// The tail's copy: at most 64 bytes of input, one block of spaces to read past them, and a number's
+        /// look-ahead.
+        static let tailCapacity = 64 + 64 + 32
+
+        init(_ bytes: UnsafeRawBufferPointer, count: Int, tail: UnsafeMutableRawBufferPointer) {
+            self.bytes = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            self.count = count
+            // From the last block's start or 32 bytes before the end, whichever comes first.
+            tailStart = max(0, min((count - 1) / 64 * 64, count - 32))
+            let kept = count - tailStart
+            tail.baseAddress!.copyMemory(from: bytes.baseAddress! + tailStart, byteCount: kept)
+            let padding = tail.baseAddress! + kept
+            padding.initializeMemory(as: UInt8.self, repeating: 0x20, count: Self.tailCapacity - kept)
+            self.tail = UnsafeRawPointer(tail.baseAddress!)
+        }
+
+        /// The 64 bytes of block `index` (the last one padded with spaces).
+        @inline(__always)
+        func block(_ index: Int) -> UnsafeRawPointer {
+            let offset = index &* 64
+            return offset &+ 64 <= count ? UnsafeRawPointer(bytes + offset) : tail + (offset &- tailStart)
+        }
+
+        /// Where `offset` and at least 32 bytes after it can be read (spaces past the end).
+        @inline(__always)
+        func readable(_ offset: Int) -> UnsafePointer<UInt8> {
+            if offset &+ 32 <= count { return bytes + offset }
+            return (tail + (offset &- tailStart)).assumingMemoryBound(to: UInt8.self)
+        }
     }
 }
