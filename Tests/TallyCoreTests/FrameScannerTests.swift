@@ -8,7 +8,7 @@ private func scan(_ text: String, validate: Bool = false) -> (FrameScanner.Resul
     return bytes.withUnsafeBytes { raw in
         let result = FrameScanner(validate: validate).scan(raw, scratch: &scratch)
         if case .frame(let user, _) = result {
-            return (result, user.with(line: raw, scratch: scratch) { String(decoding: $0, as: UTF8.self) })
+            return (result, user.with(line: raw, unescaped: scratch.user) { String(decoding: $0, as: UTF8.self) })
         }
         return (result, nil)
     }

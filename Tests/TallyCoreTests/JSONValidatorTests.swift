@@ -160,7 +160,7 @@ struct ValidatedFrameScanTests {
                     let reference = scanner.scan(raw, userScratch: &slowScratch, validatingRest: true)
                     #expect(result == reference, "\(String(decoding: line, as: UTF8.self))")
                     if case .frame(let user, _) = result, case .frame(let expected, _) = reference {
-                        let found = user.with(line: raw, scratch: scratch) { Array($0) }
+                        let found = user.with(line: raw, unescaped: scratch.user) { Array($0) }
                         let reference = expected.inScratch
                             ? Array(slowScratch[expected.range]) : Array(raw[expected.range])
                         #expect(found == reference)

@@ -9,9 +9,12 @@ public struct FrameScanner: Sendable {
         public var range: Range<Int>
         public var inScratch: Bool
 
-        /// Calls `body` with the id's bytes.
-        public func with<T>(line: UnsafeRawBufferPointer, scratch: Scratch, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-            if inScratch { return try scratch.user.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) } }
+        /// Calls `body` with the id's bytes: in the frame, or in `unescaped` (the scratch's `user`). Takes that array
+        /// rather than the whole scratch: copying the scratch out of a captured variable retains all its buffers.
+        public func with<T>(
+            line: UnsafeRawBufferPointer, unescaped: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T
+        ) rethrows -> T {
+            if inScratch { return try unescaped.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) } }
             return try body(UnsafeRawBufferPointer(rebasing: line[range]))
         }
     }

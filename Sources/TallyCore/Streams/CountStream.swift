@@ -133,7 +133,7 @@ public struct CountStream: Sendable {
     private mutating func handle(_ line: LineSplitter.Line, clockMs: Int64?) {
         switch Self.classify(line, scanner: scanner, scratch: &scratch) {
         case .frame(let user, let timeMs):
-            user.with(line: line.bytes, scratch: scratch) { bytes in
+            user.with(line: line.bytes, unescaped: scratch.user) { bytes in
                 counter.add(hash: XXHash64.hash(bytes), user: bytes, time: Timestamp(millisecondsSinceEpoch: timeMs),
                             clockMs: clockMs, into: &outputs)
             }

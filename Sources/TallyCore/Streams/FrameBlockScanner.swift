@@ -35,7 +35,7 @@ public struct FrameBlockScanner: Sendable {
             let classified = CountStream.classify(line, scanner: scanner, scratch: &scratch)
             switch classified {
             case .frame(let user, let timeMs):
-                user.with(line: line.bytes, scratch: scratch) { bytes in
+                user.with(line: line.bytes, unescaped: scratch.user) { bytes in
                     result.hashes.append(XXHash64.hash(bytes))
                     result.times.append(timeMs)
                     if exact { result.users.append(String(decoding: bytes, as: UTF8.self)) }
