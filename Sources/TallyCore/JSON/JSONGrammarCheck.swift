@@ -1,4 +1,4 @@
-/// Stage two of the vectorized validator: JSON's grammar checked on 64 tokens' worth of bit masks at once.
+/// Stage two of the vectorized validator: JSON's grammar checked on a 64-byte block's bit masks at once.
 ///
 /// JSON's grammar is almost entirely about what may follow what: after `{` a member name or `}`, after `:` a value,
 /// after a value `,` or a closing bracket, after `,` a member name in an object and a value in an array. So each

@@ -7,25 +7,20 @@ import CTallySIMD
 /// skip on the rare frame this one rejects: the fast path stays free of error bookkeeping, and the messages stay
 /// the ones users already see. Differential tests and the fuzz target hold the two to the same answers.
 ///
-/// Two stages, as in simdjson: `JSONBlockClassifier` turns each 64-byte block into bit masks (strings, escapes and
-/// their errors, token classes); `JSONBracketWalk` matches the brackets, and `JSONGrammarCheck` checks what follows
-/// what on whole blocks of masks. Only brackets and numbers and literals (a few dozen per frame) are visited one by
-/// one.
+/// One pass over 64-byte blocks, in simdjson's manner: `JSONBlockClassifier` turns a block into bit masks (strings,
+/// escapes and their errors, token classes), `JSONBracketWalk` matches its brackets, and `JSONGrammarCheck` checks
+/// what follows what on the whole block's masks. Only brackets and numbers and literals (a few dozen per frame) are
+/// visited one by one, the numbers at the end.
 ///
 /// The input is read in place; only its last block is copied, padded with spaces. One validator is reused frame after
-/// frame: its buffers grow to the longest frame and are never shrunk (about 10 bytes per byte of that frame: 10 MiB
-/// for `tally count`'s 1 MiB frame limit, 20 KB for the brief's frames).
+/// frame: its buffers grow to the longest frame and are never shrunk (about 3.5 bytes per byte of that frame: 3.5 MiB
+/// for `tally count`'s 1 MiB frame limit, 7 KB for the brief's frames).
 public struct JSONValidator: Sendable {
     /// The input's tail (its last block, and at least its last 32 bytes) followed by spaces, so that every block and
     /// every number's 16-byte look-ahead can be read.
     private var tail = [UInt8](repeating: 0x20, count: Input.tailCapacity)
-    /// Per block: the byte classes (from the AVX2 kernel), the classifier's masks, and the bracket walk's toggles.
+    /// Per block, the byte classes from the AVX2 kernel; the offsets of the numbers and literals.
     private var classes: [tally_byte_classes] = []
-    private var blocks: [JSONBlockClassifier.Block] = []
-    private var objectToggles: [UInt64] = []
-    private var topToggles: [UInt64] = []
-    /// Offsets of the brackets, and of the numbers and literals.
-    private var brackets: [UInt32] = []
     private var scalars: [UInt32] = []
 
     /// Whether the byte classes come from the AVX2 kernel (when the CPU has AVX2) or from Swift's SSE2 code.
@@ -45,52 +40,28 @@ public struct JSONValidator: Sendable {
         let count = bytes.count
         guard count > 0, count <= Self.maximumLength else { return false }
         let blockCount = (count + 63) / 64
-        if blocks.count < blockCount {
+        if classes.count < blockCount {
             classes = [tally_byte_classes](repeating: .init(), count: blockCount)
-            blocks = [JSONBlockClassifier.Block](repeating: .init(), count: blockCount)
-            objectToggles = [UInt64](repeating: 0, count: blockCount)
-            topToggles = [UInt64](repeating: 0, count: blockCount)
-            // At most one bracket per byte, one number or literal per two; `collect` writes up to 4 slots ahead.
-            brackets = [UInt32](repeating: 0, count: blockCount * 64 + 8)
+            // At most one number or literal per two bytes; `collect` writes up to 4 slots ahead.
             scalars = [UInt32](repeating: 0, count: blockCount * 32 + 8)
         }
         let usesAVX2 = usesAVX2
         return tail.withUnsafeMutableBytes { tail in
             let input = Input(bytes, count: count, tail: tail)
             return classes.withUnsafeMutableBufferPointer { classes in
-                blocks.withUnsafeMutableBufferPointer { blocks in
-                    objectToggles.withUnsafeMutableBufferPointer { objectToggles in
-                        topToggles.withUnsafeMutableBufferPointer { topToggles in
-                            brackets.withUnsafeMutableBufferPointer { brackets in
-                                scalars.withUnsafeMutableBufferPointer { scalars in
-                                    let workspace = Workspace(
-                                        classes: usesAVX2 ? classes : nil, blocks: blocks, objectToggles: objectToggles,
-                                        topToggles: topToggles, brackets: brackets, scalars: scalars
-                                    )
-                                    return Self.validate(input, blockCount: blockCount, workspace)
-                                }
-                            }
-                        }
-                    }
+                scalars.withUnsafeMutableBufferPointer { scalars in
+                    Self.validate(input, blockCount: blockCount, classes: usesAVX2 ? classes : nil, scalars: scalars)
                 }
             }
         }
     }
 
-    /// The validator's buffers for one input.
-    private struct Workspace {
-        /// Byte classes from the AVX2 kernel, or nil for the Swift path.
-        var classes: UnsafeMutableBufferPointer<tally_byte_classes>?
-        var blocks: UnsafeMutableBufferPointer<JSONBlockClassifier.Block>
-        var objectToggles: UnsafeMutableBufferPointer<UInt64>
-        var topToggles: UnsafeMutableBufferPointer<UInt64>
-        var brackets: UnsafeMutableBufferPointer<UInt32>
-        var scalars: UnsafeMutableBufferPointer<UInt32>
-    }
-
     @inline(__always)
-    private static func validate(_ input: Input, blockCount: Int, _ work: Workspace) -> Bool {
-        if let classes = work.classes {
+    private static func validate(
+        _ input: Input, blockCount: Int, classes: UnsafeMutableBufferPointer<tally_byte_classes>?,
+        scalars: UnsafeMutableBufferPointer<UInt32>
+    ) -> Bool {
+        if let classes {
             let fullBlocks = input.count / 64
             tally_classify_blocks_avx2(input.bytes, fullBlocks, classes.baseAddress!)
             if fullBlocks < blockCount {
@@ -98,41 +69,29 @@ public struct JSONValidator: Sendable {
                 tally_classify_blocks_avx2(last, 1, classes.baseAddress! + fullBlocks)
             }
         }
+        // One pass: each block is classified, its brackets walked and its grammar checked while its masks are in
+        // registers; only the offsets of numbers and literals are kept for the end.
         var classifier = JSONBlockClassifier()
+        var brackets = JSONBracketWalk()
+        var grammar = JSONGrammarCheck()
         var errors: UInt64 = 0
-        var bracketCount = 0
         var scalarCount = 0
         for block in 0..<blockCount {
             let offset = block &* 64
             let at = input.block(block)
-            let masks = if let classes = work.classes {
+            let masks = if let classes {
                 classifier.classify(classes[block], at, escapeClassesKnown: true)
             } else {
                 classifier.classify(JSONBlockClassifier.byteClasses(at), at, escapeClassesKnown: false)
             }
-            work.blocks[block] = masks
             errors |= masks.errors
-            bracketCount = collect(masks.opens | masks.closes, at: offset, into: work.brackets, from: bracketCount)
-            scalarCount = collect(masks.scalarStarts, at: offset, into: work.scalars, from: scalarCount)
+            let toggles = brackets.walk(opens: masks.opens, closes: masks.closes, curly: masks.curly)
+            grammar.check(masks, objectToggles: toggles.objectToggles, topToggles: toggles.topToggles)
+            scalarCount = collect(masks.scalarStarts, at: offset, into: scalars, from: scalarCount)
         }
-        guard errors == 0, !classifier.endsInsideString else { return false }
-
-        let objectToggles = UnsafeMutableBufferPointer(rebasing: work.objectToggles[..<blockCount])
-        let topToggles = UnsafeMutableBufferPointer(rebasing: work.topToggles[..<blockCount])
-        objectToggles.update(repeating: 0)
-        topToggles.update(repeating: 0)
-        let bracketsMatch = JSONBracketWalk.walk(
-            input.bytes, UnsafeBufferPointer(rebasing: work.brackets[..<bracketCount]),
-            objectToggles: objectToggles.baseAddress!, topToggles: topToggles.baseAddress!
-        )
-        guard bracketsMatch else { return false }
-
-        var grammar = JSONGrammarCheck()
-        for block in 0..<blockCount {
-            grammar.check(work.blocks[block], objectToggles: objectToggles[block], topToggles: topToggles[block])
-        }
+        guard errors == 0, !classifier.endsInsideString, brackets.holds else { return false }
         guard grammar.errors == 0, !grammar.endsExpectingToken, grammar.topLevelTokens == 1 else { return false }
-        return scalarsHold(input, UnsafeBufferPointer(rebasing: work.scalars[..<scalarCount]))
+        return scalarsHold(input, UnsafeBufferPointer(rebasing: scalars[..<scalarCount]))
     }
 
     /// Appends the offsets of the set bits of `mask`. The first four are written without looking at how many there
