@@ -27,24 +27,13 @@ struct KafkaCollectorTests {
         server.kill(signal: SIGTERM)
         #expect(server.wait() == 0)
 
-        func consume(_ topic: String, count: Int) async throws -> [(key: String, value: String)] {
-            let consumer = try KafkaConsumer(brokers: kafkaBrokers!, group: "check-\(topic)", topics: [topic], properties: ["session.timeout.ms": "6000"])
-            defer { consumer.close() }
-            var records: [(key: String, value: String)] = []
-            let deadline = ContinuousClock.now + .seconds(30)
-            while records.count < count, ContinuousClock.now < deadline {
-                let batch = try consumer.poll(timeout: .milliseconds(200))
-                records += batch.records.map { (String(decoding: $0.key ?? [], as: UTF8.self), String(decoding: batch.values[$0.value], as: UTF8.self)) }
-            }
-            return records
-        }
-        let published = try await consume(heartbeats, count: 1)
+        let published = try consumeRecords(from: heartbeats, brokers: kafkaBrokers!, count: 1)
         #expect(published.map(\.key) == ["u1"])
         let value = published.first?.value ?? ""
         #expect(value.hasPrefix(#"{"userId":"u1","movieId":"m","duration":100,"position":5,"timestamp":"2021-10-26T13:27:01Z","receivedAt":""#))
         #expect(value.hasSuffix(#"Z"}"#))
-        #expect(try await consume(watches, count: 2).map(\.key).sorted() == ["u2", "u3"])
-        let ad = try await consume(ads, count: 1)
+        #expect(try consumeRecords(from: watches, brokers: kafkaBrokers!, count: 2).map(\.key).sorted() == ["u2", "u3"])
+        let ad = try consumeRecords(from: ads, brokers: kafkaBrokers!, count: 1)
         #expect(ad.first?.value == #"{"timestamp":1700000000000,"user":"u4","interaction":"click"}"#)
     }
 

@@ -51,14 +51,7 @@ struct KafkaCountTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.isEmpty)
         let expected = try TallyBinary.run(["count", file, "--exact"]).stdout.split(separator: "\n").map(String.init)
-        let consumer = try KafkaConsumer(brokers: kafkaBrokers!, group: "read-\(output)", topics: [output], properties: ["session.timeout.ms": "6000"])
-        defer { consumer.close() }
-        var results: [(key: String, value: String)] = []
-        let deadline = ContinuousClock.now + .seconds(30)
-        while results.count < expected.count, ContinuousClock.now < deadline {
-            let batch = try consumer.poll(timeout: .milliseconds(200))
-            results += batch.records.map { (String(decoding: $0.key ?? [], as: UTF8.self), String(decoding: batch.values[$0.value], as: UTF8.self)) }
-        }
+        let results = try consumeRecords(from: output, brokers: kafkaBrokers!, count: expected.count)
         #expect(Set(results.map(\.value)) == Set(expected))
         for (key, value) in results {
             let parts = key.split(separator: "/").map(String.init)

@@ -13,6 +13,20 @@ func produce(_ lines: [Substring], to topic: String, brokers: String, key: (Int)
     }
 }
 
+/// Reads `topic` from its start in a fresh group until `count` records have come or 30 seconds have passed; keys and
+/// values as text, in the order the consumer returned them.
+func consumeRecords(from topic: String, brokers: String, count: Int) throws -> [(key: String, value: String)] {
+    let consumer = try KafkaConsumer(brokers: brokers, group: "read-\(topic)", topics: [topic], properties: ["session.timeout.ms": "6000"])
+    defer { consumer.close() }
+    var records: [(key: String, value: String)] = []
+    let deadline = ContinuousClock.now + .seconds(30)
+    while records.count < count, ContinuousClock.now < deadline {
+        let batch = try consumer.poll(timeout: .milliseconds(200))
+        records += batch.records.map { (String(decoding: $0.key ?? [], as: UTF8.self), String(decoding: batch.values[$0.value], as: UTF8.self)) }
+    }
+    return records
+}
+
 /// Runs `tally COMMAND --from SOURCE OPTIONS` twice in fresh groups: once uninterrupted (the reference), once with a
 /// checkpoint, killed with SIGKILL mid-run and restarted (`killOnceAndRestart`). Returns the reference's stdout and
 /// both killed runs' stdout concatenated.

@@ -22,16 +22,16 @@ struct JSONBlockClassifier {
     /// What one block holds, outside strings unless said otherwise.
     struct Block {
         /// `{` and `[`; `}` and `]`; among those, the curly ones.
-        var opens: UInt64 = 0, closes: UInt64 = 0, curly: UInt64 = 0
-        var colons: UInt64 = 0, commas: UInt64 = 0
+        var opens: UInt64, closes: UInt64, curly: UInt64
+        var colons: UInt64, commas: UInt64
         /// Opening and closing quotes, and every byte of every string from its opening to its closing quote.
-        var quoteOpens: UInt64 = 0, quoteCloses: UInt64 = 0, strings: UInt64 = 0
+        var quoteOpens: UInt64, quoteCloses: UInt64, strings: UInt64
         /// Bytes of numbers and literals (anything else outside strings), and the first byte of each.
-        var scalars: UInt64 = 0, scalarStarts: UInt64 = 0
+        var scalars: UInt64, scalarStarts: UInt64
         /// Whitespace.
-        var spaces: UInt64 = 0
+        var spaces: UInt64
         /// Non-zero when the block has an error found without the grammar.
-        var errors: UInt64 = 0
+        var errors: UInt64
     }
 
     /// True when the input ended inside a string (an unterminated string, or a `\u` cut short).
