@@ -23,10 +23,10 @@ public func fuzzFrame(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let looped = (try? validating.skipValueValidating()) != nil
     // The one-loop validating skip accepts exactly what the recursive one accepts, and stops at the same byte.
     if recursive != looped || (recursive && reader.offset != validating.offset) { fatalError("skipValue and skipValueValidating disagree") }
-    // Both byte-class kernels (Swift's SSE2 code, and the AVX2 one where the CPU has it), reading the input in place.
-    for avx2 in [false, JSONValidator.cpuHasAVX2] {
+    // Every byte-class kernel the CPU runs (Swift's SSE2 code, AVX2, AVX-512), reading the input in place.
+    for kernel in ByteClassKernel.available {
         var validator = JSONValidator()
-        validator.usesAVX2 = avx2
+        validator.kernel = kernel
         if validator.accepts(bytes) != (looped && validating.peek() == nil) {
             fatalError("JSONValidator and skipValueValidating disagree")
         }

@@ -14,20 +14,20 @@ private func validatorAccepts(_ bytes: [UInt8], _ validator: inout JSONValidator
     bytes.withUnsafeBytes { validator.accepts($0) }
 }
 
-/// The byte-class kernels this machine runs: Swift's SSE2 code always, the AVX2 kernel when the CPU has AVX2.
-/// Every differential test runs on each, so both are held to the reader's answers.
-private let kernels = [false] + (JSONValidator.cpuHasAVX2 ? [true] : [])
+/// The byte-class kernels this machine runs: Swift's SSE2 code always, the AVX2 and AVX-512 kernels when the CPU has
+/// them. Every differential test runs on each, so all are held to the reader's answers.
+private let kernels = ByteClassKernel.available
 
-private func validator(avx2: Bool) -> JSONValidator {
+private func validator(_ kernel: ByteClassKernel) -> JSONValidator {
     var validator = JSONValidator()
-    validator.usesAVX2 = avx2
+    validator.kernel = kernel
     return validator
 }
 
 /// The answer of every kernel, which must be the same.
 private func accepts(_ text: String) -> Bool {
-    let answers = Set(kernels.map { avx2 in
-        var validator = validator(avx2: avx2)
+    let answers = Set(kernels.map { kernel in
+        var validator = validator(kernel)
         return validatorAccepts(Array(text.utf8), &validator)
     })
     #expect(answers.count == 1, "the kernels disagree on \(text)")
@@ -80,9 +80,9 @@ struct JSONValidatorTests {
     }
 
     /// Every input of up to four bytes over the characters that matter.
-    @Test(arguments: kernels) func agreesWithTheReaderOnEveryShortInput(avx2: Bool) {
+    @Test(arguments: kernels) func agreesWithTheReaderOnEveryShortInput(kernel: ByteClassKernel) {
         let alphabet = Array(#"{}[]:,"\ 1-.e0tu"#.utf8)
-        var validator = validator(avx2: avx2)
+        var validator = validator(kernel)
         var input: [UInt8] = []
         var checked = 0
         func visit(_ length: Int) {
@@ -103,12 +103,12 @@ struct JSONValidatorTests {
     }
 
     /// Strings, escapes, `\u` digits and numbers across the 64-byte block boundary, at every offset.
-    @Test(arguments: kernels) func agreesAcrossBlockBoundaries(avx2: Bool) {
+    @Test(arguments: kernels) func agreesAcrossBlockBoundaries(kernel: ByteClassKernel) {
         let pieces = [
             #""\\\\\\\"x""#, #""\\\\\\\\""#, #""\\\\\\\\\""#, #""\u00e9\u12"#, #""\u00e9""#, "12345.678e9", "true",
             #"{"a":"b\"c"}"#, #"["\\", "\"", "\\\""]"#, "\"a\u{1F}\"", "-0.5",
         ]
-        var validator = validator(avx2: avx2)
+        var validator = validator(kernel)
         for piece in pieces {
             for shift in 0..<70 {
                 for wrap in [false, true] {
@@ -122,9 +122,9 @@ struct JSONValidatorTests {
 
     /// Generated frames and one or two random edits of each (`FrameMutations`), one validator reused throughout as
     /// `tally count` does.
-    @Test(arguments: kernels) func agreesWithTheReaderOnMutatedFrames(avx2: Bool) {
+    @Test(arguments: kernels) func agreesWithTheReaderOnMutatedFrames(kernel: ByteClassKernel) {
         var rng = SplitMix64(seed: 41)
-        var validator = validator(avx2: avx2)
+        var validator = validator(kernel)
         var accepted = 0, rejected = 0
         for original in FrameMutations.frames(count: 300, seed: 23) {
             for round in 0..<40 {
@@ -144,11 +144,11 @@ struct JSONValidatorTests {
 /// for frames it rejects: the results must be exactly those of the validating skip alone.
 @Suite("Validated frame scan")
 struct ValidatedFrameScanTests {
-    @Test(arguments: kernels) func givesTheValidatingSkipsResultsOnMutatedFrames(avx2: Bool) {
+    @Test(arguments: kernels) func givesTheValidatingSkipsResultsOnMutatedFrames(kernel: ByteClassKernel) {
         var rng = SplitMix64(seed: 7)
         let scanner = FrameScanner(validate: true)
         var scratch = FrameScanner.Scratch()
-        scratch.validator.usesAVX2 = avx2
+        scratch.validator.kernel = kernel
         var slowScratch: [UInt8] = []
         var frames = 0, malformed = 0
         for original in FrameMutations.frames(count: 200, seed: 31) {

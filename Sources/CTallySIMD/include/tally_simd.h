@@ -2,9 +2,9 @@
 //
 // - Gathering the top bit of each byte of a 16-byte vector into a 16-bit mask (SSE2 `pmovmskb`, part of every
 //   x86-64 CPU): the Swift classifier compares bytes with SIMD16 and turns the comparisons into masks with this.
-// - Classifying whole 64-byte blocks with AVX2, chosen at run time: Swift compiles for the baseline x86-64 (SSE2) and
-//   cannot compile one function for AVX2 and choose it at run time; this kernel does only the byte comparisons, the
-//   validator's logic stays in Swift and is the same for both paths.
+// - Classifying whole 64-byte blocks with AVX2 or AVX-512BW, chosen at run time: Swift compiles for the baseline
+//   x86-64 (SSE2) and cannot compile one function for AVX2 and choose it at run time; these kernels do only the byte
+//   comparisons, the validator's logic stays in Swift and is the same for every path.
 //
 // Other architectures get a portable loop for the mask (correct, slower) and no AVX2 kernel.
 #ifndef TALLY_SIMD_H
@@ -41,5 +41,11 @@ int tally_has_avx2(void);
 
 /// Classifies `count` consecutive 64-byte blocks at `bytes` into `out`. Only call when `tally_has_avx2()`.
 void tally_classify_blocks_avx2(const uint8_t *bytes, size_t count, tally_byte_classes *out);
+
+/// 1 when this CPU runs `tally_classify_blocks_avx512` (x86-64 with AVX-512BW), else 0.
+int tally_has_avx512bw(void);
+
+/// As `tally_classify_blocks_avx2`, with AVX-512BW. Only call when `tally_has_avx512bw()`.
+void tally_classify_blocks_avx512(const uint8_t *bytes, size_t count, tally_byte_classes *out);
 
 #endif

@@ -96,9 +96,11 @@ struct JSONBlockClassifier {
         if controls & ~inString != 0 {
             errors |= controls & ~inString & ~Self.tabsAndLineBreaks(block)
         }
-        if escaped | hexCarry != 0 {
-            let (escapable, unicode, hex) = escapeClassesKnown
-                ? (classes.escapable, classes.unicode, classes.hex) : Self.escapeClasses(block)
+        if escapeClassesKnown {
+            // No branch: whether a block has an escape is close to random in real frames.
+            errors |= escapeErrors(escaped, quotes | backslashes | classes.escapable, classes.unicode, classes.hex)
+        } else if escaped | hexCarry != 0 {
+            let (escapable, unicode, hex) = Self.escapeClasses(block)
             errors |= escapeErrors(escaped, quotes | backslashes | escapable, unicode, hex)
         }
 

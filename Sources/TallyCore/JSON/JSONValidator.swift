@@ -19,15 +19,13 @@ public struct JSONValidator: Sendable {
     /// The input's tail (its last block, and at least its last 32 bytes) followed by spaces, so that every block and
     /// every number's 16-byte look-ahead can be read.
     private var tail = [UInt8](repeating: 0x20, count: Input.tailCapacity)
-    /// Per block, the byte classes from the AVX2 kernel; the offsets of the numbers and literals.
+    /// Per block, the byte classes from a C kernel; the offsets of the numbers and literals.
     private var classes: [tally_byte_classes] = []
     private var scalars: [UInt32] = []
 
-    /// Whether the byte classes come from the AVX2 kernel (when the CPU has AVX2) or from Swift's SSE2 code.
-    /// Both give the same masks; tests run the differential checks on both.
-    var usesAVX2 = Self.cpuHasAVX2
-
-    static let cpuHasAVX2 = tally_has_avx2() != 0
+    /// Where the byte classes come from: the fastest kernel this CPU runs. All give the same masks; tests run the
+    /// differential checks on each one the CPU has.
+    var kernel = ByteClassKernel.fastest
 
     public init() {}
 
@@ -45,12 +43,21 @@ public struct JSONValidator: Sendable {
             // At most one number or literal per two bytes; `collect` writes up to 4 slots ahead.
             scalars = [UInt32](repeating: 0, count: blockCount * 32 + 8)
         }
-        let usesAVX2 = usesAVX2
+        let kernel = kernel
         return tail.withUnsafeMutableBytes { tail in
             let input = Input(bytes, count: count, tail: tail)
             return classes.withUnsafeMutableBufferPointer { classes in
                 scalars.withUnsafeMutableBufferPointer { scalars in
-                    Self.validate(input, blockCount: blockCount, classes: usesAVX2 ? classes : nil, scalars: scalars)
+                    guard let classify = kernel.blocks else {
+                        return Self.validate(input, blockCount: blockCount, classes: nil, scalars: scalars)
+                    }
+                    let fullBlocks = input.count / 64
+                    classify(input.bytes, fullBlocks, classes.baseAddress!)
+                    if fullBlocks < blockCount {
+                        let last = input.block(fullBlocks).assumingMemoryBound(to: UInt8.self)
+                        classify(last, 1, classes.baseAddress! + fullBlocks)
+                    }
+                    return Self.validate(input, blockCount: blockCount, classes: classes, scalars: scalars)
                 }
             }
         }
@@ -61,14 +68,6 @@ public struct JSONValidator: Sendable {
         _ input: Input, blockCount: Int, classes: UnsafeMutableBufferPointer<tally_byte_classes>?,
         scalars: UnsafeMutableBufferPointer<UInt32>
     ) -> Bool {
-        if let classes {
-            let fullBlocks = input.count / 64
-            tally_classify_blocks_avx2(input.bytes, fullBlocks, classes.baseAddress!)
-            if fullBlocks < blockCount {
-                let last = input.block(fullBlocks).assumingMemoryBound(to: UInt8.self)
-                tally_classify_blocks_avx2(last, 1, classes.baseAddress! + fullBlocks)
-            }
-        }
         // One pass: each block is classified, its brackets walked and its grammar checked while its masks are in
         // registers; only the offsets of numbers and literals are kept for the end.
         var classifier = JSONBlockClassifier()
