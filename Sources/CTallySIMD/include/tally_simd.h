@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /// Imported into Swift as `SIMD16<UInt8>`.
 typedef uint8_t tally_u8x16 __attribute__((ext_vector_type(16)));
@@ -47,5 +48,11 @@ int tally_has_avx512bw(void);
 
 /// As `tally_classify_blocks_avx2`, with AVX-512BW. Only call when `tally_has_avx512bw()`.
 void tally_classify_blocks_avx512(const uint8_t *bytes, size_t count, tally_byte_classes *out);
+
+/// The first `byte` in `count` bytes at `bytes`, or NULL: the C library's `memchr`, which the C library vectorizes for
+/// the CPU it runs on (AVX2 or EVEX on current x86-64), where Swift code is compiled for the baseline.
+static inline const uint8_t *tally_find_byte(const uint8_t *bytes, uint8_t byte, size_t count) {
+    return (const uint8_t *)memchr(bytes, byte, count);
+}
 
 #endif

@@ -1,3 +1,5 @@
+import CTallySIMD
+
 /// Splits a byte stream that arrives in arbitrary chunks into lines (`\n`, with an optional `\r` before it).
 ///
 /// Lines inside a chunk are handed out without copying; only a line cut by a chunk boundary is copied once. Lines
@@ -105,23 +107,12 @@ public struct LineSplitter: Sendable {
         try body(Line(bytes: bytes, number: lineCount, oversized: false, offset: offset))
     }
 
-    /// Index of the next `\n` at or after `from`, scanning eight bytes at a time.
+    /// Index of the next `\n` at or after `from`, by the C library's `memchr` (vectorized for the CPU at run time:
+    /// 0.16 s of `tally count`'s 2.7 s on the brief's 1M frames took eight bytes at a time in Swift).
     @inline(__always)
     static func indexOfNewline(_ buffer: UnsafeRawBufferPointer, from: Int) -> Int? {
-        var i = from
-        let count = buffer.count
-        guard let base = buffer.baseAddress else { return nil }
-        while i + 8 <= count {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
-            let found = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-            if found != 0 { return i + found.trailingZeroBitCount / 8 }
-            i += 8
-        }
-        while i < count {
-            if buffer[i] == 0x0A { return i }
-            i += 1
-        }
-        return nil
+        guard from < buffer.count, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        guard let found = tally_find_byte(base + from, 0x0A, buffer.count - from) else { return nil }
+        return found - base
     }
 }
