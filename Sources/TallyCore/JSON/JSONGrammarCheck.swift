@@ -15,15 +15,13 @@ struct JSONGrammarCheck {
     private var afterObjectOpen: UInt64 = 0, afterArrayOpen: UInt64 = 0, afterColon: UInt64 = 1
     private var afterObjectComma: UInt64 = 0, afterArrayComma: UInt64 = 0
     private var afterName: UInt64 = 0, afterValue: UInt64 = 0
-    /// Additions that ran past the block: a member name, any string, still open.
-    private var nameCarry: UInt64 = 0, stringCarry: UInt64 = 0
+    /// An addition that ran past the block: a member name still open.
+    private var nameCarry: UInt64 = 0
     /// The previous block's last byte: a closing quote; part of a number or literal.
     private var quoteCloseCarry: UInt64 = 0, scalarCarry: UInt64 = 0
     /// All ones when the container after the previous block's last byte is an object; is the top level.
     private var objectState: UInt64 = 0, topState: UInt64 = ~0
 
-    /// Tokens that start at the top level: a document has exactly one.
-    private(set) var topLevelTokens = 0
     /// Non-zero once a token is where the grammar does not allow it.
     private(set) var errors: UInt64 = 0
 
@@ -35,13 +33,17 @@ struct JSONGrammarCheck {
     @inline(__always)
     mutating func check(_ block: JSONBlockClassifier.Block, objectToggles: UInt64, topToggles: UInt64) {
         let inObject = JSONBlockClassifier.prefixXOR(objectToggles) ^ objectState
-        let topAfter = JSONBlockClassifier.prefixXOR(topToggles) ^ topState
-        let topBefore = topAfter << 1 | topState & 1
         objectState = 0 &- (inObject >> 63)
-        topState = 0 &- (topAfter >> 63)
+        // One value at the top level: the rules below let only a comma follow a value there (anything else after a
+        // value is an error, and a closing bracket at the top level fails the bracket walk), so a document holds one
+        // value exactly when no comma is at the top level. Blocks nested throughout, most of them, skip this.
+        if topToggles | topState != 0 {
+            let top = JSONBlockClassifier.prefixXOR(topToggles) ^ topState
+            topState = 0 &- (top >> 63)
+            errors |= block.commas & top
+        }
 
         let values = block.opens | block.quoteOpens | block.scalarStarts
-        topLevelTokens &+= ((values | block.closes | block.colons | block.commas) & topBefore).nonzeroBitCount
         let spaces = block.spaces
         @inline(__always) func followers(of tokens: UInt64, _ pending: inout UInt64) -> UInt64 {
             let found = Self.followers(after: tokens << 1 | pending, spaces: spaces, pending: &pending)
@@ -59,7 +61,8 @@ struct JSONGrammarCheck {
         errors |= followers(of: block.commas & ~inObject, &afterArrayComma) & ~values
 
         // Strings directly after strings would merge into one run of string bits.
-        errors |= (block.quoteCloses << 1 | quoteCloseCarry) & block.quoteOpens
+        let afterQuoteCloses = block.quoteCloses << 1 | quoteCloseCarry
+        errors |= afterQuoteCloses & block.quoteOpens
         quoteCloseCarry = block.quoteCloses >> 63
 
         // Member names are followed by a colon, and every colon follows a member name.
@@ -70,9 +73,7 @@ struct JSONGrammarCheck {
         errors |= Self.followers(after: afterNames, spaces: spaces, pending: &afterName) ^ block.colons
 
         // Values (strings that are not names, numbers, literals, closed containers) are followed by `,` or a close.
-        let (stringsEnded, stringRunsOn) = block.strings.addingReportingOverflow(block.quoteOpens | stringCarry)
-        stringCarry = stringRunsOn ? 1 : 0
-        let afterStrings = stringsEnded & ~block.strings & ~afterNames
+        let afterStrings = afterQuoteCloses & ~afterNames
         let afterScalars = ~block.scalars & (block.scalars << 1 | scalarCarry)
         scalarCarry = block.scalars >> 63
         let valueEnds = afterStrings | afterScalars | block.closes << 1

@@ -89,7 +89,7 @@ public struct JSONValidator: Sendable {
             scalarCount = collect(masks.scalarStarts, at: offset, into: scalars, from: scalarCount)
         }
         guard errors == 0, !classifier.endsInsideString, brackets.holds else { return false }
-        guard grammar.errors == 0, !grammar.endsExpectingToken, grammar.topLevelTokens == 1 else { return false }
+        guard grammar.errors == 0, !grammar.endsExpectingToken else { return false }
         return scalarsHold(input, UnsafeBufferPointer(rebasing: scalars[..<scalarCount]))
     }
 
