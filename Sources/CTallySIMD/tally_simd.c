@@ -1,5 +1,15 @@
 #include "tally_simd.h"
 
+#include <stdlib.h>
+
+int tally_simd_limit(void) {
+    const char *choice = getenv("TALLY_SIMD");
+    if (choice == NULL) return 2;
+    if (strcmp(choice, "sse2") == 0) return 0;
+    if (strcmp(choice, "avx2") == 0) return 1;
+    return 2;
+}
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 

@@ -37,6 +37,10 @@ typedef struct {
     uint64_t escapable, unicode, hex;                // `/ b f n r t u`, `u`, hex digits
 } tally_byte_classes;
 
+/// The widest kernel the environment allows, for measurements and for a CPU that misreports what it has (as simdjson's
+/// `SIMDJSON_FORCE_IMPLEMENTATION`): `TALLY_SIMD=sse2` 0 (Swift's code), `avx2` 1, unset or anything else 2.
+int tally_simd_limit(void);
+
 /// 1 when this CPU runs `tally_classify_blocks_avx2` (x86-64 with AVX2), else 0.
 int tally_has_avx2(void);
 

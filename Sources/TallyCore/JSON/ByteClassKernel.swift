@@ -10,11 +10,21 @@ import CTallySIMD
 enum ByteClassKernel: Sendable, CaseIterable, CustomStringConvertible {
     case swiftSSE2, avx2, avx512
 
-    /// The fastest kernel this CPU runs.
-    static let fastest = available.last!
+    /// The fastest kernel this CPU runs, unless the environment asks for a narrower one (`TALLY_SIMD=sse2` or
+    /// `avx2`, read once by `CTallySIMD`).
+    static let fastest = available.last { $0.width <= Int(tally_simd_limit()) } ?? .swiftSSE2
 
     /// The kernels this CPU runs, slowest first.
     static let available: [ByteClassKernel] = allCases.filter(\.isSupported)
+
+    /// 0, 1, 2 from the narrowest to the widest, as `tally_simd_limit` counts them.
+    private var width: Int {
+        switch self {
+        case .swiftSSE2: 0
+        case .avx2: 1
+        case .avx512: 2
+        }
+    }
 
     var isSupported: Bool {
         switch self {
