@@ -81,8 +81,9 @@ public struct FrameScanner: Sendable {
                     let key = reader.readUnescapedStringBytes()
                     let isUser: Bool, isTime: Bool
                     if let key {
-                        isUser = user == nil && !userInvalid && key.elementsEqual(userField)
-                        isTime = !timeSeen && key.elementsEqual(timeField)
+                        // Lengths first: most keys differ in length, and `elementsEqual` is a generic loop.
+                        isUser = user == nil && !userInvalid && key.count == userField.count && key.elementsEqual(userField)
+                        isTime = !timeSeen && key.count == timeField.count && key.elementsEqual(timeField)
                     } else {
                         reader.offset = keyStart
                         let decoded = Array(try reader.readString().utf8)

@@ -7,6 +7,8 @@
 public struct Watermark: Hashable, Sendable {
     public let lateness: Duration
     public let idleTimeout: Duration
+    /// `lateness` in milliseconds, computed once: `Duration`'s arithmetic is 128-bit, too slow to repeat per event.
+    private let latenessMs: Int64
     /// The current watermark; `nil` before the first event.
     public private(set) var current: Timestamp?
     public private(set) var maxEventTime: Timestamp?
@@ -18,6 +20,7 @@ public struct Watermark: Hashable, Sendable {
     public init(lateness: Duration, idleTimeout: Duration = .seconds(5)) {
         self.lateness = lateness
         self.idleTimeout = idleTimeout
+        latenessMs = lateness.milliseconds
     }
 
     /// Records an event's time; returns true when the watermark moved.
@@ -26,7 +29,7 @@ public struct Watermark: Hashable, Sendable {
         if let clockMs { lastEventClockMs = clockMs }
         guard maxEventTime.map({ eventTime > $0 }) ?? true else { return false }
         maxEventTime = eventTime
-        return raise(to: Timestamp(millisecondsSinceEpoch: eventTime.millisecondsSinceEpoch - lateness.milliseconds))
+        return raise(to: Timestamp(millisecondsSinceEpoch: eventTime.millisecondsSinceEpoch - latenessMs))
     }
 
     /// Advances the watermark for an idle source, given the current reading of the same clock passed to `observe`.
@@ -35,7 +38,7 @@ public struct Watermark: Hashable, Sendable {
         guard let lastEventClockMs, let maxEventTime else { return false }
         let idle = clockMs - lastEventClockMs
         guard idle >= idleTimeout.milliseconds else { return false }
-        return raise(to: Timestamp(millisecondsSinceEpoch: maxEventTime.millisecondsSinceEpoch - lateness.milliseconds + idle))
+        return raise(to: Timestamp(millisecondsSinceEpoch: maxEventTime.millisecondsSinceEpoch - latenessMs + idle))
     }
 
     /// Restores a checkpointed watermark (idleness starts afresh).
