@@ -61,6 +61,30 @@ struct JSONValidatorTests {
         }
     }
 
+    /// Found by the fuzz target (Fuzz/regressions/top-level-close-then-rebalanced-stack): a closing bracket at the
+    /// top level, with the bracket walk's check parsed as `(atTop | isArray) ^ inArray`, passed, and later brackets
+    /// brought the walk's stack back to its top-level value, so the whole document was accepted. Each needs five
+    /// bytes or more, beyond the exhaustive test's four.
+    @Test func rejectsAClosingBracketAtTheTopLevelWhateverFollows() throws {
+        // After the stray `]` the walk's stack was empty, which reads as "in an object", so the member that follows
+        // passes the grammar and the `[` after it restores the top-level stack.
+        for text in [#"1],"a":[2"#, #"{}],"a":[1"#, #"true],"b":[[]"#, #""x"],"a":[{}"#] {
+            #expect(!accepts(text), "\(text)")
+            #expect(!readerAccepts(Array(text.utf8)), "reference disagrees on \(text)")
+        }
+        // The fuzzer's input as it found it (223 bytes, one not UTF-8), base64.
+        let regression = try Base64.decode(Array([
+            "NTU1NTUuNTQxNThdLCJub3N0cnVkIjowLjk4NTk4Miwi7XV0Ijp7InRzIjoyNjgsInV0IjpbXSwidSI6NTMsInNpdCI6MC4zNjAz",
+            "MTAsImRvbG9yZSI6eyJ1aWQiOmZhbHNlLCJkb2xvcm47IjpbXSwiZXQqIjpmYWxzZSwiVXQiOnsicmUiOnRydWUsImV4ZXJjaXR0",
+            "aW9uIjpbXSwiYSdEIjoibWVtb3JcdTAwNDFcdTAwZTkiLCJVdCI6WzU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTFlNw==",
+        ].joined().utf8))
+        for kernel in kernels {
+            var validator = validator(kernel)
+            #expect(!validatorAccepts(regression, &validator), "\(kernel)")
+        }
+        #expect(!readerAccepts(regression))
+    }
+
     /// Nesting near `JSONReader.maximumDepth` is left to the reader, which names the limit; `--validate` scans
     /// still accept a frame whose innermost value is 63 levels deep and reject one at 64.
     @Test func deepNestingIsLeftToTheReader() {

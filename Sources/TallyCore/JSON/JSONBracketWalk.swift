@@ -50,7 +50,7 @@ struct JSONBracketWalk {
         let isArray: UInt64 = curly & bit != 0 ? 0 : 1
         let before = stack
         // A closing bracket must close the container it is in (bit 0 of the stack is 1 for `[`, 0 for `{`).
-        failed |= closing & (atTop | isArray ^ before & 1)
+        failed |= closing & (atTop | (isArray ^ before & 1))
         // Selects by arithmetic rather than conditionals: whether a bracket opens is random, a branch on it would
         // miss half the time.
         let pushed = before << 1 | isArray, popped = before >> 1
