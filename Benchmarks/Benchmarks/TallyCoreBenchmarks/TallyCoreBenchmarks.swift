@@ -113,6 +113,22 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The validator alone on every line: the figure to hold against simdjson parsing the same frames
+    // (Benchmarks/simdjson/parse-lines.cpp, docs/performance.md).
+    Benchmark("count: 200k frames, JSONValidator alone (split + accepts)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var splitter = LineSplitter()
+            var validator = JSONValidator()
+            var accepted = 0
+            feedFrames { chunk in
+                splitter.feed(chunk) { line in
+                    if validator.accepts(line.bytes) { accepted += 1 }
+                }
+            }
+            precondition(accepted == frameCount)
+        }
+    }
+
     // Parse + validate only: the decoder's share of the cost.
     Benchmark("decode: 600k heartbeats, parse + validate") { benchmark in
         let decoder = HeartbeatDecoder()
