@@ -25,9 +25,9 @@ struct JSONBracketWalk {
         var brackets = opens | closes
         var toggles: (objectToggles: UInt64, topToggles: UInt64) = (0, 0)
         // How many brackets a block holds is random (none in 30% of the brief's blocks, one in 23%, two in 22%, more
-        // in 25%), so a loop alone would mispredict its end about once per block: two steps run in every block, changing nothing when
-        // there is no bracket left, and the loop takes the rest (2,160 against 2,300 ns per brief frame; three or
-        // four fixed steps cost more than they save).
+        // in 25%), so a loop alone would mispredict its end about once per block: two steps run in every block,
+        // changing nothing when there is no bracket left, and the loop takes the rest (2,160 against 2,300 ns per
+        // brief frame; three or four fixed steps cost more than they save).
         step(&brackets, opens, curly, &toggles)
         step(&brackets, opens, curly, &toggles)
         while brackets != 0 {
