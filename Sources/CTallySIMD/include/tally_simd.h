@@ -47,10 +47,11 @@ int tally_has_avx2(void);
 /// Classifies `count` consecutive 64-byte blocks at `bytes` into `out`. Only call when `tally_has_avx2()`.
 void tally_classify_blocks_avx2(const uint8_t *bytes, size_t count, tally_byte_classes *out);
 
-/// 1 when this CPU runs `tally_classify_blocks_avx512` (x86-64 with AVX-512BW), else 0.
-int tally_has_avx512bw(void);
+/// 1 when this CPU runs `tally_classify_blocks_avx512` well: x86-64 with AVX-512BW and VBMI2 (Ice Lake or later,
+/// Zen 4), else 0.
+int tally_has_avx512(void);
 
-/// As `tally_classify_blocks_avx2`, with AVX-512BW. Only call when `tally_has_avx512bw()`.
+/// As `tally_classify_blocks_avx2`, with AVX-512BW. Only call when `tally_has_avx512()`.
 void tally_classify_blocks_avx512(const uint8_t *bytes, size_t count, tally_byte_classes *out);
 
 /// The first `byte` in `count` bytes at `bytes`, or NULL: the C library's `memchr`, which the C library vectorizes for

@@ -30,7 +30,7 @@ enum ByteClassKernel: Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .swiftSSE2: true
         case .avx2: tally_has_avx2() != 0
-        case .avx512: tally_has_avx512bw() != 0
+        case .avx512: tally_has_avx512() != 0
         }
     }
 
