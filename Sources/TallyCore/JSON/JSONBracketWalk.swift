@@ -12,7 +12,6 @@ struct JSONBracketWalk {
     /// The open containers, innermost at bit 0 (0 for an object, 1 for an array), above a 1 for the top level: the
     /// depth is the position of the highest set bit, and a document nested `maximumDepth` deep sets bit 63.
     private var stack: UInt64 = 1
-    private var atTop: UInt64 = 1
     private var failed: UInt64 = 0
 
     /// True when every bracket so far matched and nesting stayed within `maximumDepth`, and all are closed.
@@ -49,6 +48,7 @@ struct JSONBracketWalk {
         let closing = (opening ^ 1) & present
         let isArray: UInt64 = curly & bit != 0 ? 0 : 1
         let before = stack
+        let atTop: UInt64 = before == 1 ? 1 : 0
         // A closing bracket must close the container it is in (bit 0 of the stack is 1 for `[`, 0 for `{`).
         failed |= closing & (atTop | (isArray ^ before & 1))
         // Selects by arithmetic rather than conditionals: whether a bracket opens is random, a branch on it would
@@ -61,6 +61,6 @@ struct JSONBracketWalk {
         // In an object exactly when bit 0 is 0: the top level's lone 1 reads as not in an object.
         toggles.objectToggles ^= (0 &- ((before ^ after) & 1)) & bit
         toggles.topToggles ^= (0 &- (newAtTop ^ atTop)) & bit
-        (stack, atTop) = (after, newAtTop)
+        stack = after
     }
 }
