@@ -37,7 +37,7 @@ struct JSONBlockClassifier {
     /// True when the input ended inside a string (an unterminated string, or a `\u` cut short).
     var endsInsideString: Bool { inStringCarry != 0 || hexCarry != 0 }
 
-    private static let evenBits: UInt64 = 0x5555_5555_5555_5555
+    private static let oddBits: UInt64 = 0xAAAA_AAAA_AAAA_AAAA
 
     /// The byte classes of the 64 bytes at `block`, compared in Swift (SSE2 on x86-64): all but the escape
     /// classes, which `classify` asks for only in blocks with escapes.
@@ -76,16 +76,15 @@ struct JSONBlockClassifier {
         let opens = classes.opens, closes = classes.closes, curly = classes.curly
         let colons = classes.colons, commas = classes.commas
 
-        // Escaped characters: the byte after each odd-length run of backslashes. A run's length is odd when it
-        // starts on an even bit and ends on an odd one or the reverse; adding the run's start bit to the run carries
-        // out just past its end.
+        // Escaped characters: each byte after a backslash that is not itself escaped (in a run of backslashes every
+        // second one, and the byte after an odd run). simdjson's formulation: subtracting the backslashes from the
+        // odd bits and the bits just after backslashes borrows through each run, and XOR with the odd bits leaves
+        // a 1 on each escaped byte whichever bit the run starts on. Ten operations where the addition per run parity
+        // it replaced took seventeen; both checked against a byte-by-byte count on random masks across blocks.
         let escapers = backslashes & ~escapedCarry
-        let runStarts = escapers & ~(escapers << 1)
-        let afterEvenRuns = (escapers &+ (runStarts & Self.evenBits)) & ~escapers & ~Self.evenBits
-        let (oddSum, oddRunReachesEnd) = escapers.addingReportingOverflow(runStarts & ~Self.evenBits)
-        let afterOddRuns = oddSum & ~escapers & Self.evenBits
-        let escaped = afterEvenRuns | afterOddRuns | escapedCarry
-        escapedCarry = oddRunReachesEnd ? 1 : 0
+        let code = ((escapers << 1 | Self.oddBits) &- escapers) ^ Self.oddBits
+        let escaped = code ^ (backslashes | escapedCarry)
+        escapedCarry = (code & backslashes) >> 63
 
         // Inside strings: from an opening quote up to (not including) its closing quote.
         let realQuotes = quotes & ~escaped
