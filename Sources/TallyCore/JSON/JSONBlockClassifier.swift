@@ -128,7 +128,7 @@ struct JSONBlockClassifier {
 
     /// `/ b f n r t u` (with `"` and `\`, the bytes that may follow a backslash), `u`, and hex digits.
     @inline(__always)
-    private static func escapeClasses(_ block: UnsafeRawPointer) -> (escapable: UInt64, unicode: UInt64, hex: UInt64) {
+    static func escapeClasses(_ block: UnsafeRawPointer) -> (escapable: UInt64, unicode: UInt64, hex: UInt64) {
         var escapable: UInt64 = 0, unicode: UInt64 = 0, hex: UInt64 = 0
         for lane in 0..<4 {
             let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
