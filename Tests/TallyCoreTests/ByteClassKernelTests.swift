@@ -24,13 +24,17 @@ struct ByteClassKernelTests {
                 let pairs: [(String, UInt64, UInt64)] = [
                     ("backslashes", c.backslashes, swift.backslashes), ("quotes", c.quotes, swift.quotes),
                     ("controls", c.controls, swift.controls), ("spaces", c.spaces, swift.spaces),
-                    ("opens", c.opens, swift.opens), ("closes", c.closes, swift.closes), ("curly", c.curly, swift.curly),
+                    ("opens", c.opens, swift.opens), ("closes", c.closes, swift.closes),
+                    ("curly", c.curly, swift.curly),
                     ("colons", c.colons, swift.colons), ("commas", c.commas, swift.commas),
                     ("escapable", c.escapable, escapes.escapable), ("unicode", c.unicode, escapes.unicode),
                     ("hex", c.hex, escapes.hex),
                 ]
                 for (name, got, expected) in pairs {
-                    #expect(got == expected, "\(kernel) \(name), block \(block): \(String(got, radix: 16)) vs \(String(expected, radix: 16))")
+                    #expect(
+                        got == expected,
+                        "\(kernel) \(name), block \(block): \(String(got, radix: 16)) vs \(String(expected, radix: 16))"
+                    )
                 }
             }
         }
