@@ -56,6 +56,9 @@ extension IngestWriter {
         }
         commitLatency.recordInterval(since: started)
         batchSize.record(batch.reduce(0) { $0 + $1.payload.weight })
+        // Before answering: a client that got its 2xx reads the resume windows its heartbeats closed (answering
+        // first let a query race the update; CI caught a `GET …/resume` answered 404 right after the POST).
+        await feedResume(events)
         for (index, request) in batch.enumerated() {
             switch receipts[index] {
             case .failure(let error)?: request.fail(error)
@@ -63,7 +66,6 @@ extension IngestWriter {
             case nil: request.succeed(.stored)
             }
         }
-        await feedResume(events)
     }
 
     /// Heartbeats reach the resume windows only once committed, in commit order.
