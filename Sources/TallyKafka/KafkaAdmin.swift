@@ -13,6 +13,24 @@ public final class KafkaAdmin: @unchecked Sendable {
 
     deinit { rd_kafka_destroy(handle) }
 
+    /// The number of partitions of `topic`, or nil when the brokers do not have it. Blocks until they answer.
+    public func partitionCount(of topic: String, timeout: Duration = .seconds(15)) throws -> Int? {
+        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else { throw KafkaError(rd_kafka_last_error(), "topic \(topic)") }
+        defer { rd_kafka_topic_destroy(topicHandle) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(handle, 0, topicHandle, &metadata, Int32(timeout.components.seconds * 1000))
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(error, "reading the metadata of topic \(topic)") }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        for index in 0..<Int(metadata.pointee.topic_cnt) {
+            let entry = metadata.pointee.topics[index]
+            guard String(cString: entry.topic) == topic else { continue }
+            if entry.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || entry.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC { return nil }
+            guard entry.err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(entry.err, "reading the metadata of topic \(topic)") }
+            return entry.partition_cnt > 0 ? Int(entry.partition_cnt) : nil
+        }
+        return nil
+    }
+
     /// Creates `topic`; succeeds when it already exists with any partition count only if `ifMissing` is set.
     /// Blocks the calling thread until the broker answers or `timeout` passes.
     public func createTopic(_ topic: String, partitions: Int, replicationFactor: Int = 1, ifMissing: Bool = false,

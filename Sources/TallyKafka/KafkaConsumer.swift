@@ -203,6 +203,26 @@ public final class KafkaConsumer: @unchecked Sendable {
         })
     }
 
+    /// Stops fetching `partitions` until `resume`: watermark alignment holds back a partition read far ahead of
+    /// the others. librdkafka drops what it prefetched for them and, on resume, fetches from the next offset the
+    /// application has not consumed, so nothing is skipped.
+    public func pause(_ partitions: [KafkaPartition]) throws {
+        try changePause(partitions, pause: true)
+    }
+
+    public func resume(_ partitions: [KafkaPartition]) throws {
+        try changePause(partitions, pause: false)
+    }
+
+    private func changePause(_ partitions: [KafkaPartition], pause: Bool) throws {
+        guard !partitions.isEmpty else { return }
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
+        let error = pause ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(error, pause ? "pausing partitions" : "resuming partitions") }
+    }
+
     /// Leaves the group (its partitions go to the other members at once) and frees the client.
     public func close() {
         _ = rd_kafka_consumer_close(handle)

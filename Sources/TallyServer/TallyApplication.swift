@@ -35,7 +35,7 @@ public enum TallyApplication {
         router.middlewares.add(JSONErrorMiddleware())
         IngestRoutes(
             writer: writer, body: RequestBody(maxBytes: configuration.maxBodyBytes), limits: configuration.limits,
-            clock: clock
+            clock: clock, skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew)
         ).register(on: router)
         // A store that other servers may write to answers playback queries itself; otherwise the view is exact.
         let playbackReader: any PlaybackReader = (store as? any PlaybackReader) ?? view
@@ -45,7 +45,10 @@ public enum TallyApplication {
         SessionRoutes(ingest: sessionIngest, view: sessions, store: store, clock: clock).register(on: router)
         let webSockets = Router(context: BasicWebSocketRequestContext.self)
         SessionWebSocket(ingest: sessionIngest).register(on: webSockets)
-        AnalyticsRoutes(writer: writer, store: store, parser: AdQueryParser(limits: configuration.limits)).register(on: router)
+        AnalyticsRoutes(
+            writer: writer, store: store, parser: AdQueryParser(limits: configuration.limits),
+            skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew), clock: clock
+        ).register(on: router)
         OperationsRoutes(store: store, registry: registry).register(on: router)
 
         return Application(

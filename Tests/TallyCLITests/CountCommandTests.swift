@@ -35,11 +35,11 @@ struct CountCommandTests {
         #expect(fast.status == 0)
         #expect(fast.stdout.contains(#""uniques":3,"frames":3"#))
         #expect(fast.stderr.contains("count: line 4, byte 85: no uid at the top level"))
-        #expect(fast.stderr.contains("lines=7 counted=3 late=0 rejected_too_old=0 rejected_too_far_ahead=1 malformed=0 missing_fields=1 invalid_fields=1 blank=1"))
+        #expect(fast.stderr.contains("lines=7 counted=3 late=0 rejected_too_old=0 rejected_outlier=1 malformed=0 missing_fields=1 invalid_fields=1 blank=1"))
         let strict = try TallyBinary.run(["count", "--exact", "--windows", "minute", "--validate"], input: Data(input.utf8))
         #expect(strict.stdout.contains(#""uniques":2,"frames":2"#))
         #expect(strict.stderr.contains("count: line 3, byte 84: not valid JSON"))
-        #expect(strict.stderr.contains("lines=7 counted=2 late=0 rejected_too_old=0 rejected_too_far_ahead=1 malformed=1 missing_fields=1 invalid_fields=1 blank=1"))
+        #expect(strict.stderr.contains("lines=7 counted=2 late=0 rejected_too_old=0 rejected_outlier=1 malformed=1 missing_fields=1 invalid_fields=1 blank=1"))
     }
 
     @Test func generatedFramesCountLikeTheBriefSays() throws {
@@ -180,7 +180,7 @@ struct CountUpdatesTests {
         for batch in 0..<3 {
             let lines = (0..<50).map { #"{"uid":"u\#(batch * 50 + $0)","ts":\#(1468244384 + batch * 10 + $0 % 5)}"# }
             stdin.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-            try await Task.sleep(for: .milliseconds(60))
+            try await Task.sleep(for: .milliseconds(300)) // longer than the binary takes to start, even on a loaded machine
         }
         try stdin.fileHandleForWriting.close()
         process.waitUntilExit()

@@ -45,7 +45,8 @@ struct ResumeProcessorTests {
     }
 
     @Test func emitsOnlyWhenTheWatermarkPassesTheWindowEnd() throws {
-        var processor = ResumeWindowProcessor(configuration: ResumeConfiguration(lateness: .seconds(10)))
+        // One user: with the default corroboration (3 users) the clock would wait for the end; 1 trusts each user.
+        var processor = ResumeWindowProcessor(configuration: ResumeConfiguration(lateness: .seconds(10), corroboration: 1))
         var out: [ResumeWindowOutput] = []
         let h = { (s: String) in Heartbeat(userId: "u", movieId: "m", duration: 100, position: 1, timestamp: try! ISO8601.parse(s)) }
         processor.apply(h("2021-10-26T13:27:30Z"), into: &out)

@@ -66,10 +66,14 @@ struct WindowUnitTests {
     }
 }
 
-@Suite("Watermark")
+@Suite("Watermark of one partition")
 struct WatermarkTests {
+    static func clock(idle: Duration = .seconds(5)) -> EventClock<Int> {
+        EventClock(configuration: EventClockConfiguration(lateness: .seconds(10), idleTimeout: idle, corroboration: 1))
+    }
+
     @Test func trailsTheLargestEventTimeByTheLateness() {
-        var mark = Watermark(lateness: .seconds(10))
+        var mark = Self.clock()
         #expect(mark.current == nil)
         do { let moved = mark.observe(Timestamp(secondsSinceEpoch: 100)); #expect(moved) }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 90))
@@ -80,18 +84,38 @@ struct WatermarkTests {
     }
 
     @Test func advancesWithTheWallClockOnlyWhenIdle() {
-        var mark = Watermark(lateness: .seconds(10), idleTimeout: .seconds(5))
+        var mark = Self.clock()
         mark.observe(Timestamp(secondsSinceEpoch: 100), clockMs: 1_000)
-        do { let moved = mark.advanceIdle(clockMs: 5_999); #expect(!moved) }
+        do { let moved = mark.idle(clockMs: 5_999); #expect(!moved) }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 90))
-        do { let moved = mark.advanceIdle(clockMs: 6_000); #expect(moved) }
+        do { let moved = mark.idle(clockMs: 6_000); #expect(moved) }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 95))
-        do { let moved = mark.advanceIdle(clockMs: 16_000); #expect(moved) }
+        do { let moved = mark.idle(clockMs: 16_000); #expect(moved) }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 105))
         // New events reset idleness; the watermark never goes back.
         mark.observe(Timestamp(secondsSinceEpoch: 101), clockMs: 16_500)
         #expect(mark.current == Timestamp(secondsSinceEpoch: 105))
         mark.finish()
         #expect(mark.hasPassed(Timestamp(millisecondsSinceEpoch: .max - 1)))
+    }
+}
+
+extension EventClock where Event == Int {
+    /// One event of one key on partition 0, applied as a processor would; true when the watermark moved.
+    @discardableResult
+    mutating func observe(_ time: Timestamp, clockMs: Int64? = nil) -> Bool {
+        var moved = false
+        if admit(time: time.millisecondsSinceEpoch, key: 1, partition: 0, clockMs: clockMs) {
+            moved = trust(time: time.millisecondsSinceEpoch, partition: 0)
+        } else {
+            hold(0, key: 1, time: time.millisecondsSinceEpoch, partition: 0)
+        }
+        while let released = popReleased() { moved = trust(time: released.held.time, partition: 0) || moved }
+        return moved
+    }
+
+    mutating func idle(clockMs: Int64) -> Bool {
+        noteIdle(clockMs: clockMs)
+        return advanceIdle(clockMs: clockMs)
     }
 }

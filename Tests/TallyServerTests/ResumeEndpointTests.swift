@@ -14,7 +14,7 @@ struct ResumeEndpointTests {
     }
 
     @Test func latestClosedWindowAndAGivenWindow() async throws {
-        try await withTally { client in
+        try await withTally(configuration: .fewUsers) { client in
             try await client.post("/heartbeats", Self.beats([
                 ("user_987", "movie_214", 3000, "2021-10-26T13:27:01+0000"),
                 ("user_987", "movie_007", 250, "2021-10-26T13:27:31+0000"),
@@ -38,7 +38,7 @@ struct ResumeEndpointTests {
     }
 
     @Test func lateHeartbeatRevisesTheStoredWindow() async throws {
-        try await withTally { client in
+        try await withTally(configuration: .fewUsers) { client in
             try await client.post("/heartbeats", Self.beats([
                 ("u", "m", 10, "2021-10-26T13:27:10Z"), ("u", "m", 20, "2021-10-26T13:28:30Z"),
             ]))
@@ -55,14 +55,14 @@ struct ResumeEndpointTests {
 
     @Test func restartServesTheSameWindowsAndKeepsOpenOnes() async throws {
         let directory = TemporaryDirectory()
-        let before = try await withTally(directory: directory) { client in
+        let before = try await withTally(directory: directory, configuration: .fewUsers) { client in
             try await client.post("/heartbeats", Self.beats([
                 ("u", "m", 10, "2021-10-26T13:27:10Z"), ("u", "m", 20, "2021-10-26T13:28:30Z"),
                 ("u", "n", 5, "2021-10-26T13:28:40Z"),
             ]))
             return try await client.get("/users/u/resume").text
         }
-        try await withTally(directory: directory) { client in
+        try await withTally(directory: directory, configuration: .fewUsers) { client in
             #expect(try await client.get("/users/u/resume").text == before)
             // The 13:28 window was open at the restart; its heartbeats were replayed from the log.
             try await client.post("/heartbeat", heartbeatJSON(user: "x", position: 1, timestamp: "2021-10-26T13:29:30Z"))

@@ -79,3 +79,13 @@ final class ManualClock: Sendable {
 func postConcurrently(port: Int, _ path: String, _ body: String) async throws -> Int {
     try await LoopbackHTTP.post(port: port, path, body)
 }
+
+extension ServerConfiguration {
+    /// For tests with one or two users: the resume windows' clock trusts each user (corroboration 1) instead of
+    /// waiting for three users to agree or for five seconds of silence.
+    static var fewUsers: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.resume.corroboration = 1
+        return configuration
+    }
+}

@@ -5,22 +5,35 @@ public struct CountConfiguration: Hashable, Sendable {
     public var lateness: Duration
     /// How long after closing a window late frames still revise it; older frames are rejected.
     public var retention: Duration
-    /// Frames this far ahead of the largest time seen so far are rejected as implausible (a bit-flipped `ts`).
+    /// Frames further ahead than this of their partition's time wait until other users corroborate it (a
+    /// bit-flipped `ts` never is); see `EventClock`.
     public var maxAhead: Duration
+    /// Distinct users that must agree on a jump in time.
+    public var corroboration: Int
+    /// Wall-clock time without frames after which a partition (or the whole input) counts as idle.
+    public var idleTimeout: Duration
     public var exact: Bool
     public var precision: Int
 
     public static let supportedUnits: [WindowUnit] = [.minute, .hour, .day, .week, .month, .year]
 
     public init(units: [WindowUnit] = CountConfiguration.supportedUnits, lateness: Duration = .seconds(5),
-                retention: Duration = .seconds(7200), maxAhead: Duration = .seconds(86_400), exact: Bool = false,
-                precision: Int = 14) {
+                retention: Duration = .seconds(7200), maxAhead: Duration = EventClockConfiguration.defaultMaxJump,
+                corroboration: Int = EventClockConfiguration.defaultCorroboration, idleTimeout: Duration = .seconds(5),
+                exact: Bool = false, precision: Int = 14) {
         self.units = CountConfiguration.supportedUnits.filter(units.contains)
         self.lateness = lateness
         self.retention = retention
         self.maxAhead = maxAhead
+        self.corroboration = corroboration
+        self.idleTimeout = idleTimeout
         self.exact = exact
         self.precision = precision
+    }
+
+    /// The event clock these settings describe.
+    public var clock: EventClockConfiguration {
+        EventClockConfiguration(lateness: lateness, idleTimeout: idleTimeout, maxJump: maxAhead, corroboration: corroboration)
     }
 
     /// Which requested units a window of `unit` is merged into when it closes: its nearest requested containers
@@ -87,7 +100,8 @@ public struct CountStatistics: Hashable, Sendable {
     /// Counted frames that arrived after their finest window closed (they revised it).
     public var late = 0
     public var rejectedTooOld = 0
-    public var rejectedTooFarAhead = 0
+    /// Frames far ahead of their partition's time that no other users corroborated.
+    public var rejectedOutliers = 0
     public var malformed = 0
     public var missingFields = 0
     public var invalidFields = 0

@@ -30,14 +30,17 @@ extension UniqueWindowCounter {
     /// A description of the options that shape the state; a checkpoint only resumes a run with the same one.
     public static func fingerprint(_ c: CountConfiguration) -> String {
         "units=\(c.units.map(\.description).joined(separator: ",")) exact=\(c.exact) precision=\(c.precision) "
-            + "lateness=\(c.lateness.milliseconds) retention=\(c.retention.milliseconds) maxAhead=\(c.maxAhead.milliseconds)"
+            + "lateness=\(c.lateness.milliseconds) retention=\(c.retention.milliseconds) \(c.clock.fingerprint)"
     }
 
     public func encode(into writer: inout ByteWriter) {
         writer.write(Self.fingerprint(configuration))
-        watermark.encode(into: &writer)
+        clock.encode(into: &writer) { frame, writer in
+            writer.write(frame.hash)
+            writer.write(raw: frame.user)
+        }
         let s = statistics
-        for value in [s.counted, s.late, s.rejectedTooOld, s.rejectedTooFarAhead, s.windowsClosed, s.revisions] { writer.write(value) }
+        for value in [s.counted, s.late, s.rejectedTooOld, s.rejectedOutliers, s.windowsClosed, s.revisions] { writer.write(value) }
         for level in levels {
             for states in [level.open, level.closed] {
                 writer.write(UInt32(states.count))
@@ -59,11 +62,13 @@ extension UniqueWindowCounter {
         guard fingerprint == Self.fingerprint(configuration) else {
             throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
         }
-        try watermark.restore(from: &reader)
+        clock = try EventClock(configuration: configuration.clock, from: &reader) { reader in
+            HeldFrame(hash: try reader.readUInt64(), user: try reader.readRaw())
+        }
         statistics.counted = try reader.readInt()
         statistics.late = try reader.readInt()
         statistics.rejectedTooOld = try reader.readInt()
-        statistics.rejectedTooFarAhead = try reader.readInt()
+        statistics.rejectedOutliers = try reader.readInt()
         statistics.windowsClosed = try reader.readInt()
         statistics.revisions = try reader.readInt()
         for level in levels.indices {

@@ -5,11 +5,18 @@
 /// year), so coarse windows never re-insert users. Closed windows are kept for the retention: a late frame
 /// within it is inserted into its closed window and every ancestor window (open ones directly), and each closed
 /// window it changed is re-emitted with the next revision when the watermark next moves. Frames older than the
-/// retention, or implausibly far ahead, are rejected and counted.
-public struct UniqueWindowCounter: Sendable {
+/// retention are rejected and counted; frames far ahead of their partition's time wait in the `EventClock` until
+/// other users corroborate that time, and are rejected as outliers if none do.
+public struct UniqueWindowCounter: Sendable, EventClockDriven {
     public let configuration: CountConfiguration
-    public internal(set) var watermark: Watermark
+    public internal(set) var clock: EventClock<HeldFrame>
     public internal(set) var statistics = CountStatistics()
+
+    /// A frame the clock holds until its time is corroborated (a copy: the input buffer is gone by then).
+    public struct HeldFrame: Sendable {
+        var hash: UInt64
+        var user: [UInt8]
+    }
 
     struct WindowState: Sendable {
         var window: EventWindow
@@ -29,16 +36,15 @@ public struct UniqueWindowCounter: Sendable {
     }
 
     var levels: [Level]
-    /// The retention and the bound ahead in milliseconds, computed once (`Duration`'s arithmetic is 128-bit: 5% of
-    /// `tally count`'s time when done per frame).
-    private let retentionMs: Int64, maxAheadMs: Int64
+    /// The retention in milliseconds, computed once (`Duration`'s arithmetic is 128-bit: 5% of `tally count`'s
+    /// time when done per frame).
+    private let retentionMs: Int64
 
     public init(configuration: CountConfiguration) {
         precondition(!configuration.units.isEmpty, "count at least one window unit")
         self.configuration = configuration
-        watermark = Watermark(lateness: configuration.lateness)
+        clock = EventClock(configuration: configuration.clock)
         retentionMs = configuration.retention.milliseconds
-        maxAheadMs = configuration.maxAhead.milliseconds
         let units = configuration.units
         levels = units.map { unit in
             Level(unit: unit, parents: configuration.parents(of: unit).compactMap { units.firstIndex(of: $0) })
@@ -47,20 +53,55 @@ public struct UniqueWindowCounter: Sendable {
 
     public var openWindows: Int { levels.reduce(0) { $0 + $1.open.count } }
 
-    /// Adds one frame; appends whatever it completes or revises to `outputs`.
-    public mutating func add(hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, clockMs: Int64? = nil,
-                             into outputs: inout [CountResult]) {
-        if let current = watermark.current, time.millisecondsSinceEpoch < current.millisecondsSinceEpoch - retentionMs {
+    /// The watermark (nil until the clock is established).
+    public var watermark: Timestamp? { clock.current }
+
+    /// Adds one frame read from `partition` (0 for files); appends whatever it completes or revises to `outputs`.
+    @inline(__always)
+    public mutating func add(hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, partition: Int = 0,
+                             clockMs: Int64? = nil, into outputs: inout [CountResult]) {
+        let timeMs = time.millisecondsSinceEpoch
+        if clock.admit(time: timeMs, key: hash, partition: partition, clockMs: clockMs) {
+            apply(hash: hash, user: user, timeMs: timeMs, partition: partition, into: &outputs)
+        } else {
+            clock.hold(HeldFrame(hash: hash, user: Array(user)), key: hash, time: timeMs, partition: partition)
+            syncOutliers()
+        }
+        if clock.hasReleased { applyReleased(into: &outputs) }
+    }
+
+    /// Lets the watermark pass idle partitions, and follow the wall clock when all are idle.
+    public mutating func advanceIdle(clockMs: Int64, into outputs: inout [CountResult]) { driveIdle(clockMs: clockMs, into: &outputs) }
+
+    /// The source reached the end of `partition` for now (a Kafka partition's end with `--until-end`).
+    public mutating func partitionIdle(_ partition: Int, into outputs: inout [CountResult]) { drivePartitionIdle(partition, into: &outputs) }
+
+    /// A partition assigned to this reader: it holds the watermark back until it has frames or goes idle.
+    public mutating func register(partition: Int, clockMs: Int64) { clock.register(partition: partition, clockMs: clockMs) }
+
+    /// A partition taken from this reader: its held frames are rejected as outliers, and it no longer holds the
+    /// watermark back.
+    public mutating func remove(partition: Int, into outputs: inout [CountResult]) { driveRemove(partition: partition, into: &outputs) }
+
+    /// End of input: applies what the clock can still trust, rejects the rest, then closes every open window.
+    public mutating func finish(into outputs: inout [CountResult]) { driveFinish(into: &outputs) }
+
+    /// Current results of the open windows, marked `final: false` (for `--emit updates`).
+    public func provisional() -> [CountResult] {
+        levels.flatMap { level in level.open.map { result($0, final: false) } }
+    }
+
+    @inline(__always)
+    private mutating func apply(hash: UInt64, user: UnsafeRawBufferPointer, timeMs: Int64, partition: Int,
+                                into outputs: inout [CountResult]) {
+        if let current = clock.current, timeMs < current.millisecondsSinceEpoch - retentionMs {
             statistics.rejectedTooOld += 1
             return
         }
-        if let newest = watermark.maxEventTime, time.millisecondsSinceEpoch > newest.millisecondsSinceEpoch + maxAheadMs {
-            statistics.rejectedTooFarAhead += 1
-            return
-        }
         statistics.counted += 1
+        let time = Timestamp(millisecondsSinceEpoch: timeMs)
         let window = levels[0].unit.window(containing: time)
-        if watermark.hasPassed(window.end) {
+        if clock.hasPassed(window.end) {
             statistics.late += 1
             insertLate(hash: hash, user: user, time: time, level: 0)
         } else {
@@ -68,24 +109,20 @@ public struct UniqueWindowCounter: Sendable {
             levels[0].open[index].sketch.insert(hash: hash, user: user)
             levels[0].open[index].frames += 1
         }
-        if watermark.observe(time, clockMs: clockMs) { advance(into: &outputs) }
+        if clock.trust(time: timeMs, partition: partition) { advance(into: &outputs) }
     }
 
-    /// Lets the watermark follow the wall clock while the input is idle.
-    public mutating func advanceIdle(clockMs: Int64, into outputs: inout [CountResult]) {
-        if watermark.advanceIdle(clockMs: clockMs) { advance(into: &outputs) }
+    mutating func applyReleased(into outputs: inout [CountResult]) {
+        while let (held, partition) = clock.popReleased() {
+            held.event.user.withUnsafeBytes { user in
+                apply(hash: held.event.hash, user: user, timeMs: held.time, partition: partition, into: &outputs)
+            }
+        }
     }
 
-    /// End of input: emits pending revisions, then closes every open window.
-    public mutating func finish(into outputs: inout [CountResult]) {
-        watermark.finish()
-        advance(into: &outputs)
-    }
+    mutating func syncOutliers() { statistics.rejectedOutliers = clock.rejectedOutliers }
 
-    /// Current results of the open windows, marked `final: false` (for `--emit updates`).
-    public func provisional() -> [CountResult] {
-        levels.flatMap { level in level.open.map { result($0, final: false) } }
-    }
+    mutating func watermarkMoved(into outputs: inout [CountResult]) { advance(into: &outputs) }
 
     private mutating func insertLate(hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, level: Int) {
         let window = levels[level].unit.window(containing: time)
@@ -113,9 +150,9 @@ public struct UniqueWindowCounter: Sendable {
                 outputs.append(result(levels[level].closed[index], final: true))
             }
         }
-        let keepClosed = watermark.current != Watermark.infinity
+        let keepClosed = clock.current != EventClock<HeldFrame>.infinity
         for level in levels.indices {
-            let complete = levels[level].open.prefix { watermark.hasPassed($0.window.end) }
+            let complete = levels[level].open.prefix { clock.hasPassed($0.window.end) }
             guard !complete.isEmpty else { continue }
             levels[level].open.removeFirst(complete.count)
             for state in complete {
@@ -130,7 +167,7 @@ public struct UniqueWindowCounter: Sendable {
                 if keepClosed { levels[level].closed.append(state) }
             }
         }
-        if let current = watermark.current, keepClosed {
+        if let current = clock.current, keepClosed {
             let horizon = current.millisecondsSinceEpoch - retentionMs
             for level in levels.indices {
                 levels[level].closed.removeAll { $0.window.end.millisecondsSinceEpoch <= horizon }

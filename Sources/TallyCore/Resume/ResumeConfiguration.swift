@@ -17,16 +17,29 @@ public struct ResumeConfiguration: Hashable, Sendable {
     public var late: LatePolicy
     /// How long after closing a window is kept for corrections (`.emit` only).
     public var retention: Duration
+    /// Heartbeats further ahead than this of their partition's time wait until other users corroborate it.
+    public var maxAhead: Duration
+    /// Distinct users that must agree on a jump in time.
+    public var corroboration: Int
 
     public init(
         window: WindowUnit = .minute, lateness: Duration = .seconds(10), idleTimeout: Duration = .seconds(5),
-        late: LatePolicy = .drop, retention: Duration = .seconds(3600)
+        late: LatePolicy = .drop, retention: Duration = .seconds(3600),
+        maxAhead: Duration = EventClockConfiguration.defaultMaxJump,
+        corroboration: Int = EventClockConfiguration.defaultCorroboration
     ) {
         self.window = window
         self.lateness = lateness
         self.idleTimeout = idleTimeout
         self.late = late
         self.retention = retention
+        self.maxAhead = maxAhead
+        self.corroboration = corroboration
+    }
+
+    /// The event clock these settings describe.
+    public var clock: EventClockConfiguration {
+        EventClockConfiguration(lateness: lateness, idleTimeout: idleTimeout, maxJump: maxAhead, corroboration: corroboration)
     }
 }
 
@@ -39,6 +52,8 @@ public struct ResumeStatistics: Hashable, Sendable {
     public var lateRevised = 0
     /// Late events not applied (`.drop`, or older than the retention).
     public var lateDropped = 0
+    /// Heartbeats far ahead of their partition's time that no other users corroborated.
+    public var rejectedOutliers = 0
     public var windowsClosed = 0
     public var outputs = 0
 

@@ -5,14 +5,20 @@
 extension ResumeWindowProcessor {
     /// The options that shape the state; a checkpoint only resumes a run with the same ones.
     static func fingerprint(_ c: ResumeConfiguration) -> String {
-        "window=\(c.window) lateness=\(c.lateness.milliseconds) late=\(c.late.rawValue) retention=\(c.retention.milliseconds)"
+        "window=\(c.window) late=\(c.late.rawValue) retention=\(c.retention.milliseconds) \(c.clock.fingerprint)"
     }
 
     public func encode(into writer: inout ByteWriter) {
         writer.write(Self.fingerprint(configuration))
-        watermark.encode(into: &writer)
+        clock.encode(into: &writer) { heartbeat, writer in
+            writer.write(heartbeat.userId)
+            writer.write(heartbeat.movieId)
+            writer.write(heartbeat.duration)
+            writer.write(heartbeat.position)
+            writer.write(heartbeat.timestamp.millisecondsSinceEpoch)
+        }
         let s = statistics
-        for value in [s.events, s.late, s.lateRevised, s.lateDropped, s.windowsClosed, s.outputs] { writer.write(value) }
+        for value in [s.events, s.late, s.lateRevised, s.lateDropped, s.windowsClosed, s.outputs, s.rejectedOutliers] { writer.write(value) }
         writer.write(arrivals)
         writer.write(UInt32(open.count))
         for (window, users) in open {
@@ -35,13 +41,18 @@ extension ResumeWindowProcessor {
         guard fingerprint == Self.fingerprint(configuration) else {
             throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
         }
-        try watermark.restore(from: &reader)
+        clock = try EventClock(configuration: configuration.clock, from: &reader) { reader in
+            let user = try reader.readString(), movie = try reader.readString(), duration = try reader.readInt64()
+            return Heartbeat(userId: user, movieId: movie, duration: duration,
+                             position: try reader.readInt64(), timestamp: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
+        }
         statistics.events = try reader.readInt()
         statistics.late = try reader.readInt()
         statistics.lateRevised = try reader.readInt()
         statistics.lateDropped = try reader.readInt()
         statistics.windowsClosed = try reader.readInt()
         statistics.outputs = try reader.readInt()
+        statistics.rejectedOutliers = try reader.readInt()
         arrivals = try reader.readUInt64()
         for _ in 0..<Int(try reader.readUInt32()) {
             open.append(try Self.decodeWindow(configuration.window, from: &reader))

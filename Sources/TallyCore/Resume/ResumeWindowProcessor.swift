@@ -4,10 +4,11 @@
 /// It is a deterministic state machine: events are applied one at a time (assign to a window using the watermark
 /// as it stands, then let the event advance the watermark), so the same events in any chunking give the same
 /// outputs in the same order. Only open windows are held, plus closed ones within the retention when late events
-/// are re-emitted, so memory stays flat over any length of replay.
-public struct ResumeWindowProcessor: Sendable {
+/// are re-emitted, so memory stays flat over any length of replay. Heartbeats far ahead of their partition's time
+/// wait in the `EventClock` until other users corroborate that time (a client with a bad clock never moves it).
+public struct ResumeWindowProcessor: Sendable, EventClockDriven {
     public let configuration: ResumeConfiguration
-    public internal(set) var watermark: Watermark
+    public internal(set) var clock: EventClock<Heartbeat>
     public internal(set) var statistics = ResumeStatistics()
 
     /// user → latest point per movie, for one window. A user watches one or two movies a minute, so a small array
@@ -35,20 +36,66 @@ public struct ResumeWindowProcessor: Sendable {
 
     public init(configuration: ResumeConfiguration = ResumeConfiguration()) {
         self.configuration = configuration
-        self.watermark = Watermark(lateness: configuration.lateness, idleTimeout: configuration.idleTimeout)
+        clock = EventClock(configuration: configuration.clock)
         retentionMs = configuration.retention.milliseconds
     }
 
     public var openWindows: Int { open.count }
 
-    /// Applies one heartbeat; appends whatever it makes complete (or corrects) to `outputs`.
-    public mutating func apply(_ heartbeat: Heartbeat, clockMs: Int64? = nil, into outputs: inout [ResumeWindowOutput]) {
+    /// The watermark (nil until the clock is established).
+    public var watermark: Timestamp? { clock.current }
+
+    /// Applies one heartbeat read from `partition` (0 for files and the server); appends whatever it makes
+    /// complete (or corrects) to `outputs`.
+    public mutating func apply(_ heartbeat: Heartbeat, partition: Int = 0, clockMs: Int64? = nil,
+                               into outputs: inout [ResumeWindowOutput]) {
         statistics.events += 1
+        let timeMs = heartbeat.timestamp.millisecondsSinceEpoch
+        let key = XXHash64.hash(heartbeat.userId)
+        if clock.admit(time: timeMs, key: key, partition: partition, clockMs: clockMs) {
+            place(heartbeat, partition: partition, into: &outputs)
+        } else {
+            clock.hold(heartbeat, key: key, time: timeMs, partition: partition)
+            syncOutliers()
+        }
+        if clock.hasReleased { applyReleased(into: &outputs) }
+    }
+
+    /// Lets the watermark pass idle partitions, and follow the wall clock when all are idle.
+    public mutating func advanceIdle(clockMs: Int64, into outputs: inout [ResumeWindowOutput]) { driveIdle(clockMs: clockMs, into: &outputs) }
+
+    /// The source reached the end of `partition` for now (a Kafka partition's end with `--until-end`).
+    public mutating func partitionIdle(_ partition: Int, into outputs: inout [ResumeWindowOutput]) {
+        drivePartitionIdle(partition, into: &outputs)
+    }
+
+    /// A partition assigned to this reader: it holds the watermark back until it has heartbeats or goes idle.
+    public mutating func register(partition: Int, clockMs: Int64) { clock.register(partition: partition, clockMs: clockMs) }
+
+    /// A partition taken from this reader: its held heartbeats are rejected as outliers.
+    public mutating func remove(partition: Int, into outputs: inout [ResumeWindowOutput]) { driveRemove(partition: partition, into: &outputs) }
+
+    /// End of input: applies what the clock can still trust, rejects the rest, then closes every open window.
+    public mutating func finish(into outputs: inout [ResumeWindowOutput]) {
+        driveFinish(into: &outputs)
+        closed.removeAll()
+    }
+
+    mutating func syncOutliers() { statistics.rejectedOutliers = clock.rejectedOutliers }
+
+    mutating func watermarkMoved(into outputs: inout [ResumeWindowOutput]) { closeCompleted(into: &outputs) }
+
+    mutating func applyReleased(into outputs: inout [ResumeWindowOutput]) {
+        while let (held, partition) = clock.popReleased() { place(held.event, partition: partition, into: &outputs) }
+    }
+
+    /// Puts a trusted heartbeat into its window (or revises a closed one), then lets it move the clock.
+    private mutating func place(_ heartbeat: Heartbeat, partition: Int, into outputs: inout [ResumeWindowOutput]) {
         arrivals += 1
         let point = ResumePoint(
             movieId: heartbeat.movieId, position: heartbeat.position, timestamp: heartbeat.timestamp, arrival: arrivals)
         let window = configuration.window.window(containing: heartbeat.timestamp)
-        if watermark.hasPassed(window.end) {
+        if clock.hasPassed(window.end) {
             applyLate(point, user: heartbeat.userId, window: window, into: &outputs)
         } else {
             let slot: Int
@@ -61,26 +108,14 @@ public struct ResumeWindowProcessor: Sendable {
             }
             Self.merge(point, user: heartbeat.userId, into: &open[slot].users)
         }
-        if watermark.observe(heartbeat.timestamp, clockMs: clockMs) {
+        if clock.trust(time: heartbeat.timestamp.millisecondsSinceEpoch, partition: partition) {
             closeCompleted(into: &outputs)
         }
     }
 
-    /// Lets the watermark follow the wall clock while the source is idle.
-    public mutating func advanceIdle(clockMs: Int64, into outputs: inout [ResumeWindowOutput]) {
-        if watermark.advanceIdle(clockMs: clockMs) { closeCompleted(into: &outputs) }
-    }
-
-    /// End of input: every open window is complete.
-    public mutating func finish(into outputs: inout [ResumeWindowOutput]) {
-        watermark.finish()
-        closeCompleted(into: &outputs)
-        closed.removeAll()
-    }
-
     private mutating func applyLate(_ point: ResumePoint, user: String, window: EventWindow, into outputs: inout [ResumeWindowOutput]) {
         statistics.late += 1
-        guard configuration.late == .emit, let current = watermark.current,
+        guard configuration.late == .emit, let current = clock.current,
               current.millisecondsSinceEpoch - window.end.millisecondsSinceEpoch < retentionMs
         else {
             statistics.lateDropped += 1
@@ -97,7 +132,7 @@ public struct ResumeWindowProcessor: Sendable {
     }
 
     private mutating func closeCompleted(into outputs: inout [ResumeWindowOutput]) {
-        let complete = open.prefix { watermark.hasPassed($0.window.end) }
+        let complete = open.prefix { clock.hasPassed($0.window.end) }
         guard !complete.isEmpty else { return }
         open.removeFirst(complete.count)
         for (window, users) in complete {
@@ -106,11 +141,11 @@ public struct ResumeWindowProcessor: Sendable {
                 outputs.append(Self.output(window: window, user: user, movies: users[user]!, revision: 0))
                 statistics.outputs += 1
             }
-            if configuration.late == .emit, watermark.current != Watermark.infinity {
+            if configuration.late == .emit, clock.current != EventClock<Heartbeat>.infinity {
                 closed[window.start] = ClosedWindow(window: window, users: users, revisions: [:])
             }
         }
-        if configuration.late == .emit, let current = watermark.current, !closed.isEmpty {
+        if configuration.late == .emit, let current = clock.current, !closed.isEmpty {
             let horizon = current.millisecondsSinceEpoch - retentionMs
             closed = closed.filter { $0.value.window.end.millisecondsSinceEpoch > horizon }
         }

@@ -51,7 +51,7 @@ public struct CountStream: Sendable {
     /// Serialises the counting state (not the input position, which the caller records).
     public func checkpoint() -> [UInt8] {
         var writer = ByteWriter()
-        writer.write(magic: "TCK1")
+        writer.write(magic: "TCK2")
         counter.encode(into: &writer)
         for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, splitter.lineCount + appliedLines, processedBytes] { writer.write(value) }
         return writer.bytes
@@ -62,7 +62,9 @@ public struct CountStream: Sendable {
                 validate: Bool = false) throws {
         self.init(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
         var reader = ByteReader(checkpoint)
-        guard try reader.readMagic("TCK1") else { throw ByteReader.Failure(description: "not a tally count checkpoint") }
+        guard try reader.readMagic("TCK2") else {
+            throw ByteReader.Failure(description: "not a tally count checkpoint of this version (event clocks per partition came with TCK2): remove it to start over")
+        }
         counter = try UniqueWindowCounter(configuration: configuration, from: &reader)
         tally.malformed = try reader.readInt()
         tally.missing = try reader.readInt()
@@ -94,11 +96,39 @@ public struct CountStream: Sendable {
         drain(into: &output)
     }
 
-    /// Feeds one frame that arrives as a record of its own (a Kafka message), without looking for line ends.
-    public mutating func feed(record: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout [UInt8]) {
+    /// Feeds one frame that arrives as a record of its own (a Kafka message) from `partition`, without looking
+    /// for line ends.
+    public mutating func feed(record: UnsafeRawBufferPointer, partition: Int = 0, clockMs: Int64? = nil, output: inout [UInt8]) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
+        recordPartition = partition
         splitter.record(record) { line in handle(line, clockMs: clockMs) }
+        recordPartition = 0
+        drain(into: &output)
+    }
+
+    /// The partition of the record being fed (files are partition 0).
+    private var recordPartition = 0
+
+    /// The end of `partition` for now: it stops holding the watermark back.
+    public mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) {
+        counter.partitionIdle(partition, into: &outputs)
+        drain(into: &output)
+    }
+
+    /// A partition assigned to this reader (it holds the watermark back until it has frames or goes idle).
+    public mutating func register(partition: Int, clockMs: Int64) {
+        counter.register(partition: partition, clockMs: clockMs)
+    }
+
+    /// A partition the source pauses (alignment) is not idle.
+    public mutating func keepAlive(partition: Int, clockMs: Int64) {
+        counter.clock.keepAlive(partition: partition, clockMs: clockMs)
+    }
+
+    /// A partition revoked from this reader.
+    public mutating func remove(partition: Int, output: inout [UInt8]) {
+        counter.remove(partition: partition, into: &outputs)
         drain(into: &output)
     }
 
@@ -135,7 +165,7 @@ public struct CountStream: Sendable {
         case .frame(let user, let timeMs):
             user.with(line: line.bytes, unescaped: scratch.user) { bytes in
                 counter.add(hash: XXHash64.hash(bytes), user: bytes, time: Timestamp(millisecondsSinceEpoch: timeMs),
-                            clockMs: clockMs, into: &outputs)
+                            partition: recordPartition, clockMs: clockMs, into: &outputs)
             }
         case .blank:
             tally.blank += 1

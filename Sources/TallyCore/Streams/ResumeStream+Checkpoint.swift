@@ -3,7 +3,7 @@ extension ResumeStream {
     /// position, which the caller records next to it).
     public func checkpoint() -> [UInt8] {
         var writer = ByteWriter()
-        writer.write(magic: "TRS1")
+        writer.write(magic: "TRS2")
         processor.encode(into: &writer)
         writer.write(invalidLines)
         writer.write(lines)
@@ -16,7 +16,9 @@ extension ResumeStream {
                 strict: Bool = false, limits: InputLimits = .default) throws {
         self.init(configuration: configuration, format: format, strict: strict, limits: limits)
         var reader = ByteReader(checkpoint)
-        guard try reader.readMagic("TRS1") else { throw ByteReader.Failure(description: "not a tally resume checkpoint") }
+        guard try reader.readMagic("TRS2") else {
+            throw ByteReader.Failure(description: "not a tally resume checkpoint of this version (event clocks per partition came with TRS2): remove it to start over")
+        }
         processor = try ResumeWindowProcessor(configuration: configuration, from: &reader)
         invalidLines = try reader.readInt()
         let lines = try reader.readInt(), bytes = try reader.readInt()

@@ -43,11 +43,38 @@ public struct ResumeStream: Sendable {
         drain(into: &output)
     }
 
-    /// Feeds one heartbeat that arrives as a record of its own (a Kafka message).
-    public mutating func feed(record: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout [UInt8]) throws {
+    /// Feeds one heartbeat that arrives as a record of its own (a Kafka message) from `partition`.
+    public mutating func feed(record: UnsafeRawBufferPointer, partition: Int = 0, clockMs: Int64? = nil, output: inout [UInt8]) throws {
         var splitter = self.splitter
         defer { self.splitter = splitter }
+        recordPartition = partition
+        defer { recordPartition = 0 }
         try splitter.record(record) { line in try handle(line, clockMs: clockMs) }
+        drain(into: &output)
+    }
+
+    /// The partition of the record being fed (files are partition 0).
+    private var recordPartition = 0
+
+    /// The end of `partition` for now: it stops holding the watermark back.
+    public mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) {
+        processor.partitionIdle(partition, into: &outputs)
+        drain(into: &output)
+    }
+
+    /// A partition assigned to this reader (it holds the watermark back until it has heartbeats or goes idle).
+    public mutating func register(partition: Int, clockMs: Int64) {
+        processor.register(partition: partition, clockMs: clockMs)
+    }
+
+    /// A partition the source pauses (alignment) is not idle.
+    public mutating func keepAlive(partition: Int, clockMs: Int64) {
+        processor.clock.keepAlive(partition: partition, clockMs: clockMs)
+    }
+
+    /// A partition revoked from this reader.
+    public mutating func remove(partition: Int, output: inout [UInt8]) {
+        processor.remove(partition: partition, into: &outputs)
         drain(into: &output)
     }
 
@@ -74,7 +101,7 @@ public struct ResumeStream: Sendable {
             switch try decoder.decode(&reader) {
             case .success(let heartbeat):
                 guard reader.peek() == nil else { return try reject(line.number, "unexpected data after the JSON object") }
-                processor.apply(heartbeat, clockMs: clockMs, into: &outputs)
+                processor.apply(heartbeat, partition: recordPartition, clockMs: clockMs, into: &outputs)
             case .failure(let errors):
                 try reject(line.number, errors.errors.map(\.message).joined(separator: "; "))
             }

@@ -9,12 +9,15 @@ struct AnalyticsRoutes<Context: RequestContext>: Sendable {
     let writer: IngestWriter
     let store: any AdAnalyticsStore
     let parser: AdQueryParser
+    let skew: ClockSkewGuard
+    let clock: WallClock
 
     func register(on router: Router<Context>) {
         router.post("/analytics") { request, _ in
             let event: AdEvent
             do throws(FieldError) {
                 event = try parser.event(Self.parameters(request))
+                if let error = skew.check(event.timestamp, now: clock.now()) { throw error }
             } catch {
                 IngestMetrics.adRejected.increment()
                 throw APIError(.badRequest, code: error.code.rawValue, message: error.message, field: error.field)

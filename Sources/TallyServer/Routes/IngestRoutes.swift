@@ -10,21 +10,41 @@ struct IngestRoutes<Context: RequestContext>: Sendable {
     let body: RequestBody
     let limits: InputLimits
     let clock: WallClock
+    let skew: ClockSkewGuard
 
     func register(on router: Router<Context>) {
         let heartbeats = BodyDecoder(HeartbeatDecoder(limits: limits), limits: limits)
         let watches = BodyDecoder(WatchEventDecoder(limits: limits), limits: limits)
         router.post("/heartbeat") { request, _ in
-            try await ingest(request, kind: .heartbeat) { try heartbeats.decode($0, shape: .single).map(PlaybackEvent.heartbeat) }
+            try await ingest(request, kind: .heartbeat) {
+                try checkedTimes(heartbeats.decode($0, shape: .single), single: true).map(PlaybackEvent.heartbeat)
+            }
         }
         router.post("/heartbeats") { request, _ in
-            try await ingest(request, kind: .heartbeat) { try heartbeats.decode($0, shape: .batch).map(PlaybackEvent.heartbeat) }
+            try await ingest(request, kind: .heartbeat) {
+                try checkedTimes(heartbeats.decode($0, shape: .batch), single: false).map(PlaybackEvent.heartbeat)
+            }
         }
         for path in ["/", "/events"] {
             router.post(RouterPath(path)) { request, _ in
                 try await ingest(request, kind: .watch) { try watches.decode($0, shape: .batch).map(PlaybackEvent.watch) }
             }
         }
+    }
+
+    /// Refuses the request (all or nothing, like every other invalid field) when a heartbeat is further ahead of
+    /// the server's clock than `--max-clock-skew`.
+    private func checkedTimes(_ beats: [Heartbeat], single: Bool) throws(InputError) -> [Heartbeat] {
+        let now = clock.now()
+        var errors: [ItemError] = []
+        var invalid = 0
+        for (index, beat) in beats.enumerated() {
+            guard let error = skew.check(beat.timestamp, now: now) else { continue }
+            invalid += 1
+            if errors.count < BodyDecoder<HeartbeatDecoder>.maxReportedErrors { errors.append(ItemError(index: single ? nil : index, error: error)) }
+        }
+        guard errors.isEmpty else { throw .invalidItems(errors, invalidCount: invalid, total: beats.count) }
+        return beats
     }
 
     private func ingest(

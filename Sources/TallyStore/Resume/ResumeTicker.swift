@@ -31,7 +31,7 @@ public struct ResumeTicker: Service {
             ticks += 1
             do {
                 try await store.saveResumeWindows(view.advanceIdle(clockMs: clock()))
-                if ticks % 60 == 0, let watermark = view.watermark, watermark != Watermark.infinity {
+                if ticks % 60 == 0, let watermark = view.watermark, watermark != EventClock<Heartbeat>.infinity {
                     // Retention counts in event time: windows that started `retention` before the watermark go.
                     let cutoff = Timestamp(millisecondsSinceEpoch: watermark.millisecondsSinceEpoch - retention.milliseconds)
                     let removed = try await store.pruneResumeWindows(before: cutoff)

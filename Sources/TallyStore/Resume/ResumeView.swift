@@ -71,7 +71,7 @@ public final class ResumeView: Sendable {
     public var statistics: ResumeStatistics { state.withLock { $0.processor.statistics } }
 
     /// The resume processor's current watermark (nil before the first heartbeat).
-    public var watermark: Timestamp? { state.withLock { $0.processor.watermark.current } }
+    public var watermark: Timestamp? { state.withLock { $0.processor.watermark } }
 
     /// A stream of every array emitted from now on; ends when the server shuts down.
     public func subscribe() -> AsyncStream<ResumeRecord> {

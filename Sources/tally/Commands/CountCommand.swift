@@ -33,8 +33,6 @@ struct CountCommand: AsyncParsableCommand {
     @Option(help: "Late frames within this of the watermark revise closed windows; older ones are rejected. [env: TALLY_RETENTION] (default: 2h)")
     var retention: DurationArgument?
 
-    @Option(help: "Frames further ahead of the largest time seen are rejected (bit-flipped timestamps). [env: TALLY_MAX_AHEAD] (default: 1d)")
-    var maxAhead: DurationArgument?
 
     @Flag(help: "Count exactly with sets of ids instead of HyperLogLog.")
     var exact = false
@@ -66,6 +64,9 @@ struct CountCommand: AsyncParsableCommand {
     @Flag(help: "Merge the output of `tally count --shard` processes (from files, stdin or --from) into the totals one processor would give.")
     var merge = false
 
+    @OptionGroup(title: "Event time and input checks")
+    var eventTime: EventTimeOptions
+
     @OptionGroup(title: "Kafka")
     var kafka: KafkaSourceOptions
 
@@ -75,6 +76,7 @@ struct CountCommand: AsyncParsableCommand {
         var userField: String
         var timeField: String
         var updates: Duration?
+        var maxRejected: Double?
     }
 
     func setup() throws -> Setup {
@@ -87,19 +89,19 @@ struct CountCommand: AsyncParsableCommand {
             }
             units.append(unit)
         }
+        let eventTime = try self.eventTime.resolve()
         let precision = try env.value(self.precision, "TALLY_PRECISION", default: 14)
         guard (4...18).contains(precision) else { throw ValidationError("--precision must be from 4 to 18") }
         let configuration = CountConfiguration(
             units: units,
             lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(5))).duration,
             retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(7200))).duration,
-            maxAhead: try env.value(maxAhead, "TALLY_MAX_AHEAD", default: DurationArgument(.seconds(86_400))).duration,
-            exact: exact, precision: precision)
+            maxAhead: eventTime.maxAhead, corroboration: eventTime.corroboration, exact: exact, precision: precision)
         return Setup(
             configuration: configuration,
             userField: try env.value(userField, "TALLY_USER_FIELD", default: "uid"),
             timeField: try env.value(timeField, "TALLY_TIME_FIELD", default: "ts"),
-            updates: try Self.updateInterval(emit))
+            updates: try Self.updateInterval(emit), maxRejected: eventTime.maxRejected)
     }
 
     func run() async throws {
@@ -120,7 +122,7 @@ struct CountCommand: AsyncParsableCommand {
                                     timeField: setup.timeField, validate: validate)
                 } ?? CountStream(configuration: setup.configuration, userField: setup.userField, timeField: setup.timeField,
                                  validate: validate)
-                var counting = KafkaCountStream(stream: stream, updates: setup.updates)
+                var counting = KafkaCountStream(stream: stream, updates: setup.updates, maxRejected: setup.maxRejected)
                 counting.stream.shard = shard
                 return counting
             }
@@ -228,6 +230,14 @@ struct CountCommand: AsyncParsableCommand {
         try sink.flush()
         try saveCheckpoint(index: inputs.count, offset: 0, finished: true)
         Self.report(stream, progress)
+        try Self.outcome(stream).check(maxRejected: setup.maxRejected, command: "count", noun: "frame")
+    }
+
+    /// Rejected lines are everything but counted frames and blank lines.
+    static func outcome(_ stream: CountStream) -> RunOutcome {
+        let s = stream.statistics
+        return RunOutcome(lines: s.lines - s.blankLines, counted: s.counted,
+                          rejected: s.lines - s.blankLines - s.counted)
     }
 
     static func updateInterval(_ emit: String) throws -> Duration? {
@@ -246,8 +256,9 @@ struct CountCommand: AsyncParsableCommand {
             ("frames", "\(statistics.lines)"),
             ("rate", ProgressReporter.compact(Double(statistics.lines) / seconds) + "/s"),
             ("MB/s", String(format1: Double(stream.bytesRead) / seconds / 1e6)),
-            ("watermark", stream.counter.watermark.current.map { ISO8601.format($0, style: .zulu) } ?? "-"),
+            ("watermark", stream.counter.watermark.map { ISO8601.format($0, style: .zulu) } ?? "-"),
             ("open_windows", "\(stream.counter.openWindows)"),
+            ("held", "\(stream.counter.clock.heldEvents)"),
         ]
     }
 
@@ -259,7 +270,7 @@ struct CountCommand: AsyncParsableCommand {
         let seconds = max(progress.elapsedSeconds, 1e-9)
         progress.summary([
             ("lines", "\(s.lines)"), ("counted", "\(s.counted)"), ("late", "\(s.late)"),
-            ("rejected_too_old", "\(s.rejectedTooOld)"), ("rejected_too_far_ahead", "\(s.rejectedTooFarAhead)"),
+            ("rejected_too_old", "\(s.rejectedTooOld)"), ("rejected_outlier", "\(s.rejectedOutliers)"),
             ("malformed", "\(s.malformed)"), ("missing_fields", "\(s.missingFields)"), ("invalid_fields", "\(s.invalidFields)"),
             ("blank", "\(s.blankLines)"), ("windows", "\(s.windowsClosed)"), ("revisions", "\(s.revisions)"),
             ("seconds", String(format3: seconds)), ("frames_per_second", "\(Int(Double(s.lines) / seconds))"),

@@ -49,17 +49,22 @@ struct ResumeCommand: AsyncParsableCommand {
     @Option(help: "How often to save the checkpoint (and commit offsets) with --from.")
     var checkpointInterval: DurationArgument = DurationArgument(.seconds(10))
 
+    @OptionGroup(title: "Event time and input checks")
+    var eventTime: EventTimeOptions
+
     @OptionGroup(title: "Kafka")
     var kafka: KafkaSourceOptions
 
     func run() async throws {
         let env = EnvironmentResolver()
+        let eventTime = try self.eventTime.resolve()
         let configuration = ResumeConfiguration(
             window: try env.value(window, "TALLY_WINDOW", default: .minute),
             lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(10))).duration,
             idleTimeout: try env.value(idleTimeout, "TALLY_IDLE_TIMEOUT", default: DurationArgument(.seconds(5))).duration,
             late: try env.value(late, "TALLY_LATE", default: .drop),
-            retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(3600))).duration)
+            retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(3600))).duration,
+            maxAhead: eventTime.maxAhead, corroboration: eventTime.corroboration)
         guard configuration.idleTimeout > .zero else { throw ValidationError("--idle-timeout must be positive") }
         if kafka.isKafka {
             guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
@@ -69,7 +74,7 @@ struct ResumeCommand: AsyncParsableCommand {
             try await KafkaProcessing.run(settings) { saved in
                 KafkaResumeStream(stream: try saved.map {
                     try ResumeStream(configuration: configuration, checkpoint: $0, strict: strict)
-                } ?? ResumeStream(configuration: configuration, strict: strict))
+                } ?? ResumeStream(configuration: configuration, strict: strict), maxRejected: eventTime.maxRejected)
             }
             return
         }
@@ -116,6 +121,15 @@ struct ResumeCommand: AsyncParsableCommand {
             throw CLIError("line \(error.invalid.line): \(error.invalid.message) (--strict)")
         }
         Self.report(stream, progress)
+        try Self.outcome(stream).check(maxRejected: eventTime.maxRejected, command: "resume", noun: "heartbeat")
+    }
+
+    /// Rejected lines: invalid ones and heartbeats never corroborated (late ones are the --late policy's business).
+    static func outcome(_ stream: ResumeStream) -> RunOutcome {
+        let stats = stream.processor.statistics
+        let blank = stream.lines - stats.events - stream.invalidLines
+        return RunOutcome(lines: stream.lines - blank, counted: stats.events - stats.rejectedOutliers,
+                          rejected: stream.invalidLines + stats.rejectedOutliers)
     }
 
     static func progressFields(_ stream: ResumeStream, _ progress: ProgressReporter) -> [(String, String)] {
@@ -125,6 +139,7 @@ struct ResumeCommand: AsyncParsableCommand {
             ("rate", ProgressReporter.compact(Double(stats.events) / max(progress.elapsedSeconds, 1e-9)) + "/s"),
             ("open_windows", "\(stream.processor.openWindows)"),
             ("late", "\(stats.late)"),
+            ("held", "\(stream.processor.clock.heldEvents)"),
             ("invalid", "\(stream.invalidLines)"),
         ]
     }
@@ -138,7 +153,7 @@ struct ResumeCommand: AsyncParsableCommand {
         progress.summary([
             ("lines", "\(stream.lines)"), ("events", "\(stats.events)"), ("invalid", "\(stream.invalidLines)"),
             ("late", "\(stats.late)"), ("late_revised", "\(stats.lateRevised)"), ("late_dropped", "\(stats.lateDropped)"),
-            ("windows", "\(stats.windowsClosed)"), ("arrays", "\(stats.outputs)"),
+            ("rejected_outlier", "\(stats.rejectedOutliers)"), ("windows", "\(stats.windowsClosed)"), ("arrays", "\(stats.outputs)"),
             ("seconds", String(format3: seconds)),
             ("events_per_second", "\(Int(Double(stats.events) / max(seconds, 1e-9)))"),
         ])

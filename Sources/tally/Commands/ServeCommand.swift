@@ -64,6 +64,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How long emitted resume arrays stay queryable with ?window=. [env: TALLY_RESUME_RETENTION] (default: 24h)")
     var resumeRetention: DurationArgument?
 
+    @Option(help: "Heartbeats and ad events further ahead of the server's clock are refused with 400 (past times are accepted). [env: TALLY_MAX_CLOCK_SKEW] (default: 1d)")
+    var maxClockSkew: DurationArgument?
+
+    @Option(help: "Heartbeats further ahead of the resume windows' event time wait until other users corroborate it. [env: TALLY_RESUME_MAX_AHEAD] (default: 5m)")
+    var resumeMaxAhead: DurationArgument?
+
+    @Option(help: "Close the resume windows by the wall clock after this long without heartbeats. [env: TALLY_RESUME_IDLE_TIMEOUT] (default: 5s)")
+    var resumeIdleTimeout: DurationArgument?
+
+    @Option(help: "Distinct users that must agree before the resume windows' event time jumps ahead. [env: TALLY_RESUME_CORROBORATION] (default: 3)")
+    var resumeCorroboration: Int?
+
     @Option(help: "A session with no message for this long is reported abandoned. [env: TALLY_SESSION_TIMEOUT] (default: 30m)")
     var sessionTimeout: DurationArgument?
 
@@ -116,6 +128,16 @@ struct ServeCommand: AsyncParsableCommand {
         server.writer.maxBatchEvents = try env.value(commitMaxEvents, "TALLY_COMMIT_MAX_EVENTS", default: server.writer.maxBatchEvents)
         server.resume.lateness = try env.value(resumeLateness, "TALLY_RESUME_LATENESS", default: DurationArgument(server.resume.lateness)).duration
         server.resumeRetention = try env.value(resumeRetention, "TALLY_RESUME_RETENTION", default: DurationArgument(server.resumeRetention)).duration
+        server.maxClockSkew = try env.value(maxClockSkew, "TALLY_MAX_CLOCK_SKEW", default: DurationArgument(server.maxClockSkew)).duration
+        server.resume.maxAhead = try env.value(resumeMaxAhead, "TALLY_RESUME_MAX_AHEAD", default: DurationArgument(server.resume.maxAhead)).duration
+        server.resume.idleTimeout = try env.value(resumeIdleTimeout, "TALLY_RESUME_IDLE_TIMEOUT", default: DurationArgument(server.resume.idleTimeout)).duration
+        server.resume.corroboration = try env.value(resumeCorroboration, "TALLY_RESUME_CORROBORATION", default: server.resume.corroboration)
+        guard server.resume.corroboration >= 1, server.resume.corroboration <= 1000 else {
+            throw ValidationError("--resume-corroboration must be from 1 to 1000")
+        }
+        guard server.maxClockSkew > .zero, server.resume.maxAhead > .zero, server.resume.idleTimeout > .zero else {
+            throw ValidationError("--max-clock-skew, --resume-max-ahead and --resume-idle-timeout must be positive")
+        }
         server.sessionTimeout = try env.value(sessionTimeout, "TALLY_SESSION_TIMEOUT", default: DurationArgument(server.sessionTimeout)).duration
         guard (1...65535).contains(server.port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard server.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }

@@ -7,11 +7,18 @@ struct KafkaCountStream: KafkaProcessedStream {
     var stream: CountStream
     /// `--emit updates=INTERVAL`: provisional results of open windows this often.
     let updates: Duration?
+    let maxRejected: Double?
     var lastUpdateMs: Int64 = 0
 
-    mutating func consume(record: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) {
-        stream.feed(record: record, clockMs: clockMs, output: &output)
+    mutating func consume(record: UnsafeRawBufferPointer, partition: Int, clockMs: Int64, output: inout [UInt8]) {
+        stream.feed(record: record, partition: partition, clockMs: clockMs, output: &output)
     }
+
+    mutating func register(partition: Int, clockMs: Int64) { stream.register(partition: partition, clockMs: clockMs) }
+    mutating func remove(partition: Int, output: inout [UInt8]) { stream.remove(partition: partition, output: &output) }
+    mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) { stream.partitionIdle(partition, output: &output) }
+    func partitionsAhead(by maxSkew: Duration) -> Set<Int> { stream.counter.clock.partitionsAhead(by: maxSkew) }
+    mutating func keepAlive(partition: Int, clockMs: Int64) { stream.keepAlive(partition: partition, clockMs: clockMs) }
 
     mutating func endOfBatch(clockMs: Int64, output: inout [UInt8]) {
         provisional(clockMs: clockMs, output: &output)
@@ -33,6 +40,7 @@ struct KafkaCountStream: KafkaProcessedStream {
     var records: Int { stream.statistics.lines }
     func progressFields(_ progress: ProgressReporter) -> [(String, String)] { CountCommand.progressFields(stream, progress) }
     func report(_ progress: ProgressReporter) { CountCommand.report(stream, progress) }
+    func checkOutcome() throws { try CountCommand.outcome(stream).check(maxRejected: maxRejected, command: "count", noun: "frame") }
 
     /// `window/start`, e.g. `minute/2016-07-11T13:39:00Z`: the results and revisions of one window stay in order.
     static func resultKey(_ line: ArraySlice<UInt8>) -> [UInt8] {

@@ -53,6 +53,12 @@ enum KafkaProcessing {
                          "enable.partition.eof": options.untilEnd ? "true" : "false"]
                 .merging(staticMembership(group: group, instanceId: options.instanceId, checkpoint: settings.checkpoint)) { $1 }
                 .merging(KafkaProperty.dictionary(options.kafkaProperty)) { $1 })
+        if let destination {
+            // A producer to a topic the brokers do not have only fails after its message timeout: say so at start.
+            guard try KafkaAdmin(brokers: destination.brokers).partitionCount(of: destination.topic) != nil else {
+                throw ValidationError("--to: topic \(destination.topic) does not exist on \(destination.brokers); create it first (brokers that do not auto-create topics)")
+            }
+        }
         let producer = try destination.map { try KafkaProducer(brokers: $0.brokers, properties: KafkaProperty.dictionary(options.kafkaProperty)) }
         defer {
             consumer.close()
@@ -63,7 +69,9 @@ enum KafkaProcessing {
             stream: stream, positions: positions, consumer: consumer, outputPath: settings.output,
             producer: producer, outputTopic: destination?.topic, checkpointPath: settings.checkpoint,
             sourceName: sourceName, checkpointInterval: settings.checkpointInterval, idleExit: options.idleExit?.duration,
-            untilEnd: options.untilEnd, logger: logger)
+            untilEnd: options.untilEnd,
+            maxSkew: try EnvironmentResolver().value(options.maxSkew, "TALLY_MAX_SKEW", default: DurationArgument(.seconds(300))).duration,
+            logger: logger)
         let services = ServiceGroup(configuration: .init(
             services: [.init(service: processor, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await services.run()

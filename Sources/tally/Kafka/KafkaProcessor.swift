@@ -27,6 +27,8 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
     let checkpointInterval: Duration
     let idleExit: Duration?
     let untilEnd: Bool
+    /// Watermark alignment: a partition this far (event time) ahead of the slowest is paused.
+    let maxSkew: Duration
     let logger: Logger
 
     func run() async throws {
@@ -44,6 +46,8 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
         let progress = ProgressReporter(command: Stream.command)
         let clock = ContinuousClock()
         var buffer: [UInt8] = []
+        /// Partitions paused by watermark alignment.
+        var paused: Set<KafkaPartition> = []
 
         mutating func run() async throws {
             let consumer = processor.consumer
@@ -65,6 +69,11 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                 // this member still owns at once, so a partition's next owner starts from fresh offsets.
                 let current = try consumer.assignment()
                 if current != assigned {
+                    // Each assigned partition holds the event clock back until it has records or goes idle; a
+                    // revoked one stops holding it (and its held records, now read by their next owner, go).
+                    for partition in current.subtracting(assigned) { stream.register(partition: Int(partition.partition), clockMs: clockMs) }
+                    for partition in assigned.subtracting(current) { stream.remove(partition: Int(partition.partition), output: &buffer) }
+                    paused.formIntersection(current)
                     assigned = current
                     let names = current.sorted().map { "\($0.topic)/\($0.partition)" }
                     ProgressReporter.writeStderr("\(Stream.command): assigned partitions: \(names.isEmpty ? "none" : names.joined(separator: ", "))\n")
@@ -72,7 +81,9 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                     lastCommit = clock.now
                 }
                 for partition in batch.nextOffsets.keys where !batch.reachedEnd.contains(partition) { atEnd.remove(partition) }
+                for partition in batch.reachedEnd.subtracting(atEnd) { stream.partitionIdle(Int(partition.partition), output: &buffer) }
                 atEnd.formUnion(batch.reachedEnd)
+                try align(assigned: current, clockMs: (now - origin).milliseconds)
                 if processor.untilEnd, batch.isEmpty, !current.isEmpty, current.isSubset(of: atEnd) {
                     try stream.finish(output: &buffer)
                     break
@@ -91,6 +102,7 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                     lastRecord = now
                     idleGrace = .zero
                     if firstRecord == nil { firstRecord = now }
+                    stream.idle(clockMs: (now - origin).milliseconds, output: &buffer) // partitions silent for the idle timeout
                     stream.endOfBatch(clockMs: clockMs, output: &buffer)
                     lastFed = now
                     try await output.emit(&buffer, key: Stream.resultKey)
@@ -109,6 +121,23 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                 let joined = Double((firstRecord - origin).milliseconds) / 1000
                 ProgressReporter.writeStderr("\(Stream.command) kafka: first_record_after_seconds=\(String(format3: joined)) consuming_seconds=\(String(format3: seconds)) records_per_second=\(Int(Double(stream.records) / seconds))\n")
             }
+            try stream.checkOutcome()
+        }
+
+        /// Watermark alignment: pauses the partitions whose event time runs more than `maxSkew` ahead of the
+        /// slowest and resumes the others, so a replay holds a bounded span of open windows whatever the skew
+        /// between partitions. Paused partitions are kept from counting as idle.
+        private mutating func align(assigned: Set<KafkaPartition>, clockMs: Int64) throws {
+            let ahead = stream.partitionsAhead(by: processor.maxSkew)
+            let shouldPause = Set(assigned.filter { ahead.contains(Int($0.partition)) })
+            let pause = shouldPause.subtracting(paused), resume = paused.subtracting(shouldPause)
+            if !pause.isEmpty || !resume.isEmpty {
+                try processor.consumer.pause(pause.sorted())
+                try processor.consumer.resume(resume.sorted())
+                paused = shouldPause
+                processor.logger.debug("alignment", metadata: ["paused": "\(paused.map(\.partition).sorted())"])
+            }
+            for partition in paused { stream.keepAlive(partition: Int(partition.partition), clockMs: clockMs) }
         }
 
         /// Feeds one record, unless the state already includes it (records below `positions`, after a restart or
@@ -116,7 +145,7 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
         private mutating func feed(_ record: KafkaRecordView, clockMs: Int64) throws {
             if skip?.partition != record.partition { skip = (record.partition, positions[record.partition] ?? 0) }
             guard record.offset >= skip!.below else { return }
-            try stream.consume(record: record.value, clockMs: clockMs, output: &buffer)
+            try stream.consume(record: record.value, partition: Int(record.partition.partition), clockMs: clockMs, output: &buffer)
         }
 
         /// `positions` of the partition of the previous record (looked up once per run of records, not per record).

@@ -17,6 +17,9 @@ struct KafkaSourceOptions: ParsableArguments {
     @Flag(help: "With --from: stop (flushing every window) once every assigned partition is read to its end: a replay of a topic's history.")
     var untilEnd = false
 
+    @Option(help: "With --from: pause a partition whose event time runs this far ahead of the slowest assigned partition, until the others catch up (watermark alignment). [env: TALLY_MAX_SKEW] (default: 5m)")
+    var maxSkew: DurationArgument?
+
     @Option(help: "With --from: this processor's static group membership id. (default: from the group and --checkpoint's path; none without --checkpoint)")
     var instanceId: String?
 

@@ -5,10 +5,17 @@ import TallyIO
 struct KafkaResumeStream: KafkaProcessedStream {
     static let command = "resume"
     var stream: ResumeStream
+    let maxRejected: Double?
 
-    mutating func consume(record: UnsafeRawBufferPointer, clockMs: Int64, output: inout [UInt8]) throws {
-        try stream.feed(record: record, clockMs: clockMs, output: &output)
+    mutating func consume(record: UnsafeRawBufferPointer, partition: Int, clockMs: Int64, output: inout [UInt8]) throws {
+        try stream.feed(record: record, partition: partition, clockMs: clockMs, output: &output)
     }
+
+    mutating func register(partition: Int, clockMs: Int64) { stream.register(partition: partition, clockMs: clockMs) }
+    mutating func remove(partition: Int, output: inout [UInt8]) { stream.remove(partition: partition, output: &output) }
+    mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) { stream.partitionIdle(partition, output: &output) }
+    func partitionsAhead(by maxSkew: Duration) -> Set<Int> { stream.processor.clock.partitionsAhead(by: maxSkew) }
+    mutating func keepAlive(partition: Int, clockMs: Int64) { stream.keepAlive(partition: partition, clockMs: clockMs) }
 
     mutating func endOfBatch(clockMs: Int64, output: inout [UInt8]) {}
 
@@ -18,6 +25,7 @@ struct KafkaResumeStream: KafkaProcessedStream {
     var records: Int { stream.lines }
     func progressFields(_ progress: ProgressReporter) -> [(String, String)] { ResumeCommand.progressFields(stream, progress) }
     func report(_ progress: ProgressReporter) { ResumeCommand.report(stream, progress) }
+    func checkOutcome() throws { try ResumeCommand.outcome(stream).check(maxRejected: maxRejected, command: "resume", noun: "heartbeat") }
 
     /// The user id: one user's arrays (and their revisions) stay in order.
     static func resultKey(_ line: ArraySlice<UInt8>) -> [UInt8] { Array(stringMember("userId", in: line)) }
