@@ -113,12 +113,14 @@ struct KafkaShardTests {
         try await produce(lines, to: topic, brokers: brokers) { Array("\($0)".utf8) }
         for shard in shards { shard.process.waitUntilExit() }
         var counted: [Int] = []
+        var summaries: [String] = []
         for shard in shards {
             #expect(shard.process.terminationStatus == 0)
             let stderr = try String(contentsOfFile: shard.stderr, encoding: .utf8)
             counted.append(Int(stderr.firstMatch(of: /counted=(\d+)/)?.1 ?? "0") ?? 0)
+            summaries.append(stderr)
         }
-        #expect(counted.allSatisfy { $0 > 0 } && counted.reduce(0, +) == 20_000, "\(counted)")
+        #expect(counted.allSatisfy { $0 > 0 } && counted.reduce(0, +) == 20_000, "\(counted): \(summaries)")
 
         let merged = try TallyBinary.run(["count", "--merge", "--from", "kafka://\(brokers)/\(sketches)", "--group", uniqueName("merge-"), "--until-end"])
         #expect(merged.status == 0, "\(merged.stderr)")
