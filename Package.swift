@@ -10,6 +10,9 @@ let package = Package(
     ],
     traits: [
         .trait(name: "Kafka", description: "Kafka sources and sinks through librdkafka (Debian: librdkafka-dev)"),
+        // On by default: the unique counter's brief is built on Kafka. `swift build --disable-default-traits`
+        // builds without librdkafka (the Kafka options then fail with a message naming the trait).
+        .default(enabledTraits: ["Kafka"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

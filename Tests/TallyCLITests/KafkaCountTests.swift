@@ -87,7 +87,7 @@ struct KafkaShardTests {
             let shard = Process()
             shard.executableURL = binary
             shard.arguments = ["count", "--from", "kafka://\(brokers)/\(topic)", "--group", group, "--shard", id,
-                               "--to", "kafka://\(brokers)/\(sketches)", "--exact", "--idle-exit", "3s",
+                               "--to", "kafka://\(brokers)/\(sketches)", "--exact", "--idle-exit", "20s",
                                "--checkpoint", directory.path + "/\(id).checkpoint"]
             let stderr = directory.path + "/\(id).err"
             _ = FileManager.default.createFile(atPath: stderr, contents: nil)

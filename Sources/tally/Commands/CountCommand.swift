@@ -9,8 +9,8 @@ struct CountCommand: AsyncParsableCommand {
         abstract: "Count unique users per minute, hour, day, week, month and year over JSON log frames.",
         discussion: """
             Reads one JSON object per line from FILEs (plain or .gz) or stdin and writes one JSON result per window
-            to --output. A window's final result is emitted when the watermark (largest time seen minus --lateness)
-            passes its end, and at end of input; late frames within --retention revise closed windows (revision + 1).
+            to --output. A window's final result is emitted when the watermark (the slowest partition's newest
+            trusted time minus --lateness; see --max-ahead and --corroboration) passes its end, and at end of input; late frames within --retention revise closed windows (revision + 1).
             The summary on stderr accounts for every input line.
             """
     )
@@ -96,7 +96,8 @@ struct CountCommand: AsyncParsableCommand {
             units: units,
             lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(5))).duration,
             retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(7200))).duration,
-            maxAhead: eventTime.maxAhead, corroboration: eventTime.corroboration, exact: exact, precision: precision)
+            maxAhead: eventTime.maxAhead, corroboration: eventTime.corroboration, idleTimeout: eventTime.idleTimeout,
+            exact: exact, precision: precision)
         return Setup(
             configuration: configuration,
             userField: try env.value(userField, "TALLY_USER_FIELD", default: "uid"),

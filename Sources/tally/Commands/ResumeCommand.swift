@@ -10,8 +10,8 @@ struct ResumeCommand: AsyncParsableCommand {
         discussion: """
             Reads NDJSON heartbeats ({"userId","movieId","duration","position","timestamp"}) from FILEs (plain or
             .gz) or stdin, and writes one JSON array per user per closed window to stdout. A window closes when the
-            watermark (largest timestamp seen minus --lateness) passes its end, when stdin has been idle for
-            --idle-timeout, or at end of input. Progress and the final summary go to stderr.
+            watermark passes its end (the slowest partition's newest trusted timestamp minus --lateness; see
+            --max-ahead and --corroboration), when the input has been idle for --idle-timeout, or at end of input. Progress and the final summary go to stderr.
             With --from kafka://HOST:PORT/TOPIC it consumes heartbeats in a consumer group instead (see --checkpoint).
             """
     )
@@ -24,9 +24,6 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @Option(help: "Allowed lateness, e.g. 10s. [env: TALLY_LATENESS] (default: 10s)")
     var lateness: DurationArgument?
-
-    @Option(help: "Advance the watermark after this much idle wall-clock time. [env: TALLY_IDLE_TIMEOUT] (default: 5s)")
-    var idleTimeout: DurationArgument?
 
     @Option(help: "Late events: drop (count and report) or emit (re-emit the corrected array with \"revision\"). [env: TALLY_LATE] (default: drop)")
     var late: LatePolicy?
@@ -61,11 +58,10 @@ struct ResumeCommand: AsyncParsableCommand {
         let configuration = ResumeConfiguration(
             window: try env.value(window, "TALLY_WINDOW", default: .minute),
             lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(10))).duration,
-            idleTimeout: try env.value(idleTimeout, "TALLY_IDLE_TIMEOUT", default: DurationArgument(.seconds(5))).duration,
+            idleTimeout: eventTime.idleTimeout,
             late: try env.value(late, "TALLY_LATE", default: .drop),
             retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(3600))).duration,
             maxAhead: eventTime.maxAhead, corroboration: eventTime.corroboration)
-        guard configuration.idleTimeout > .zero else { throw ValidationError("--idle-timeout must be positive") }
         if kafka.isKafka {
             guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
             guard format == .compact else { throw ValidationError("--format pretty is for terminals; --from writes compact arrays") }

@@ -9,12 +9,16 @@ struct EventTimeOptions: ParsableArguments {
     @Option(help: "Distinct users that must agree before a partition's event time jumps ahead (or starts). [env: TALLY_CORROBORATION] (default: 3)")
     var corroboration: Int?
 
+    @Option(help: "A partition (or stdin) with no event for this long (wall clock) stops holding the watermark back; when all are idle the watermark follows the wall clock. [env: TALLY_IDLE_TIMEOUT] (default: 5s)")
+    var idleTimeout: DurationArgument?
+
     @Option(help: "Exit non-zero when more than this share (0 to 1) of the input lines is rejected (malformed, invalid, too old, outliers). [env: TALLY_MAX_REJECTED] (default: no limit)")
     var maxRejected: Double?
 
     struct Resolved {
         var maxAhead: Duration
         var corroboration: Int
+        var idleTimeout: Duration
         var maxRejected: Double?
     }
 
@@ -26,9 +30,11 @@ struct EventTimeOptions: ParsableArguments {
             guard let value = Double(text), (0...1).contains(value) else { throw ValidationError("--max-rejected must be a share from 0 to 1, not \(text)") }
             return value
         }
+        let idleTimeout = try env.value(self.idleTimeout, "TALLY_IDLE_TIMEOUT", default: DurationArgument(.seconds(5))).duration
+        guard idleTimeout > .zero else { throw ValidationError("--idle-timeout must be positive") }
         guard maxAhead > .zero else { throw ValidationError("--max-ahead must be positive") }
         guard (1...1000).contains(corroboration) else { throw ValidationError("--corroboration must be from 1 to 1000") }
-        return Resolved(maxAhead: maxAhead, corroboration: corroboration, maxRejected: maxRejected)
+        return Resolved(maxAhead: maxAhead, corroboration: corroboration, idleTimeout: idleTimeout, maxRejected: maxRejected)
     }
 }
 

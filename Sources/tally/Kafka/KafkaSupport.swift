@@ -9,8 +9,8 @@ import TallyKafka
 /// obscurely.
 enum KafkaSupport {
     static let missingTrait = """
-        this tally was built without Kafka support: rebuild it with the Kafka trait \
-        (swift build -c release --traits Kafka; needs librdkafka-dev)
+        this tally was built without Kafka support (--disable-default-traits): rebuild it with the Kafka trait \
+        (swift build -c release, or --traits Kafka; needs librdkafka-dev)
         """
 
     /// The publisher for `tally serve --kafka-brokers … --publish …`, nil when neither is given.
