@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -32,7 +33,8 @@ let package = Package(
         // Pure domain: events, validation, the JSON reader, processors. No I/O, no frameworks.
         .target(
             name: "TallyCore",
-            dependencies: ["CTallySIMD"],
+            // Deque: open windows leave from the front as the watermark passes them (an array shifts them all).
+            dependencies: ["CTallySIMD", .product(name: "DequeModule", package: "swift-collections")],
             // `rounded()` and `squareRoot()` call libm; linked explicitly so TallyCore works without Foundation.
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),

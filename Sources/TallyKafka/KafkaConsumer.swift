@@ -203,6 +203,16 @@ public final class KafkaConsumer: @unchecked Sendable {
         })
     }
 
+    /// The partition's first and next-to-be-written offsets as of the last fetch response (librdkafka's cache, no
+    /// request to the broker); nil before the first fetch. A processor uses it to tell a partition with records
+    /// still to read (not idle, whatever the wall clock says) from one that is caught up.
+    public func cachedOffsets(of partition: KafkaPartition) -> (low: Int64, high: Int64)? {
+        var low: Int64 = -1, high: Int64 = -1
+        let error = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
+        return (max(low, 0), high)
+    }
+
     /// Stops fetching `partitions` until `resume`: watermark alignment holds back a partition read far ahead of
     /// the others. librdkafka drops what it prefetched for them and, on resume, fetches from the next offset the
     /// application has not consumed, so nothing is skipped.

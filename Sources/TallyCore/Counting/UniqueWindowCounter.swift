@@ -1,3 +1,5 @@
+import DequeModule
+
 /// Unique users per window for several calendar units at once, on event time.
 ///
 /// A frame is inserted once, into the finest requested unit; when a window closes (the watermark passes its end)
@@ -30,7 +32,7 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
         var unit: WindowUnit
         var parents: [Int]
         /// Open windows by start, oldest first.
-        var open: [WindowState] = []
+        var open: Deque<WindowState> = []
         /// Closed windows still within the retention, by start.
         var closed: [WindowState] = []
     }
@@ -182,10 +184,10 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
     }
 
     /// Index of the open window, created in start order if missing.
-    private static func openIndex(for window: EventWindow, in open: inout [WindowState], exact: Bool, precision: Int) -> Int {
-        if let index = open.lastIndex(where: { $0.window.start == window.start }) { return index }
+    private static func openIndex(for window: EventWindow, in open: inout Deque<WindowState>, exact: Bool, precision: Int) -> Int {
+        let position = open.firstIndex(startingAtOrAfter: window.start) { $0.window }
+        if position < open.endIndex, open[position].window.start == window.start { return position }
         let state = WindowState(window: window, sketch: .empty(exact: exact, precision: precision), frames: 0, revision: 0, dirty: false)
-        let position = open.firstIndex { $0.window.start > window.start } ?? open.count
         open.insert(state, at: position)
         return position
     }

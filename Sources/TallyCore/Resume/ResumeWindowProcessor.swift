@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The resume-position processor of the heartbeat brief: per one-minute (configurable) tumbling window and per
 /// user, the last observed position of each movie, emitted once the watermark passes the window's end.
 ///
@@ -15,7 +17,7 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
     /// searched linearly beats a second hash lookup.
     typealias WindowContents = [String: [ResumePoint]]
     /// Open windows, oldest first. There are only a few (lateness / window size + 1), so an array beats a hash.
-    var open: [(window: EventWindow, users: WindowContents)] = []
+    var open: Deque<(window: EventWindow, users: WindowContents)> = []
     var closed: [Timestamp: ClosedWindow] = [:]
     var arrivals: UInt64 = 0
     /// The retention in milliseconds, computed once: `Duration`'s arithmetic is 128-bit, too slow per late event.
@@ -98,14 +100,8 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
         if clock.hasPassed(window.end) {
             applyLate(point, user: heartbeat.userId, window: window, into: &outputs)
         } else {
-            let slot: Int
-            if let found = open.lastIndex(where: { $0.window.start == window.start }) {
-                slot = found
-            } else {
-                open.append((window, [:]))
-                open.sort { $0.window < $1.window }
-                slot = open.lastIndex(where: { $0.window.start == window.start })!
-            }
+            let slot = open.firstIndex(startingAtOrAfter: window.start) { $0.window }
+            if slot == open.endIndex || open[slot].window.start != window.start { open.insert((window, [:]), at: slot) }
             Self.merge(point, user: heartbeat.userId, into: &open[slot].users)
         }
         if clock.trust(time: heartbeat.timestamp.millisecondsSinceEpoch, partition: partition) {

@@ -11,6 +11,7 @@ extension EventClock {
             writer.write(partition.id)
             writer.write(partition.established)
             writer.write(partition.frontier)
+            writer.write(partition.firstTime)
             writer.write(UInt32(partition.keys.count))
             for key in partition.keys { writer.write(key) }
             writer.write(UInt32(partition.pending.count))
@@ -35,6 +36,7 @@ extension EventClock {
             var partition = Partition(id: try reader.readInt())
             partition.established = try reader.readBool()
             partition.frontier = try reader.readInt64()
+            partition.firstTime = try reader.readInt64()
             partition.acceptLimit = partition.frontier == .min ? (partition.established ? .max : .min) : Self.adding(partition.frontier, maxJumpMs)
             for _ in 0..<Int(try reader.readUInt32()) { partition.keys.append(try reader.readUInt64()) }
             for _ in 0..<Int(try reader.readUInt32()) {

@@ -35,6 +35,9 @@ public struct EventClock<Event: Sendable>: Sendable {
         var frontier: Int64 = .min
         /// `frontier + maxJump`: events up to it are applied at once.
         var acceptLimit: Int64 = .min
+        /// The first trusted event time (`Int64.min` before it): where a partition that has not delivered yet is
+        /// assumed to start, for alignment.
+        var firstTime: Int64 = .min
         var pending: [Held] = []
         var pendingMin: Int64 = .max
         /// The first distinct keys seen, up to `corroboration`: how many keys a jump needs here.
@@ -110,6 +113,7 @@ public struct EventClock<Event: Sendable>: Sendable {
     public mutating func trust(time: Int64, partition: Int) -> Bool {
         let index = self.index(of: partition)
         guard time > partitions[index].frontier else { return false }
+        if partitions[index].frontier == .min { partitions[index].firstTime = time }
         partitions[index].frontier = time
         partitions[index].acceptLimit = Self.adding(time, maxJumpMs)
         if partitions[index].acceptLimit >= partitions[index].pendingMin {
@@ -185,9 +189,15 @@ public struct EventClock<Event: Sendable>: Sendable {
         return raise(to: Self.adding(newest - latenessMs, idle))
     }
 
-    /// Before the end: partitions that never reached `corroboration` keys trust the keys they have.
+    /// Before the end: partitions that never reached `corroboration` keys trust the keys they have, and held
+    /// events within `maxJump` of the newest frontier of any partition are corroborated by it (the last events of a
+    /// sparse partition after a gap have nobody left to agree with them in their own partition).
     public mutating func settle() {
         for index in partitions.indices where !partitions[index].established { corroborate(index, fallback: true) }
+        guard let newest = partitions.map(\.frontier).max(), newest != .min else { return }
+        for index in partitions.indices where partitions[index].pendingMin <= Self.adding(newest, maxJumpMs) {
+            release(index, upTo: Self.adding(newest, maxJumpMs))
+        }
     }
 
     /// End of input: held events are rejected as outliers, and the watermark goes to +∞.
@@ -201,10 +211,17 @@ public struct EventClock<Event: Sendable>: Sendable {
     }
 
     /// Partitions whose own watermark runs more than `maxSkew` ahead of the slowest active partition's: a source
-    /// pauses them (watermark alignment), so a replay holds a bounded span of open windows.
+    /// pauses them (watermark alignment), so a replay holds a bounded span of open windows. A partition that is
+    /// active but has delivered nothing yet counts as starting where the earliest partition started: a consumer
+    /// that hands out one partition's whole fetch first (hours or months of event time) is held back until the
+    /// others have delivered too.
     public func partitionsAhead(by maxSkew: Duration) -> Set<Int> {
         let active = partitions.filter { !$0.idle && $0.established && $0.frontier != .min }
-        guard let slowest = active.map(\.frontier).min() else { return [] }
+        guard var slowest = active.map(\.frontier).min() else { return [] }
+        if partitions.contains(where: { !$0.idle && ($0.frontier == .min) }),
+           let earliest = active.map(\.firstTime).min() {
+            slowest = min(slowest, earliest)
+        }
         let limit = Self.adding(slowest, maxSkew.milliseconds)
         return Set(active.filter { $0.frontier > limit }.map(\.id))
     }

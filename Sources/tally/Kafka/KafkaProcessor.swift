@@ -46,8 +46,15 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
         let progress = ProgressReporter(command: Stream.command)
         let clock = ContinuousClock()
         var buffer: [UInt8] = []
-        /// Partitions paused by watermark alignment.
+        /// Partitions paused by watermark alignment, and how many times one was.
         var paused: Set<KafkaPartition> = []
+        var pauses = 0
+        /// Records each partition delivered since it was last resumed (or assigned).
+        var deliveredSinceResume: [KafkaPartition: Int] = [:]
+        /// A partition is paused only after this many records since its last resume: pausing drops what librdkafka
+        /// prefetched for it, so in a sparse topic (a few records per minute of event time) pausing at every skew
+        /// would refetch for every few records.
+        static var recordsPerAlignmentCycle: Int { 5_000 }
 
         mutating func run() async throws {
             let consumer = processor.consumer
@@ -62,7 +69,11 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let clockMs = (clock.now - origin).milliseconds
                 skip = nil
-                let batch = try consumer.poll(max: 20_000) { record in try feed(record, clockMs: clockMs) }
+                let batch = try consumer.poll(max: 5_000) { record in try feed(record, clockMs: clockMs) }
+                for (partition, next) in batch.nextOffsets {
+                    let previous = positions[partition] ?? consumer.cachedOffsets(of: partition)?.low ?? next
+                    deliveredSinceResume[partition, default: 0] += Int(max(0, next - previous))
+                }
                 positions.merge(batch.nextOffsets) { max($0, $1) }
                 let now = clock.now
                 // The group moves partitions between members (rebalances) while polling: say so, and commit what
@@ -119,7 +130,7 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                 // The rate while records flowed, without the group join before and the idle wait after.
                 let seconds = max(Double((lastFed - firstRecord).milliseconds) / 1000, 1e-3)
                 let joined = Double((firstRecord - origin).milliseconds) / 1000
-                ProgressReporter.writeStderr("\(Stream.command) kafka: first_record_after_seconds=\(String(format3: joined)) consuming_seconds=\(String(format3: seconds)) records_per_second=\(Int(Double(stream.records) / seconds))\n")
+                ProgressReporter.writeStderr("\(Stream.command) kafka: first_record_after_seconds=\(String(format3: joined)) consuming_seconds=\(String(format3: seconds)) records_per_second=\(Int(Double(stream.records) / seconds)) alignment_pauses=\(pauses)\n")
             }
             try stream.checkOutcome()
         }
@@ -130,14 +141,24 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
         private mutating func align(assigned: Set<KafkaPartition>, clockMs: Int64) throws {
             let ahead = stream.partitionsAhead(by: processor.maxSkew)
             let shouldPause = Set(assigned.filter { ahead.contains(Int($0.partition)) })
-            let pause = shouldPause.subtracting(paused), resume = paused.subtracting(shouldPause)
+            let pause = shouldPause.subtracting(paused).filter { deliveredSinceResume[$0, default: 0] >= Self.recordsPerAlignmentCycle }
+            let resume = paused.subtracting(shouldPause)
             if !pause.isEmpty || !resume.isEmpty {
                 try processor.consumer.pause(pause.sorted())
+                pauses += pause.count
                 try processor.consumer.resume(resume.sorted())
-                paused = shouldPause
+                for partition in resume { deliveredSinceResume[partition] = 0 }
+                paused = paused.subtracting(resume).union(pause)
                 processor.logger.debug("alignment", metadata: ["paused": "\(paused.map(\.partition).sorted())"])
             }
-            for partition in paused { stream.keepAlive(partition: Int(partition.partition), clockMs: clockMs) }
+            // A partition with records still to read is not idle, however long the consumer spends on the others'
+            // batches (a replay delivers each partition in bursts of a whole fetch): only a caught-up partition can
+            // go idle. One never fetched yet may have records too. Paused partitions are behind by construction.
+            for partition in assigned {
+                let next = positions[partition]
+                let lagging = processor.consumer.cachedOffsets(of: partition).map { $0.high > (next ?? $0.low) } ?? true
+                if lagging || paused.contains(partition) { stream.keepAlive(partition: Int(partition.partition), clockMs: clockMs) }
+            }
         }
 
         /// Feeds one record, unless the state already includes it (records below `positions`, after a restart or
