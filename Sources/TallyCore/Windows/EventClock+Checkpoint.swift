@@ -39,6 +39,7 @@ extension EventClock {
             partition.firstTime = try reader.readInt64()
             partition.acceptLimit = partition.frontier == .min ? (partition.established ? .max : .min) : Self.adding(partition.frontier, maxJumpMs)
             for _ in 0..<Int(try reader.readUInt32()) { partition.keys.append(try reader.readUInt64()) }
+            partition.keysComplete = partition.keys.count >= configuration.corroboration
             for _ in 0..<Int(try reader.readUInt32()) {
                 let key = try reader.readUInt64(), time = try reader.readInt64()
                 partition.pending.append(Held(event: try event(&reader), key: key, time: time))

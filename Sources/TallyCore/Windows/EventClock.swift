@@ -42,6 +42,8 @@ public struct EventClock<Event: Sendable>: Sendable {
         var pendingMin: Int64 = .max
         /// The first distinct keys seen, up to `corroboration`: how many keys a jump needs here.
         var keys: [UInt64] = []
+        /// `keys` holds `corroboration` keys: no need to look at it per event.
+        var keysComplete = false
         var lastClockMs: Int64?
         var idle = false
 
@@ -84,14 +86,14 @@ public struct EventClock<Event: Sendable>: Sendable {
     @inline(__always)
     public mutating func admit(time: Int64, key: UInt64, partition: Int, clockMs: Int64?) -> Bool {
         let index = self.index(of: partition)
-        if let clockMs {
+        // The common case touches three fields: the clock reading changes once per chunk, not per event, and the
+        // first keys are complete after a few events.
+        if let clockMs, lastEventClockMs != clockMs || partitions[index].lastClockMs != clockMs {
             partitions[index].lastClockMs = clockMs
             lastEventClockMs = clockMs
         }
         if partitions[index].idle { partitions[index].idle = false }
-        if partitions[index].keys.count < configuration.corroboration, !partitions[index].keys.contains(key) {
-            partitions[index].keys.append(key)
-        }
+        if !partitions[index].keysComplete { note(key: key, at: index) }
         return partitions[index].established && time <= partitions[index].acceptLimit
     }
 
@@ -243,6 +245,11 @@ public struct EventClock<Event: Sendable>: Sendable {
             lastIndex = partitions.count - 1
         }
         return lastIndex
+    }
+
+    private mutating func note(key: UInt64, at index: Int) {
+        if !partitions[index].keys.contains(key) { partitions[index].keys.append(key) }
+        partitions[index].keysComplete = partitions[index].keys.count >= configuration.corroboration
     }
 
     /// Releases the held events of a jump that `corroboration` distinct keys agree on (or, as a fallback, that
