@@ -79,6 +79,22 @@ struct KafkaEventTimeTests {
         #expect(Set(fromKafka.stdout.split(separator: "\n")) == expected)
     }
 
+    @Test func resumeKilledMidReplayOfFourPartitionsRepeatsAndLosesNothing() async throws {
+        let directory = TemporaryDirectory()
+        let file = directory.path + "/heartbeats.jsonl"
+        let generated = try TallyBinary.run(["generate", "heartbeats", "--users", "400", "--duration", "900",
+                                             "--late-fraction", "0", "--seed", "6", "-o", file])
+        #expect(generated.status == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        let topic = try await Self.partitionedTopic(lines, field: "userId")
+        let expected = Set(try TallyBinary.run(["resume", file]).stdout.split(separator: "\n"))
+        let (reference, combined) = try referenceAndKilledRuns(
+            "resume", from: "kafka://\(kafkaBrokers!)/\(topic)", options: ["--until-end"], directory: directory)
+        #expect(Set(reference.split(separator: "\n")) == expected)
+        #expect(Set(combined.split(separator: "\n")) == expected)
+        #expect(expected.count > 5_000)
+    }
+
     @Test func anOutputTopicThatDoesNotExistIsAnErrorAtStart() async throws {
         let topic = uniqueName("frames-")
         try KafkaAdmin(brokers: kafkaBrokers!).createTopic(topic, partitions: 1)
