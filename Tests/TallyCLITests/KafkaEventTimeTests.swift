@@ -40,6 +40,16 @@ struct KafkaEventTimeTests {
         return topic
     }
 
+    /// Generated heartbeats (none late) in a file and in a 4-partition topic keyed by user.
+    static func heartbeatTopic(users: Int, seconds: Int, seed: Int, directory: TemporaryDirectory) async throws -> (file: String, topic: String) {
+        let file = directory.path + "/heartbeats.jsonl"
+        let generated = try TallyBinary.run(["generate", "heartbeats", "--users", "\(users)", "--duration", "\(seconds)",
+                                             "--late-fraction", "0", "--seed", "\(seed)", "-o", file])
+        #expect(generated.status == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        return (file, try await partitionedTopic(lines, field: "userId"))
+    }
+
     @Test func countOverFourPartitionsEqualsTheFile() async throws {
         let directory = TemporaryDirectory()
         let lines = Self.nineHoursOfFrames()
@@ -64,12 +74,7 @@ struct KafkaEventTimeTests {
 
     @Test func resumeOverFourPartitionsEqualsTheFile() async throws {
         let directory = TemporaryDirectory()
-        let file = directory.path + "/heartbeats.jsonl"
-        let generated = try TallyBinary.run(["generate", "heartbeats", "--users", "60", "--duration", "1200",
-                                             "--late-fraction", "0", "--seed", "3", "-o", file])
-        #expect(generated.status == 0)
-        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
-        let topic = try await Self.partitionedTopic(lines, field: "userId")
+        let (file, topic) = try await Self.heartbeatTopic(users: 60, seconds: 1200, seed: 3, directory: directory)
         let fromFile = try TallyBinary.run(["resume", file])
         let fromKafka = try TallyBinary.run(["resume", "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--group", uniqueName("p4-"), "--until-end"])
         #expect(fromKafka.status == 0, "\(fromKafka.stderr)")
@@ -81,12 +86,7 @@ struct KafkaEventTimeTests {
 
     @Test func resumeKilledMidReplayOfFourPartitionsRepeatsAndLosesNothing() async throws {
         let directory = TemporaryDirectory()
-        let file = directory.path + "/heartbeats.jsonl"
-        let generated = try TallyBinary.run(["generate", "heartbeats", "--users", "400", "--duration", "900",
-                                             "--late-fraction", "0", "--seed", "6", "-o", file])
-        #expect(generated.status == 0)
-        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
-        let topic = try await Self.partitionedTopic(lines, field: "userId")
+        let (file, topic) = try await Self.heartbeatTopic(users: 400, seconds: 900, seed: 6, directory: directory)
         let expected = Set(try TallyBinary.run(["resume", file]).stdout.split(separator: "\n"))
         let (reference, combined) = try referenceAndKilledRuns(
             "resume", from: "kafka://\(kafkaBrokers!)/\(topic)", options: ["--until-end"], directory: directory)
