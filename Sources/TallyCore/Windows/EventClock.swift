@@ -54,14 +54,14 @@ public struct EventClock<Event: Sendable>: Sendable {
     /// Durations in milliseconds, computed once: `Duration`'s 128-bit arithmetic is too slow per event.
     let latenessMs: Int64, maxJumpMs: Int64, idleMs: Int64
     var partitions: [Partition] = []
-    private var lastIndex = 0
+    var lastIndex = 0
     /// The watermark; nil until every active partition has a frontier.
     public private(set) var current: Timestamp?
     var lastEventClockMs: Int64?
     private var released: [(held: Held, partition: Int)] = []
     private var releasedHead = 0
     /// Held events rejected as never corroborated (overflow, or still held at the end).
-    public private(set) var rejectedOutliers = 0
+    public internal(set) var rejectedOutliers = 0
 
     public static var infinity: Timestamp { Timestamp(millisecondsSinceEpoch: .max) }
 
@@ -136,61 +136,6 @@ public struct EventClock<Event: Sendable>: Sendable {
 
     public var hasReleased: Bool { releasedHead < released.count }
 
-    /// A partition the source will read (a Kafka assignment): it holds the watermark back from now until it has
-    /// events or goes idle, so a partition that has not delivered yet cannot find its events late.
-    public mutating func register(partition: Int, clockMs: Int64) {
-        let index = self.index(of: partition)
-        if partitions[index].lastClockMs == nil { partitions[index].lastClockMs = clockMs }
-    }
-
-    /// The partition has events the source is holding back (paused for alignment): it is not idle.
-    public mutating func keepAlive(partition: Int, clockMs: Int64) {
-        let index = self.index(of: partition)
-        partitions[index].lastClockMs = clockMs
-    }
-
-    /// The partition is gone (revoked from this consumer): it no longer holds the watermark back, and its held
-    /// events are rejected as outliers (its next owner reads from the last committed offset, not from them).
-    public mutating func remove(partition: Int) {
-        guard let index = partitions.firstIndex(where: { $0.id == partition }) else { return }
-        rejectedOutliers += partitions.remove(at: index).pending.count
-        lastIndex = 0
-    }
-
-    /// Recomputes the watermark from the partitions (after `remove`); true when it moved.
-    public mutating func refresh() -> Bool { recompute() }
-
-    /// The partition has no more events for now (the end of a Kafka partition); returns true when the watermark moved.
-    public mutating func markIdle(partition: Int) -> Bool {
-        let index = self.index(of: partition)
-        guard !partitions[index].idle else { return false }
-        partitions[index].idle = true
-        if !partitions[index].established { corroborate(index, fallback: true) }
-        return recompute()
-    }
-
-    /// Marks partitions idle whose last event is `idleTimeout` old; call `advanceIdle` after applying what this released.
-    public mutating func noteIdle(clockMs: Int64) {
-        for index in partitions.indices where !partitions[index].idle {
-            guard let last = partitions[index].lastClockMs else {
-                partitions[index].lastClockMs = clockMs
-                continue
-            }
-            guard clockMs - last >= idleMs else { continue }
-            partitions[index].idle = true
-            if !partitions[index].established { corroborate(index, fallback: true) }
-        }
-    }
-
-    /// Moves the watermark past idle partitions, and with the wall clock when all are idle; true when it moved.
-    public mutating func advanceIdle(clockMs: Int64) -> Bool {
-        if partitions.contains(where: { !$0.idle }) { return recompute() }
-        guard let lastEventClockMs, let newest = partitions.map(\.frontier).max(), newest != .min else { return false }
-        let idle = clockMs - lastEventClockMs
-        guard idle >= idleMs else { return false }
-        return raise(to: Self.adding(newest - latenessMs, idle))
-    }
-
     /// Before the end: partitions that never reached `corroboration` keys trust the keys they have, and held
     /// events within `maxJump` of the newest frontier of any partition are corroborated by it (the last events of a
     /// sparse partition after a gap have nobody left to agree with them in their own partition).
@@ -210,22 +155,6 @@ public struct EventClock<Event: Sendable>: Sendable {
             partitions[index].pendingMin = .max
         }
         current = Self.infinity
-    }
-
-    /// Partitions whose own watermark runs more than `maxSkew` ahead of the slowest active partition's: a source
-    /// pauses them (watermark alignment), so a replay holds a bounded span of open windows. A partition that is
-    /// active but has delivered nothing yet counts as starting where the earliest partition started: a consumer
-    /// that hands out one partition's whole fetch first (hours or months of event time) is held back until the
-    /// others have delivered too.
-    public func partitionsAhead(by maxSkew: Duration) -> Set<Int> {
-        let active = partitions.filter { !$0.idle && $0.established && $0.frontier != .min }
-        guard var slowest = active.map(\.frontier).min() else { return [] }
-        if partitions.contains(where: { !$0.idle && ($0.frontier == .min) }),
-           let earliest = active.map(\.firstTime).min() {
-            slowest = min(slowest, earliest)
-        }
-        let limit = Self.adding(slowest, maxSkew.milliseconds)
-        return Set(active.filter { $0.frontier > limit }.map(\.id))
     }
 
     // MARK: - Internals
@@ -254,7 +183,7 @@ public struct EventClock<Event: Sendable>: Sendable {
 
     /// Releases the held events of a jump that `corroboration` distinct keys agree on (or, as a fallback, that
     /// every key seen agrees on).
-    private mutating func corroborate(_ index: Int, fallback: Bool) {
+    mutating func corroborate(_ index: Int, fallback: Bool) {
         let seen = partitions[index].keys.count
         let need = partitions[index].established || fallback ? min(configuration.corroboration, max(seen, 1)) : configuration.corroboration
         guard let agreed = Self.agreedTime(partitions[index].pending, keys: need) else { return }
@@ -306,7 +235,7 @@ public struct EventClock<Event: Sendable>: Sendable {
     }
 
     /// The watermark from the active partitions' frontiers; true when it moved.
-    private mutating func recompute() -> Bool {
+    mutating func recompute() -> Bool {
         var slowest = Int64.max
         var active = false
         for partition in partitions where !partition.idle {
@@ -318,7 +247,7 @@ public struct EventClock<Event: Sendable>: Sendable {
         return raise(to: Self.adding(slowest, -latenessMs))
     }
 
-    private mutating func raise(to candidate: Int64) -> Bool {
+    mutating func raise(to candidate: Int64) -> Bool {
         if let current, current.millisecondsSinceEpoch >= candidate { return false }
         current = Timestamp(millisecondsSinceEpoch: candidate)
         return true

@@ -21,9 +21,9 @@ extension EventClockDriven {
     }
 
     mutating func drivePartitionIdle(_ partition: Int, into outputs: inout [Output]) {
-        let moved = clock.markIdle(partition: partition)
+        clock.markIdle(partition: partition)
         applyReleased(into: &outputs)
-        if moved || clock.refresh() { watermarkMoved(into: &outputs) }
+        if clock.refresh() { watermarkMoved(into: &outputs) }
     }
 
     mutating func driveRemove(partition: Int, into outputs: inout [Output]) {

@@ -1,6 +1,6 @@
 /// Finding a window's place among open windows kept in start order: a binary search, because a replay read
 /// unevenly across partitions holds thousands of open windows and the slowest partition's events land near the
-/// front, where a linear search from the newest end cost a scan per event.
+/// front, far from the newest end.
 extension RandomAccessCollection where Index == Int {
     /// The first index whose window starts at or after `start` (`endIndex` when none does).
     func firstIndex(startingAtOrAfter start: Timestamp, by window: (Element) -> EventWindow) -> Int {

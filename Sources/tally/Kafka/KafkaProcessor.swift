@@ -81,7 +81,7 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                 let current = try consumer.assignment()
                 if current != assigned {
                     // Each assigned partition holds the event clock back until it has records or goes idle; a
-                    // revoked one stops holding it (and its held records, now read by their next owner, go).
+                    // revoked one stops holding it, and the records its clock still held are rejected as outliers.
                     for partition in current.subtracting(assigned) { stream.register(partition: Int(partition.partition), clockMs: clockMs) }
                     for partition in assigned.subtracting(current) { stream.remove(partition: Int(partition.partition), output: &buffer) }
                     paused.formIntersection(current)
@@ -153,7 +153,7 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
             }
             // A partition with records still to read is not idle, however long the consumer spends on the others'
             // batches (a replay delivers each partition in bursts of a whole fetch): only a caught-up partition can
-            // go idle. One never fetched yet may have records too. Paused partitions are behind by construction.
+            // go idle. One never fetched yet may have records too, and a paused one has records held back on purpose.
             for partition in assigned {
                 let next = positions[partition]
                 let lagging = processor.consumer.cachedOffsets(of: partition).map { $0.high > (next ?? $0.low) } ?? true
