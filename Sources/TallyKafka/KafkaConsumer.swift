@@ -163,35 +163,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         return KafkaBatch()
     }
 
-    /// Commits the given next offsets synchronously: returns once the group coordinator stored them.
-    public func commit(_ offsets: [KafkaPartition: Int64]) throws {
-        guard !offsets.isEmpty else { return }
-        let list = rd_kafka_topic_partition_list_new(Int32(offsets.count))
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        for (partition, offset) in offsets.sorted(by: { $0.key < $1.key }) {
-            rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)?.pointee.offset = offset
-        }
-        let error = rd_kafka_commit(handle, list, 0)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(error, "committing offsets") }
-    }
-
-    /// The offsets the group has committed for `partitions` (nil where none).
-    public func committed(_ partitions: [KafkaPartition], timeout: Duration = .seconds(10)) throws -> [KafkaPartition: Int64] {
-        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
-        let error = rd_kafka_committed(handle, list, Int32(timeout.components.seconds * 1000))
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { throw KafkaError(error, "reading committed offsets") }
-        var result: [KafkaPartition: Int64] = [:]
-        for index in 0..<Int(list.pointee.cnt) {
-            let element = list.pointee.elems[index]
-            if element.offset >= 0 {
-                result[KafkaPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
-            }
-        }
-        return result
-    }
-
     /// The partitions currently assigned to this member by the group.
     public func assignment() throws -> Set<KafkaPartition> {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?

@@ -35,11 +35,11 @@ struct CountCommandTests {
         #expect(fast.status == 0)
         #expect(fast.stdout.contains(#""uniques":3,"frames":3"#))
         #expect(fast.stderr.contains("count: line 4, byte 85: no uid at the top level"))
-        #expect(fast.stderr.contains("lines=7 counted=3 late=0 rejected_too_old=0 rejected_outlier=1 malformed=0 missing_fields=1 invalid_fields=1 blank=1"))
+        #expect(fast.stderr.contains("lines=7 counted=3 late=0 rejected_too_old=0 rejected_outlier=1 handed_over=0 malformed=0 missing_fields=1 invalid_fields=1 blank=1"))
         let strict = try TallyBinary.run(["count", "--exact", "--windows", "minute", "--validate"], input: Data(input.utf8))
         #expect(strict.stdout.contains(#""uniques":2,"frames":2"#))
         #expect(strict.stderr.contains("count: line 3, byte 84: not valid JSON"))
-        #expect(strict.stderr.contains("lines=7 counted=2 late=0 rejected_too_old=0 rejected_outlier=1 malformed=1 missing_fields=1 invalid_fields=1 blank=1"))
+        #expect(strict.stderr.contains("lines=7 counted=2 late=0 rejected_too_old=0 rejected_outlier=1 handed_over=0 malformed=1 missing_fields=1 invalid_fields=1 blank=1"))
     }
 
     @Test func generatedFramesCountLikeTheBriefSays() throws {

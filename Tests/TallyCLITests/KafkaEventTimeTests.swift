@@ -95,6 +95,60 @@ struct KafkaEventTimeTests {
         #expect(expected.count > 5_000)
     }
 
+    /// Runs `tally COMMAND --from TOPIC OPTIONS --idle-exit 5s` while `lines` are produced into a new 4-partition
+    /// topic keyed by `field`, in chunks of 1,000 with 200 ms between them (the processor reads each chunk as it
+    /// comes, so partitions deliver unevenly and go quiet between chunks); returns its stdout and stderr.
+    static func runWhileProducing(_ command: String, lines: [String], field: String, options: [String] = [],
+                                  directory: TemporaryDirectory) async throws -> (stdout: String, stderr: String) {
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+        let topic = uniqueName("live-")
+        try KafkaAdmin(brokers: kafkaBrokers!).createTopic(topic, partitions: 4)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = [command, "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--group", uniqueName("live-"), "--idle-exit", "5s"] + options
+        let stdout = directory.path + "/live-\(command).out", stderr = directory.path + "/live-\(command).err"
+        for path in [stdout, stderr] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdout))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let producer = try KafkaProducer(brokers: kafkaBrokers!)
+        for chunk in stride(from: 0, to: lines.count, by: 1_000) {
+            let messages = lines[chunk..<min(chunk + 1_000, lines.count)].map { (key: Optional(userKey($0, field: field)), value: Array($0.utf8)) }
+            _ = try await producer.send(topic: topic, messages: messages)
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        producer.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return (try String(contentsOfFile: stdout, encoding: .utf8), try String(contentsOfFile: stderr, encoding: .utf8))
+    }
+
+    @Test func countOfFramesProducedLiveIntoFourPartitionsEqualsTheFile() async throws {
+        let directory = TemporaryDirectory()
+        let lines = Self.nineHoursOfFrames()
+        let file = directory.path + "/frames.jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let options = ["--exact", "--windows", "minute,hour"]
+        let fromFile = try TallyBinary.run(["count", file] + options)
+        let live = try await Self.runWhileProducing("count", lines: lines, field: "uid", options: options, directory: directory)
+        #expect(live.stderr.contains("lines=10800 counted=10800 "), "\(live.stderr)")
+        #expect(KafkaCountTests.finals(live.stdout) == KafkaCountTests.finals(fromFile.stdout))
+    }
+
+    @Test func resumeOfHeartbeatsProducedLiveIntoFourPartitionsEqualsTheFile() async throws {
+        let directory = TemporaryDirectory()
+        let file = directory.path + "/heartbeats.jsonl"
+        #expect(try TallyBinary.run(["generate", "heartbeats", "--users", "60", "--duration", "1200", "--late-fraction", "0",
+                                     "--seed", "4", "-o", file]).status == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        let expected = Set(try TallyBinary.run(["resume", file]).stdout.split(separator: "\n"))
+        let live = try await Self.runWhileProducing("resume", lines: lines, field: "userId", directory: directory)
+        #expect(live.stderr.contains("late=0"), "\(live.stderr)")
+        #expect(expected.count > 1_000)
+        #expect(Set(live.stdout.split(separator: "\n")) == expected)
+    }
+
     @Test func anOutputTopicThatDoesNotExistIsAnErrorAtStart() async throws {
         let topic = uniqueName("frames-")
         try KafkaAdmin(brokers: kafkaBrokers!).createTopic(topic, partitions: 1)

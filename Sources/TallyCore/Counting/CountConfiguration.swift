@@ -102,6 +102,8 @@ public struct CountStatistics: Hashable, Sendable {
     public var rejectedTooOld = 0
     /// Frames far ahead of their partition's time that no other users corroborated.
     public var rejectedOutliers = 0
+    /// Frames held when their partition was revoked: dropped here, read again by the partition's next owner.
+    public var handedOver = 0
     public var malformed = 0
     public var missingFields = 0
     public var invalidFields = 0

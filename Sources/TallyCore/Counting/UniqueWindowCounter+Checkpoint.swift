@@ -71,6 +71,7 @@ extension UniqueWindowCounter {
         statistics.late = try reader.readInt()
         statistics.rejectedTooOld = try reader.readInt()
         statistics.rejectedOutliers = try reader.readInt()
+        statistics.handedOver = clock.handedOver
         statistics.windowsClosed = try reader.readInt()
         statistics.revisions = try reader.readInt()
         for level in levels.indices {

@@ -61,12 +61,12 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
     /// Adds one frame read from `partition` (0 for files); appends whatever it completes or revises to `outputs`.
     @inline(__always)
     public mutating func add(hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, partition: Int = 0,
-                             clockMs: Int64? = nil, into outputs: inout [CountResult]) {
+                             position: Int64 = 0, clockMs: Int64? = nil, into outputs: inout [CountResult]) {
         let timeMs = time.millisecondsSinceEpoch
         if clock.admit(time: timeMs, key: hash, partition: partition, clockMs: clockMs) {
             apply(hash: hash, user: user, timeMs: timeMs, partition: partition, into: &outputs)
         } else {
-            clock.hold(HeldFrame(hash: hash, user: Array(user)), key: hash, time: timeMs, partition: partition)
+            clock.hold(HeldFrame(hash: hash, user: Array(user)), key: hash, time: timeMs, partition: partition, position: position)
             syncOutliers()
         }
         if clock.hasReleased { applyReleased(into: &outputs) }
@@ -81,8 +81,13 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
     /// A partition assigned to this reader: it holds the watermark back until it has frames or goes idle.
     public mutating func register(partition: Int, clockMs: Int64) { clock.register(partition: partition, clockMs: clockMs) }
 
-    /// A partition taken from this reader: its held frames are rejected as outliers, and it no longer holds the
-    /// watermark back.
+    /// A partition another reader's clock kept (a Kafka rebalance): its time continues from `handover`.
+    public mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, into outputs: inout [CountResult]) {
+        driveAdopt(handover, partition: partition, clockMs: clockMs, into: &outputs)
+    }
+
+    /// A partition taken from this reader: it no longer holds the watermark back, and its held frames are dropped
+    /// (counted as handed over) for its next owner to read again.
     public mutating func remove(partition: Int, into outputs: inout [CountResult]) { driveRemove(partition: partition, into: &outputs) }
 
     /// End of input: applies what the clock can still trust, rejects the rest, then closes every open window.
@@ -122,7 +127,10 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
         }
     }
 
-    mutating func syncOutliers() { statistics.rejectedOutliers = clock.rejectedOutliers }
+    mutating func syncOutliers() {
+        statistics.rejectedOutliers = clock.rejectedOutliers
+        statistics.handedOver = clock.handedOver
+    }
 
     mutating func watermarkMoved(into outputs: inout [CountResult]) { advance(into: &outputs) }
 

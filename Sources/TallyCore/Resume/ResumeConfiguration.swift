@@ -54,6 +54,8 @@ public struct ResumeStatistics: Hashable, Sendable {
     public var lateDropped = 0
     /// Heartbeats far ahead of their partition's time that no other users corroborated.
     public var rejectedOutliers = 0
+    /// Heartbeats held when their partition was revoked: dropped here, read again by the partition's next owner.
+    public var handedOver = 0
     public var windowsClosed = 0
     public var outputs = 0
 

@@ -53,6 +53,7 @@ extension ResumeWindowProcessor {
         statistics.windowsClosed = try reader.readInt()
         statistics.outputs = try reader.readInt()
         statistics.rejectedOutliers = try reader.readInt()
+        statistics.handedOver = clock.handedOver
         arrivals = try reader.readUInt64()
         for _ in 0..<Int(try reader.readUInt32()) {
             open.append(try Self.decodeWindow(configuration.window, from: &reader))

@@ -49,7 +49,7 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
 
     /// Applies one heartbeat read from `partition` (0 for files and the server); appends whatever it makes
     /// complete (or corrects) to `outputs`.
-    public mutating func apply(_ heartbeat: Heartbeat, partition: Int = 0, clockMs: Int64? = nil,
+    public mutating func apply(_ heartbeat: Heartbeat, partition: Int = 0, position: Int64 = 0, clockMs: Int64? = nil,
                                into outputs: inout [ResumeWindowOutput]) {
         statistics.events += 1
         let timeMs = heartbeat.timestamp.millisecondsSinceEpoch
@@ -57,7 +57,7 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
         if clock.admit(time: timeMs, key: key, partition: partition, clockMs: clockMs) {
             place(heartbeat, partition: partition, into: &outputs)
         } else {
-            clock.hold(heartbeat, key: key, time: timeMs, partition: partition)
+            clock.hold(heartbeat, key: key, time: timeMs, partition: partition, position: position)
             syncOutliers()
         }
         if clock.hasReleased { applyReleased(into: &outputs) }
@@ -74,7 +74,14 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
     /// A partition assigned to this reader: it holds the watermark back until it has heartbeats or goes idle.
     public mutating func register(partition: Int, clockMs: Int64) { clock.register(partition: partition, clockMs: clockMs) }
 
-    /// A partition taken from this reader: its held heartbeats are rejected as outliers.
+    /// A partition another reader's clock kept (a Kafka rebalance): its time continues from `handover`.
+    public mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64,
+                               into outputs: inout [ResumeWindowOutput]) {
+        driveAdopt(handover, partition: partition, clockMs: clockMs, into: &outputs)
+    }
+
+    /// A partition taken from this reader: its held heartbeats are dropped (counted as handed over) for its next
+    /// owner to read again.
     public mutating func remove(partition: Int, into outputs: inout [ResumeWindowOutput]) { driveRemove(partition: partition, into: &outputs) }
 
     /// End of input: applies what the clock can still trust, rejects the rest, then closes every open window.
@@ -83,7 +90,10 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
         closed.removeAll()
     }
 
-    mutating func syncOutliers() { statistics.rejectedOutliers = clock.rejectedOutliers }
+    mutating func syncOutliers() {
+        statistics.rejectedOutliers = clock.rejectedOutliers
+        statistics.handedOver = clock.handedOver
+    }
 
     mutating func watermarkMoved(into outputs: inout [ResumeWindowOutput]) { closeCompleted(into: &outputs) }
 

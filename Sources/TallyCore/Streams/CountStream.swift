@@ -51,7 +51,7 @@ public struct CountStream: Sendable {
     /// Serialises the counting state (not the input position, which the caller records).
     public func checkpoint() -> [UInt8] {
         var writer = ByteWriter()
-        writer.write(magic: "TCK2")
+        writer.write(magic: "TCK3")
         counter.encode(into: &writer)
         for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, splitter.lineCount + appliedLines, processedBytes] { writer.write(value) }
         return writer.bytes
@@ -62,8 +62,8 @@ public struct CountStream: Sendable {
                 validate: Bool = false) throws {
         self.init(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
         var reader = ByteReader(checkpoint)
-        guard try reader.readMagic("TCK2") else {
-            throw ByteReader.Failure(description: "not a tally count checkpoint of this version (event clocks per partition came with TCK2): remove it to start over")
+        guard try reader.readMagic("TCK3") else {
+            throw ByteReader.Failure(description: "not a tally count checkpoint of this version (held events' source positions came with TCK3): remove it to start over")
         }
         counter = try UniqueWindowCounter(configuration: configuration, from: &reader)
         tally.malformed = try reader.readInt()
@@ -96,19 +96,29 @@ public struct CountStream: Sendable {
         drain(into: &output)
     }
 
-    /// Feeds one frame that arrives as a record of its own (a Kafka message) from `partition`, without looking
-    /// for line ends.
-    public mutating func feed(record: UnsafeRawBufferPointer, partition: Int = 0, clockMs: Int64? = nil, output: inout [UInt8]) {
+    /// Feeds one frame that arrives as a record of its own (a Kafka message at `offset` of `partition`), without
+    /// looking for line ends.
+    public mutating func feed(record: UnsafeRawBufferPointer, partition: Int = 0, offset: Int64 = 0, clockMs: Int64? = nil,
+                              output: inout [UInt8]) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
         recordPartition = partition
+        recordOffset = offset
         splitter.record(record) { line in handle(line, clockMs: clockMs) }
         recordPartition = 0
+        recordOffset = 0
         drain(into: &output)
     }
 
-    /// The partition of the record being fed (files are partition 0).
+    /// The partition and offset of the record being fed (files are partition 0, offset 0).
     private var recordPartition = 0
+    private var recordOffset: Int64 = 0
+
+    /// A partition another reader's clock kept (a Kafka rebalance): its time continues from `handover`.
+    public mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, output: inout [UInt8]) {
+        counter.adopt(handover, partition: partition, clockMs: clockMs, into: &outputs)
+        drain(into: &output)
+    }
 
     /// The end of `partition` for now: it stops holding the watermark back.
     public mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) {
@@ -165,7 +175,7 @@ public struct CountStream: Sendable {
         case .frame(let user, let timeMs):
             user.with(line: line.bytes, unescaped: scratch.user) { bytes in
                 counter.add(hash: XXHash64.hash(bytes), user: bytes, time: Timestamp(millisecondsSinceEpoch: timeMs),
-                            partition: recordPartition, clockMs: clockMs, into: &outputs)
+                            partition: recordPartition, position: recordOffset, clockMs: clockMs, into: &outputs)
             }
         case .blank:
             tally.blank += 1

@@ -43,18 +43,27 @@ public struct ResumeStream: Sendable {
         drain(into: &output)
     }
 
-    /// Feeds one heartbeat that arrives as a record of its own (a Kafka message) from `partition`.
-    public mutating func feed(record: UnsafeRawBufferPointer, partition: Int = 0, clockMs: Int64? = nil, output: inout [UInt8]) throws {
+    /// Feeds one heartbeat that arrives as a record of its own (a Kafka message at `offset` of `partition`).
+    public mutating func feed(record: UnsafeRawBufferPointer, partition: Int = 0, offset: Int64 = 0, clockMs: Int64? = nil,
+                              output: inout [UInt8]) throws {
         var splitter = self.splitter
         defer { self.splitter = splitter }
         recordPartition = partition
-        defer { recordPartition = 0 }
+        recordOffset = offset
+        defer { recordPartition = 0; recordOffset = 0 }
         try splitter.record(record) { line in try handle(line, clockMs: clockMs) }
         drain(into: &output)
     }
 
-    /// The partition of the record being fed (files are partition 0).
+    /// The partition and offset of the record being fed (files are partition 0, offset 0).
     private var recordPartition = 0
+    private var recordOffset: Int64 = 0
+
+    /// A partition another reader's clock kept (a Kafka rebalance): its time continues from `handover`.
+    public mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, output: inout [UInt8]) {
+        processor.adopt(handover, partition: partition, clockMs: clockMs, into: &outputs)
+        drain(into: &output)
+    }
 
     /// The end of `partition` for now: it stops holding the watermark back.
     public mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) {
@@ -101,7 +110,7 @@ public struct ResumeStream: Sendable {
             switch try decoder.decode(&reader) {
             case .success(let heartbeat):
                 guard reader.peek() == nil else { return try reject(line.number, "unexpected data after the JSON object") }
-                processor.apply(heartbeat, partition: recordPartition, clockMs: clockMs, into: &outputs)
+                processor.apply(heartbeat, partition: recordPartition, position: recordOffset, clockMs: clockMs, into: &outputs)
             case .failure(let errors):
                 try reject(line.number, errors.errors.map(\.message).joined(separator: "; "))
             }

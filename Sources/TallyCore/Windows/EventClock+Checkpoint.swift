@@ -1,11 +1,13 @@
 /// An event clock in a checkpoint: the watermark, and per partition its frontier, the keys it has seen and the
-/// events it holds (encoded by the processor that owns them). Idleness is not kept: it starts afresh on restore.
+/// events it holds with their source positions (encoded by the processor that owns them). Idleness is not kept: it
+/// starts afresh on restore.
 extension EventClock {
     public func encode(into writer: inout ByteWriter, event: (Event, inout ByteWriter) -> Void) {
         writer.write(configuration.fingerprint)
         writer.write(current != nil)
         writer.write(current?.millisecondsSinceEpoch ?? 0)
         writer.write(rejectedOutliers)
+        writer.write(handedOver)
         writer.write(UInt32(partitions.count))
         for partition in partitions.sorted(by: { $0.id < $1.id }) {
             writer.write(partition.id)
@@ -18,6 +20,7 @@ extension EventClock {
             for held in partition.pending {
                 writer.write(held.key)
                 writer.write(held.time)
+                writer.write(held.position)
                 event(held.event, &writer)
             }
         }
@@ -31,7 +34,7 @@ extension EventClock {
             throw ByteReader.Failure(description: "the checkpoint's event clock was made with other options (\(fingerprint))")
         }
         let hasCurrent = try reader.readBool(), currentMs = try reader.readInt64()
-        restoreState(current: hasCurrent ? Timestamp(millisecondsSinceEpoch: currentMs) : nil, rejected: try reader.readInt())
+        restoreState(current: hasCurrent ? Timestamp(millisecondsSinceEpoch: currentMs) : nil, rejected: try reader.readInt(), handedOver: try reader.readInt())
         for _ in 0..<Int(try reader.readUInt32()) {
             var partition = Partition(id: try reader.readInt())
             partition.established = try reader.readBool()
@@ -41,8 +44,8 @@ extension EventClock {
             for _ in 0..<Int(try reader.readUInt32()) { partition.keys.append(try reader.readUInt64()) }
             partition.keysComplete = partition.keys.count >= configuration.corroboration
             for _ in 0..<Int(try reader.readUInt32()) {
-                let key = try reader.readUInt64(), time = try reader.readInt64()
-                partition.pending.append(Held(event: try event(&reader), key: key, time: time))
+                let key = try reader.readUInt64(), time = try reader.readInt64(), position = try reader.readInt64()
+                partition.pending.append(Held(event: try event(&reader), key: key, time: time, position: position))
                 partition.pendingMin = min(partition.pendingMin, time)
             }
             partitions.append(partition)

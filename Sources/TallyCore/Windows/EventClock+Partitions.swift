@@ -15,12 +15,18 @@ extension EventClock {
     }
 
     /// The partition is gone (revoked from this consumer): it no longer holds the watermark back, and its held
-    /// events are rejected as outliers. Their offsets may already be committed, so the next owner may not read
-    /// them again: what a rebalance can cost is the events a partition's clock held at that moment.
+    /// events are dropped and counted as `handedOver`. A consumer that commits no further than
+    /// `oldestHeldPosition` leaves them to the partition's next owner, which reads them again.
     public mutating func remove(partition: Int) {
         guard let index = partitions.firstIndex(where: { $0.id == partition }) else { return }
-        rejectedOutliers += partitions.remove(at: index).pending.count
+        handedOver += partitions.remove(at: index).pending.count
         lastIndex = 0
+    }
+
+    /// The source position of the partition's oldest held event (nil when it holds none): where its next owner
+    /// must start reading for nothing held here to be lost.
+    public func oldestHeldPosition(partition: Int) -> Int64? {
+        partitions.first { $0.id == partition }?.pending.lazy.map(\.position).min()
     }
 
     /// Recomputes the watermark from the partitions (after `remove` or `markIdle`); true when it moved.

@@ -26,6 +26,9 @@ public struct EventClock<Event: Sendable>: Sendable {
         public var event: Event
         public var key: UInt64
         public var time: Int64
+        /// Where the event sits in its source (a Kafka offset; 0 for files and the server): a consumer commits no
+        /// further than its partition's oldest held event, so that a partition's next owner reads it again.
+        public var position: Int64
     }
 
     struct Partition: Sendable {
@@ -62,6 +65,8 @@ public struct EventClock<Event: Sendable>: Sendable {
     private var releasedHead = 0
     /// Held events rejected as never corroborated (overflow, or still held at the end).
     public internal(set) var rejectedOutliers = 0
+    /// Held events dropped because their partition was revoked: its next owner reads them again.
+    public internal(set) var handedOver = 0
 
     public static var infinity: Timestamp { Timestamp(millisecondsSinceEpoch: .max) }
 
@@ -98,9 +103,9 @@ public struct EventClock<Event: Sendable>: Sendable {
     }
 
     /// Holds an event `admit` refused; it comes back from `popReleased` once corroborated.
-    public mutating func hold(_ event: Event, key: UInt64, time: Int64, partition: Int) {
+    public mutating func hold(_ event: Event, key: UInt64, time: Int64, partition: Int, position: Int64 = 0) {
         let index = self.index(of: partition)
-        partitions[index].pending.append(Held(event: event, key: key, time: time))
+        partitions[index].pending.append(Held(event: event, key: key, time: time, position: position))
         partitions[index].pendingMin = min(partitions[index].pendingMin, time)
         if !partitions[index].established {
             corroborate(index, fallback: partitions[index].pending.count >= configuration.maxHeld)
@@ -159,9 +164,10 @@ public struct EventClock<Event: Sendable>: Sendable {
 
     // MARK: - Internals
 
-    mutating func restoreState(current: Timestamp?, rejected: Int) {
+    mutating func restoreState(current: Timestamp?, rejected: Int, handedOver: Int) {
         self.current = current
         rejectedOutliers = rejected
+        self.handedOver = handedOver
     }
 
     @inline(__always)
@@ -209,7 +215,7 @@ public struct EventClock<Event: Sendable>: Sendable {
         return top.map(\.time).min()
     }
 
-    private mutating func release(_ index: Int, upTo limit: Int64) {
+    mutating func release(_ index: Int, upTo limit: Int64) {
         let id = partitions[index].id
         var kept: [Held] = []
         var keptMin = Int64.max

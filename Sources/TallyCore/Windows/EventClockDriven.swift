@@ -9,7 +9,7 @@ protocol EventClockDriven {
     mutating func applyReleased(into outputs: inout [Output])
     /// The watermark moved: emit what it completed.
     mutating func watermarkMoved(into outputs: inout [Output])
-    /// Copies the clock's outlier count into the statistics.
+    /// Copies the clock's counts (outliers, events handed over) into the statistics.
     mutating func syncOutliers()
 }
 
@@ -22,6 +22,12 @@ extension EventClockDriven {
 
     mutating func drivePartitionIdle(_ partition: Int, into outputs: inout [Output]) {
         clock.markIdle(partition: partition)
+        applyReleased(into: &outputs)
+        if clock.refresh() { watermarkMoved(into: &outputs) }
+    }
+
+    mutating func driveAdopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, into outputs: inout [Output]) {
+        clock.adopt(handover, partition: partition, clockMs: clockMs)
         applyReleased(into: &outputs)
         if clock.refresh() { watermarkMoved(into: &outputs) }
     }

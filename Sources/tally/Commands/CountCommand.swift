@@ -238,7 +238,7 @@ struct CountCommand: AsyncParsableCommand {
     static func outcome(_ stream: CountStream) -> RunOutcome {
         let s = stream.statistics
         return RunOutcome(lines: s.lines - s.blankLines, counted: s.counted,
-                          rejected: s.lines - s.blankLines - s.counted)
+                          rejected: s.lines - s.blankLines - s.counted - s.handedOver)
     }
 
     static func updateInterval(_ emit: String) throws -> Duration? {
@@ -272,6 +272,7 @@ struct CountCommand: AsyncParsableCommand {
         progress.summary([
             ("lines", "\(s.lines)"), ("counted", "\(s.counted)"), ("late", "\(s.late)"),
             ("rejected_too_old", "\(s.rejectedTooOld)"), ("rejected_outlier", "\(s.rejectedOutliers)"),
+            ("handed_over", "\(s.handedOver)"),
             ("malformed", "\(s.malformed)"), ("missing_fields", "\(s.missingFields)"), ("invalid_fields", "\(s.invalidFields)"),
             ("blank", "\(s.blankLines)"), ("windows", "\(s.windowsClosed)"), ("revisions", "\(s.revisions)"),
             ("seconds", String(format3: seconds)), ("frames_per_second", "\(Int(Double(s.lines) / seconds))"),

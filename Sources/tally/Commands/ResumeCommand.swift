@@ -124,7 +124,7 @@ struct ResumeCommand: AsyncParsableCommand {
     static func outcome(_ stream: ResumeStream) -> RunOutcome {
         let stats = stream.processor.statistics
         let blank = stream.lines - stats.events - stream.invalidLines
-        return RunOutcome(lines: stream.lines - blank, counted: stats.events - stats.rejectedOutliers,
+        return RunOutcome(lines: stream.lines - blank, counted: stats.events - stats.rejectedOutliers - stats.handedOver,
                           rejected: stream.invalidLines + stats.rejectedOutliers)
     }
 
@@ -149,7 +149,7 @@ struct ResumeCommand: AsyncParsableCommand {
         progress.summary([
             ("lines", "\(stream.lines)"), ("events", "\(stats.events)"), ("invalid", "\(stream.invalidLines)"),
             ("late", "\(stats.late)"), ("late_revised", "\(stats.lateRevised)"), ("late_dropped", "\(stats.lateDropped)"),
-            ("rejected_outlier", "\(stats.rejectedOutliers)"), ("windows", "\(stats.windowsClosed)"), ("arrays", "\(stats.outputs)"),
+            ("rejected_outlier", "\(stats.rejectedOutliers)"), ("handed_over", "\(stats.handedOver)"), ("windows", "\(stats.windowsClosed)"), ("arrays", "\(stats.outputs)"),
             ("seconds", String(format3: seconds)),
             ("events_per_second", "\(Int(Double(stats.events) / max(seconds, 1e-9)))"),
         ])

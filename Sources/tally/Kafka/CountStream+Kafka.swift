@@ -10,12 +10,17 @@ struct KafkaCountStream: KafkaProcessedStream {
     let maxRejected: Double?
     var lastUpdateMs: Int64 = 0
 
-    mutating func consume(record: UnsafeRawBufferPointer, partition: Int, clockMs: Int64, output: inout [UInt8]) {
-        stream.feed(record: record, partition: partition, clockMs: clockMs, output: &output)
+    mutating func consume(record: UnsafeRawBufferPointer, partition: Int, offset: Int64, clockMs: Int64, output: inout [UInt8]) {
+        stream.feed(record: record, partition: partition, offset: offset, clockMs: clockMs, output: &output)
     }
 
     mutating func register(partition: Int, clockMs: Int64) { stream.register(partition: partition, clockMs: clockMs) }
     mutating func remove(partition: Int, output: inout [UInt8]) { stream.remove(partition: partition, output: &output) }
+    mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, output: inout [UInt8]) {
+        stream.adopt(handover, partition: partition, clockMs: clockMs, output: &output)
+    }
+    func handover(partition: Int) -> PartitionClockHandover? { stream.counter.clock.handover(partition: partition) }
+    func oldestHeldOffset(partition: Int) -> Int64? { stream.counter.clock.oldestHeldPosition(partition: partition) }
     mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) { stream.partitionIdle(partition, output: &output) }
     func partitionsAhead(by maxSkew: Duration) -> Set<Int> { stream.counter.clock.partitionsAhead(by: maxSkew) }
     mutating func keepAlive(partition: Int, clockMs: Int64) { stream.keepAlive(partition: partition, clockMs: clockMs) }

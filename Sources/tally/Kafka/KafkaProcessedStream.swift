@@ -7,12 +7,19 @@ import TallyIO
 protocol KafkaProcessedStream: Sendable {
     /// Names the command in messages ("count", "resume").
     static var command: String { get }
-    /// One message's value from `partition`, borrowed from the consumer (no copy).
-    mutating func consume(record: UnsafeRawBufferPointer, partition: Int, clockMs: Int64, output: inout [UInt8]) throws
+    /// One message's value at `offset` of `partition`, borrowed from the consumer (no copy).
+    mutating func consume(record: UnsafeRawBufferPointer, partition: Int, offset: Int64, clockMs: Int64, output: inout [UInt8]) throws
     /// Partitions the group assigned to this member: each holds the event clock back until it has records or goes
     /// idle. Revoked ones stop holding it.
     mutating func register(partition: Int, clockMs: Int64)
     mutating func remove(partition: Int, output: inout [UInt8])
+    /// A newly assigned partition whose previous owner committed its clock with its offset: the clock continues.
+    mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, output: inout [UInt8])
+    /// The partition's clock, for the metadata of its committed offset (nil: nothing to hand over).
+    func handover(partition: Int) -> PartitionClockHandover?
+    /// The offset of the partition's oldest held record: offsets are committed no further, so a partition's next
+    /// owner reads again what this one's clock still holds.
+    func oldestHeldOffset(partition: Int) -> Int64?
     /// The end of a partition (`--until-end`): it stops holding the event clock back.
     mutating func partitionIdle(_ partition: Int, output: inout [UInt8])
     /// Partitions whose event time runs more than `maxSkew` ahead of the slowest (to pause).
@@ -40,6 +47,9 @@ extension KafkaProcessedStream {
     // Streams without an event clock (the merge of shard results) ignore partitions.
     mutating func register(partition: Int, clockMs: Int64) {}
     mutating func remove(partition: Int, output: inout [UInt8]) {}
+    mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, output: inout [UInt8]) {}
+    func handover(partition: Int) -> PartitionClockHandover? { nil }
+    func oldestHeldOffset(partition: Int) -> Int64? { nil }
     mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) {}
     func partitionsAhead(by maxSkew: Duration) -> Set<Int> { [] }
     mutating func keepAlive(partition: Int, clockMs: Int64) {}

@@ -49,6 +49,8 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
         /// Partitions paused by watermark alignment, and how many times one was.
         var paused: Set<KafkaPartition> = []
         var pauses = 0
+        /// The partitions the stream was told about (registered or adopted, not revoked since).
+        var assigned: Set<KafkaPartition> = []
         /// Records each partition delivered since it was last resumed (or assigned).
         var deliveredSinceResume: [KafkaPartition: Int] = [:]
         /// A partition is paused only after this many records since its last resume: pausing drops what librdkafka
@@ -65,7 +67,6 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
             // Joining the group takes a few seconds; before the first record, --idle-exit waits that much longer.
             var idleGrace: Duration = .seconds(30)
             var idleSleep = 1
-            var assigned: Set<KafkaPartition> = []
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let clockMs = (clock.now - origin).milliseconds
                 skip = nil
@@ -80,10 +81,10 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
                 // this member still owns at once, so a partition's next owner starts from fresh offsets.
                 let current = try consumer.assignment()
                 if current != assigned {
-                    // Each assigned partition holds the event clock back until it has records or goes idle; a
-                    // revoked one stops holding it, and the records its clock still held are rejected as outliers.
-                    for partition in current.subtracting(assigned) { stream.register(partition: Int(partition.partition), clockMs: clockMs) }
-                    for partition in assigned.subtracting(current) { stream.remove(partition: Int(partition.partition), output: &buffer) }
+                    // Each assigned partition holds the event clock back until it has records or goes idle, and
+                    // continues the clock its previous owner committed; a revoked one stops holding it.
+                    adopt(current.subtracting(assigned), clockMs: clockMs)
+                    for partition in assigned.subtracting(current) { revoke(partition) }
                     paused.formIntersection(current)
                     assigned = current
                     let names = current.sorted().map { "\($0.topic)/\($0.partition)" }
@@ -161,12 +162,55 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
             }
         }
 
+        /// Newly assigned partitions: each continues the event clock its previous owner wrote into the metadata of
+        /// the group's committed offset (a partition without one, or whose metadata cannot be read, starts afresh).
+        private mutating func adopt(_ partitions: Set<KafkaPartition>, clockMs: Int64) {
+            guard !partitions.isEmpty else { return }
+            var committed: [KafkaPartition: KafkaCommittedOffset] = [:]
+            do {
+                committed = try processor.consumer.committed(partitions.sorted(), timeout: .seconds(5))
+            } catch {
+                processor.logger.warning("could not read the committed offsets; the partitions' clocks start afresh", metadata: ["error": "\(error)"])
+            }
+            for partition in partitions.sorted() {
+                if let handover = committed[partition]?.metadata.flatMap(PartitionClockHandover.init(encoded:)) {
+                    stream.adopt(handover, partition: Int(partition.partition), clockMs: clockMs, output: &buffer)
+                    let frontier = ISO8601.format(Timestamp(millisecondsSinceEpoch: handover.frontier), style: .zulu)
+                    ProgressReporter.writeStderr("\(Stream.command): \(partition.topic)/\(partition.partition) continues the event clock its previous owner committed (frontier \(frontier))\n")
+                } else {
+                    stream.register(partition: Int(partition.partition), clockMs: clockMs)
+                }
+            }
+        }
+
+        /// A partition the group took away. The records its clock held are dropped: the offset committed for it
+        /// stopped at the oldest of them, so its next owner reads them again. Should the partition come back, this
+        /// member reads them again too (its position goes back to that offset).
+        private mutating func revoke(_ partition: KafkaPartition) {
+            let id = Int(partition.partition)
+            if let held = stream.oldestHeldOffset(partition: id), let next = positions[partition] { positions[partition] = min(next, held) }
+            stream.remove(partition: id, output: &buffer)
+        }
+
+        /// What the group may be told for each owned partition: the next offset, but no further than the oldest
+        /// record the clock holds, and the partition's clock as the offset's metadata.
+        private func groupOffsets(owned: Set<KafkaPartition>) -> (offsets: [KafkaPartition: Int64], metadata: [KafkaPartition: String]) {
+            var offsets: [KafkaPartition: Int64] = [:], metadata: [KafkaPartition: String] = [:]
+            for (partition, next) in positions where owned.contains(partition) {
+                let id = Int(partition.partition)
+                offsets[partition] = min(next, stream.oldestHeldOffset(partition: id) ?? next)
+                metadata[partition] = stream.handover(partition: id)?.encoded
+            }
+            return (offsets, metadata)
+        }
+
         /// Feeds one record, unless the state already includes it (records below `positions`, after a restart or
         /// when the group hands back a partition from an older committed offset).
         private mutating func feed(_ record: KafkaRecordView, clockMs: Int64) throws {
             if skip?.partition != record.partition { skip = (record.partition, positions[record.partition] ?? 0) }
             guard record.offset >= skip!.below else { return }
-            try stream.consume(record: record.value, partition: Int(record.partition.partition), clockMs: clockMs, output: &buffer)
+            try stream.consume(record: record.value, partition: Int(record.partition.partition), offset: record.offset,
+                               clockMs: clockMs, output: &buffer)
         }
 
         /// `positions` of the partition of the previous record (looked up once per run of records, not per record).
@@ -184,9 +228,10 @@ struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
             }
             do {
                 // Only partitions this member still owns: after a rebalance, a revoked partition's offset belongs to
-                // its new owner, and committing ours could move it backwards.
-                let owned = try processor.consumer.assignment()
-                try processor.consumer.commit(positions.filter { owned.contains($0.key) })
+                // its new owner, and committing ours could move it backwards. And only those the stream knows: one
+                // the group has just handed (back) to this member must first adopt the clock committed with it.
+                let group = groupOffsets(owned: try processor.consumer.assignment().intersection(assigned))
+                try processor.consumer.commit(group.offsets, metadata: group.metadata)
             } catch {
                 // Not fatal: the checkpoint holds the positions, and a restart skips what it already counted; the
                 // group's offsets only say where fetching starts.

@@ -7,7 +7,7 @@ struct KafkaMergeStream: KafkaProcessedStream {
     static let command = "merge"
     var stream: MergeStream
 
-    mutating func consume(record: UnsafeRawBufferPointer, partition: Int, clockMs: Int64, output: inout [UInt8]) {
+    mutating func consume(record: UnsafeRawBufferPointer, partition: Int, offset: Int64, clockMs: Int64, output: inout [UInt8]) {
         stream.feed(record: record)
     }
 
