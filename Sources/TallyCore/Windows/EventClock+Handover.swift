@@ -73,10 +73,6 @@ extension EventClock {
             partitions[index].firstTime = handover.firstTime
         }
         partitions[index].established = true
-        partitions[index].frontier = handover.frontier
-        partitions[index].acceptLimit = Self.adding(handover.frontier, maxJumpMs)
-        if partitions[index].acceptLimit >= partitions[index].pendingMin {
-            release(index, upTo: partitions[index].acceptLimit)
-        }
+        moveFrontier(index, to: handover.frontier)
     }
 }

@@ -121,12 +121,18 @@ public struct EventClock<Event: Sendable>: Sendable {
         let index = self.index(of: partition)
         guard time > partitions[index].frontier else { return false }
         if partitions[index].frontier == .min { partitions[index].firstTime = time }
+        moveFrontier(index, to: time)
+        return recompute()
+    }
+
+    /// Sets a partition's frontier and releases the held events now within reach of it.
+    @inline(__always)
+    mutating func moveFrontier(_ index: Int, to time: Int64) {
         partitions[index].frontier = time
         partitions[index].acceptLimit = Self.adding(time, maxJumpMs)
         if partitions[index].acceptLimit >= partitions[index].pendingMin {
             release(index, upTo: partitions[index].acceptLimit)
         }
-        return recompute()
     }
 
     /// The next released event, in arrival order.
