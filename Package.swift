@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Already under Hummingbird; named for `IOError`, which tells a port in use from other start-up failures.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The JSON validator's one vector primitive Swift lacks (byte mask gathering); header-only, no I/O.
@@ -96,6 +98,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // Helpers shared by the test targets (temporary directories).
@@ -112,7 +115,11 @@ let package = Package(
             name: "TallyKafkaTests",
             dependencies: [.target(name: "TallyKafka", condition: .when(traits: ["Kafka"])), "TallyTestSupport"]
         ),
-        .testTarget(name: "TallyStoreTests", dependencies: ["TallyCore", "TallyStore", "TallyTestSupport"]),
+        // GRDB directly: the corrupt-row tests write what Tally never would.
+        .testTarget(
+            name: "TallyStoreTests",
+            dependencies: ["TallyCore", "TallyStore", "TallyTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "TallyServerTests",
             dependencies: [

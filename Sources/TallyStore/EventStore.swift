@@ -22,6 +22,19 @@ public protocol EventStore: Sendable {
     func checkHealth() async throws
     /// Flushes and closes; the store is unusable afterwards.
     func close() async throws
+    /// Rows set aside because they could not be loaded (the total, and the latest `limit`), for `/health` and
+    /// the start-up log.
+    func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow])
+}
+
+/// A stored row that could not be loaded and was set aside instead of stopping the server.
+public struct QuarantinedRow: Hashable, Sendable {
+    /// The table it came from.
+    public var source: String
+    /// Its primary key, as stored.
+    public var key: String
+    /// Which column was wrong, and how.
+    public var reason: String
 }
 
 /// Storage failures, mapped to `503` with a retryable error at the HTTP edge.

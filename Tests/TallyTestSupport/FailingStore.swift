@@ -15,6 +15,7 @@ public struct FailingStore: TallyStorage {
     public func countEvents(_ kind: EventKind) async throws -> Int { 0 }
     public func checkHealth() async throws { throw StoreError(operation: "health", underlying: Down()) }
     public func close() async throws {}
+    public func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) { (0, []) }
     public func saveResumeWindows(_ records: [ResumeRecord]) async throws {}
     public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? { nil }
     public func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] { [] }

@@ -2,15 +2,28 @@
 /// incrementally so every query is a dictionary lookup (or a walk over one user's titles), never a scan.
 public struct PlaybackIndex: Sendable {
     /// Totals for one piece of content.
+    ///
+    /// Sums over viewers are kept in 128 bits: each viewer's watch time may reach `Int64.max`, and the totals are
+    /// updated by differences (new − old), which only stay exact when the sum cannot saturate. Answers clamp to
+    /// `Int64.max`.
     public struct ContentTotals: Hashable, Sendable {
-        public var watchMilliseconds: Int64 = 0
+        public private(set) var exactWatchMilliseconds: Int128 = 0
         public var viewers: Int = 0
-        public var events: Int64 = 0
+        private var exactEvents: Int128 = 0
+
+        public var watchMilliseconds: Int64 { Int64(clamping: exactWatchMilliseconds) }
+        public var events: Int64 { Int64(clamping: exactEvents) }
 
         public init(watchMilliseconds: Int64 = 0, viewers: Int = 0, events: Int64 = 0) {
-            self.watchMilliseconds = watchMilliseconds
+            self.exactWatchMilliseconds = Int128(watchMilliseconds)
             self.viewers = viewers
-            self.events = events
+            self.exactEvents = Int128(events)
+        }
+
+        fileprivate mutating func apply(old: PlaybackState?, new: PlaybackState) {
+            if old == nil { viewers += 1 }
+            exactWatchMilliseconds += Int128(new.watchMilliseconds) - Int128(old?.watchMilliseconds ?? 0)
+            exactEvents += Int128(new.events) - Int128(old?.events ?? 0)
         }
     }
 
@@ -38,13 +51,5 @@ public struct PlaybackIndex: Sendable {
 
     public mutating func install(_ changes: [PlaybackKey: PlaybackState]) {
         for (key, state) in changes { install(state, for: key) }
-    }
-}
-
-extension PlaybackIndex.ContentTotals {
-    fileprivate mutating func apply(old: PlaybackState?, new: PlaybackState) {
-        if old == nil { viewers += 1 }
-        watchMilliseconds += new.watchMilliseconds - (old?.watchMilliseconds ?? 0)
-        events += new.events - (old?.events ?? 0)
     }
 }

@@ -33,9 +33,9 @@ public struct PlaybackProcessor: Sendable {
         s.lastSeenAt = max(s.lastSeenAt, receivedAt)
         s.maxPosition = max(s.maxPosition, h.position)
         if h.timestamp >= s.latestAt {
-            let elapsed = h.timestamp.millisecondsSinceEpoch - s.latestAt.millisecondsSinceEpoch
-            let progressed = (h.position - s.position) * 1000
-            if progressed > 0, elapsed <= rules.maxGapSeconds * 1000 {
+            let elapsed = Self.difference(h.timestamp.millisecondsSinceEpoch, s.latestAt.millisecondsSinceEpoch, scale: 1)
+            let progressed = Self.difference(h.position, s.position, scale: 1000)
+            if let progressed, let elapsed, progressed > 0, elapsed <= rules.maxGapSeconds.multipliedClamped(by: 1000) {
                 s.watchMilliseconds = Self.saturatingAdd(s.watchMilliseconds, min(progressed, elapsed))
             }
             s.position = h.position
@@ -58,10 +58,10 @@ public struct PlaybackProcessor: Sendable {
         s.events += 1
         switch rules.watchAt {
         case .increment:
-            s.watchMilliseconds = Self.saturatingAdd(s.watchMilliseconds, w.at * 1000)
+            s.watchMilliseconds = Self.saturatingAdd(s.watchMilliseconds, w.at.multipliedClamped(by: 1000))
         case .position:
-            if let previous, w.at > previous, w.at - previous <= rules.maxGapSeconds {
-                s.watchMilliseconds = Self.saturatingAdd(s.watchMilliseconds, (w.at - previous) * 1000)
+            if let previous, let step = Self.difference(w.at, previous, scale: 1), step > 0, step <= rules.maxGapSeconds {
+                s.watchMilliseconds = Self.saturatingAdd(s.watchMilliseconds, step.multipliedClamped(by: 1000))
             }
         }
         s.position = w.at
@@ -71,9 +71,20 @@ public struct PlaybackProcessor: Sendable {
         return s
     }
 
+    /// Watch time stops at `Int64.max` ms (292 million years) instead of trapping: only a hostile client gets
+    /// there, and it must cost that client's own key, never the process.
     private static func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : sum
+        return overflow ? (b < 0 ? .min : .max) : sum
+    }
+
+    /// `(a - b) * scale`, or nil when it does not fit: inputs are bounded, but states read back from a store
+    /// someone else can write must not be able to trap the processor either.
+    private static func difference(_ a: Int64, _ b: Int64, scale: Int64) -> Int64? {
+        let (delta, overflow) = a.subtractingReportingOverflow(b)
+        guard !overflow else { return nil }
+        let (scaled, overflowScaled) = delta.multipliedReportingOverflow(by: scale)
+        return overflowScaled ? nil : scaled
     }
 
     /// Applies events in order to the states they touch, reading untouched states through `current`.
@@ -91,5 +102,14 @@ public struct PlaybackProcessor: Sendable {
             if let index { changed.values[index] = next } else { changed[key] = next }
         }
         return changed
+    }
+}
+
+extension Int64 {
+    /// `self * factor`, clamped to the representable range.
+    func multipliedClamped(by factor: Int64) -> Int64 {
+        let (product, overflow) = multipliedReportingOverflow(by: factor)
+        guard overflow else { return product }
+        return (self < 0) != (factor < 0) ? .min : .max
     }
 }

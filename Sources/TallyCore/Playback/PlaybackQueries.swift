@@ -11,7 +11,9 @@ public enum PlaybackQueries {
     public static func watchTime(_ titles: [(content: String, state: PlaybackState)]) -> (total: Int64, titles: [TitleWatchTime]) {
         var rows = titles.map { TitleWatchTime(content: $0.content, watchMilliseconds: $0.state.watchMilliseconds) }
         rows.sort { ($0.watchMilliseconds, $1.content) > ($1.watchMilliseconds, $0.content) }
-        return (rows.reduce(0) { $0 + $1.watchMilliseconds }, rows)
+        // In 128 bits: one title's watch time may already be Int64.max.
+        let total = rows.reduce(Int128(0)) { $0 + Int128($1.watchMilliseconds) }
+        return (Int64(clamping: total), rows)
     }
 
     /// Titles by most recent activity, unfinished ones first (the "continue watching" row).

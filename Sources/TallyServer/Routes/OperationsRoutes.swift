@@ -11,7 +11,14 @@ struct OperationsRoutes<Context: RequestContext>: Sendable {
         router.get("/health") { _, context in
             do {
                 try await store.checkHealth()
-                return Response.json { $0.beginObject(); $0.member("status", "ok"); $0.endObject() }
+                // Rows that could not be loaded at start were set aside: the server serves, but an operator must look.
+                let quarantined = try await store.quarantinedRows(limit: 0).count
+                return Response.json {
+                    $0.beginObject()
+                    $0.member("status", quarantined == 0 ? "ok" : "degraded")
+                    $0.member("quarantined_rows", quarantined)
+                    $0.endObject()
+                }
             } catch {
                 context.logger.warning("health check failed", metadata: ["error": "\(error)"])
                 return Response.json(.serviceUnavailable) {

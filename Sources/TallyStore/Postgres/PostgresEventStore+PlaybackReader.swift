@@ -16,7 +16,8 @@ extension PostgresEventStore: PlaybackReader {
     public func totals(content: String) async throws -> PlaybackIndex.ContentTotals? {
         try await perform("reading content totals") {
             let rows = try await client.query("""
-                SELECT count(*), coalesce(sum(watch_ms), 0)::int8, coalesce(sum(events), 0)::int8
+                SELECT count(*), least(coalesce(sum(watch_ms), 0), 9223372036854775807)::int8,
+                    least(coalesce(sum(events), 0), 9223372036854775807)::int8
                 FROM \(unescaped: s).playback_state WHERE content_id = \(content)
                 """, logger: logger)
             for try await (viewers, watch, events) in rows.decode((Int64, Int64, Int64).self) where viewers > 0 {

@@ -87,6 +87,10 @@ public final class PostgresEventStore: EventStore {
         }
     }
 
+    /// Always empty: PostgreSQL's column types refuse what SQLite lets through (text in an integer column, a NUL
+    /// in text), and values out of range are handled by the processors' checked arithmetic.
+    public func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) { (0, []) }
+
     public func close() async throws {
         runner.cancel()
         await runner.value

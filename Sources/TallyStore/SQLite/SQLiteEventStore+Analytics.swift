@@ -6,11 +6,26 @@ extension SQLiteEventStore: AdAnalyticsStore {
         adHours.withLock { $0[hour] ?? .zero }
     }
 
-    static func loadAdHours(_ db: Database) throws -> [AdHour: AdHourCounts] {
+    /// Every hour's counters, with unloadable rows quarantined. Counters above 2^53 were not written by Tally
+    /// (that many events would take centuries) and would let an increment overflow.
+    static func loadAdHours(_ db: Database, now: Timestamp) throws -> [AdHour: AdHourCounts] {
         var hours: [AdHour: AdHourCounts] = [:]
+        var corrupt: [QuarantineCandidate] = []
+        let counter: ClosedRange<Int64> = 0...(1 << 53)
         for row in try Row.fetchAll(db, sql: "SELECT hour_ms, unique_users, clicks, impressions FROM ad_hours") {
-            hours[AdHour(startMilliseconds: row[0])] = AdHourCounts(uniqueUsers: row[1], clicks: row[2], impressions: row[3])
+            let decoded = StoredRow.decode(row, source: "ad_hours", keyColumns: 0..<1, deleteWhere: "hour_ms IS ?", corrupt: &corrupt) {
+                stored throws(CorruptRow) in
+                let hour = try stored.integer(0, "hour_ms", in: StoredRow.timeRange)
+                guard hour % AdHour.milliseconds == 0 else { throw CorruptRow(column: "hour_ms", reason: "is not the start of an hour") }
+                let counts = AdHourCounts(
+                    uniqueUsers: try stored.integer(1, "unique_users", in: counter),
+                    clicks: try stored.integer(2, "clicks", in: counter),
+                    impressions: try stored.integer(3, "impressions", in: counter))
+                return (AdHour(startMilliseconds: hour), counts)
+            }
+            if let (hour, counts) = decoded { hours[hour] = counts }
         }
+        try quarantine(corrupt, in: db, now: now)
         return hours
     }
 

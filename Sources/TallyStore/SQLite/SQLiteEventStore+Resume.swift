@@ -31,22 +31,33 @@ extension SQLiteEventStore: ResumeWindowStore {
                 try Row.fetchOne(db, sql: """
                     SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM resume_windows
                     WHERE user_id = ? AND window_start_ms = ?
-                    """, arguments: [user, start.millisecondsSinceEpoch]).map(Self.record)
+                    """, arguments: [user, start.millisecondsSinceEpoch]).map { row throws(CorruptRow) in try Self.record(StoredRow(row: row)) }
             }
         }
     }
 
     public func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] {
         try await perform("loading latest resume windows") {
-            try await pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT r.user_id, r.window_start_ms, r.window_end_ms, r.revision, r.positions
+            let (records, corrupt) = try await pool.read { db in
+                var records: [ResumeRecord] = []
+                var corrupt: [QuarantineCandidate] = []
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT CAST(r.user_id AS BLOB), r.window_start_ms, r.window_end_ms, r.revision, r.positions
                     FROM resume_windows r
                     JOIN (SELECT user_id, max(window_start_ms) AS latest FROM resume_windows
                           WHERE window_start_ms >= ? GROUP BY user_id) l
                       ON r.user_id = l.user_id AND r.window_start_ms = l.latest
-                    """, arguments: [since.millisecondsSinceEpoch]).map(Self.record)
+                    """, arguments: [since.millisecondsSinceEpoch]) {
+                    if let record = StoredRow.decode(
+                        row, source: "resume_windows", keyColumns: 0..<2,
+                        deleteWhere: "CAST(user_id AS BLOB) IS ? AND window_start_ms IS ?", corrupt: &corrupt, Self.record) {
+                        records.append(record)
+                    }
+                }
+                return (records, corrupt)
             }
+            try await quarantine(corrupt)
+            return records
         }
     }
 
@@ -77,27 +88,57 @@ extension SQLiteEventStore: ResumeWindowStore {
 
     public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
         try await perform("replaying heartbeats") {
-            try await pool.read { db in
+            let corrupt = try await pool.read { db in
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT user_id, movie_id, duration, position, event_time_ms FROM heartbeats
-                    WHERE event_time_ms >= ? ORDER BY id
+                    SELECT CAST(user_id AS BLOB), CAST(movie_id AS BLOB), duration, position, event_time_ms, id
+                    FROM heartbeats WHERE event_time_ms >= ? ORDER BY id
                     """, arguments: [from.millisecondsSinceEpoch])
                 var batch: [Heartbeat] = []
+                var corrupt: [QuarantineCandidate] = []
                 batch.reserveCapacity(10_000)
                 while let row = try rows.next() {
-                    batch.append(Heartbeat(userId: row[0], movieId: row[1], duration: row[2], position: row[3],
-                                           timestamp: Timestamp(millisecondsSinceEpoch: row[4])))
+                    // The log keeps every event it got: an unreadable row is recorded and skipped, not deleted.
+                    if let heartbeat = StoredRow.decode(
+                        row, source: "heartbeats", keyColumns: 5..<6, deleteWhere: nil, corrupt: &corrupt, Self.heartbeat) {
+                        batch.append(heartbeat)
+                    }
                     if batch.count == 10_000 {
                         body(batch)
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
                 if !batch.isEmpty { body(batch) }
+                return corrupt
             }
+            try await quarantine(corrupt)
         }
     }
 
-    private static func record(_ row: Row) -> ResumeRecord {
-        ResumeRecord(stored: row[0], start: row[1], end: row[2], revision: row[3], json: row[4])
+    private static func heartbeat(_ row: StoredRow) throws(CorruptRow) -> Heartbeat {
+        let duration = try row.integer(2, "duration", in: 1...Int64.max)
+        return Heartbeat(
+            userId: try row.id(0, "user_id"), movieId: try row.id(1, "movie_id"), duration: duration,
+            position: try row.integer(3, "position", in: 0...duration),
+            timestamp: Timestamp(millisecondsSinceEpoch: try row.integer(4, "event_time_ms", in: StoredRow.timeRange)))
+    }
+
+    /// Columns: user id (as a blob when it comes from a loader, as text from a lookup by id), window start, end,
+    /// revision, positions.
+    private static func record(_ row: StoredRow) throws(CorruptRow) -> ResumeRecord {
+        let user = try (row.row[0] as DatabaseValue).isBlob ? row.id(0, "user_id") : row.text(0, "user_id")
+        let start = try row.integer(1, "window_start_ms", in: StoredRow.timeRange)
+        let end = try row.integer(2, "window_end_ms", in: StoredRow.timeRange)
+        guard end > start, (end - start) % 1000 == 0 else {
+            throw CorruptRow(column: "window_end_ms", reason: "is not a whole number of seconds after window_start_ms")
+        }
+        let revision = try row.integer(3, "revision", in: 0...Int64(Int32.max))
+        return ResumeRecord(stored: user, start: start, end: end, revision: Int(revision), json: try row.text(4, "positions"))
+    }
+}
+
+extension DatabaseValue {
+    fileprivate var isBlob: Bool {
+        if case .blob = storage { return true }
+        return false
     }
 }

@@ -40,7 +40,7 @@ extension SQLiteEventStore: SessionStore {
             try await pool.read { db in
                 try Row.fetchOne(db, sql: """
                     SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM sessions WHERE session_id = ?
-                    """, arguments: [id]).map(Self.header)
+                    """, arguments: [id]).map { row throws(CorruptRow) in try Self.header(StoredRow(row: row)) }
             }
         }
     }
@@ -51,8 +51,13 @@ extension SQLiteEventStore: SessionStore {
                 try Row.fetchAll(db, sql: """
                     SELECT ordinal, type, timestamp, name FROM session_entries
                     WHERE session_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?
-                    """, arguments: [id, after, limit]).map { row in
-                    (ordinal: row[0], entry: SessionEntry(stored: row[1], sessionId: id, timestamp: row[2], name: row[3]))
+                    """, arguments: [id, after, limit]).map { row throws(CorruptRow) in
+                    let stored = StoredRow(row: row)
+                    let name = try stored.optionalText(3, "name")
+                    let entry = SessionEntry(
+                        stored: try stored.text(1, "type"), sessionId: id,
+                        timestamp: try stored.integer(2, "timestamp", in: StoredRow.nonNegative), name: name)
+                    return (ordinal: Int(try stored.integer(0, "ordinal", in: StoredRow.nonNegative)), entry: entry)
                 }
             }
         }
@@ -79,12 +84,17 @@ extension SQLiteEventStore: SessionStore {
                 try Row.fetchAll(db, sql: """
                     SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM sessions
                     WHERE \(filter) ORDER BY last_activity_ms DESC LIMIT ?
-                    """, arguments: [limit]).map(Self.header)
+                    """, arguments: [limit]).map { row throws(CorruptRow) in try Self.header(StoredRow(row: row)) }
             }
         }
     }
 
-    private static func header(_ row: Row) -> SessionHeader {
-        SessionHeader(stored: row[0], start: row[1], end: row[2], entries: row[3], lastSeq: row[4], lastActivity: row[5])
+    private static func header(_ row: StoredRow) throws(CorruptRow) -> SessionHeader {
+        SessionHeader(
+            stored: try row.text(0, "session_id"), start: try row.optionalInteger(1, "start_ts", in: StoredRow.nonNegative),
+            end: try row.optionalInteger(2, "end_ts", in: StoredRow.nonNegative),
+            entries: Int(try row.integer(3, "entries", in: StoredRow.nonNegative)),
+            lastSeq: try row.optionalInteger(4, "last_seq"),
+            lastActivity: try row.integer(5, "last_activity_ms", in: StoredRow.timeRange))
     }
 }

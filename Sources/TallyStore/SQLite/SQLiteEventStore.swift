@@ -13,11 +13,13 @@ public final class SQLiteEventStore: EventStore {
     /// Every hour's ad counters, as committed. This store has one writer (this process), so a copy updated right
     /// after each commit is exact, and `GET /analytics` needs no database read (a few hundred bytes per day).
     let adHours: Mutex<[AdHour: AdHourCounts]>
+    private let lock: DataDirectoryLock
 
     /// Opens (creating if needed) `tally.sqlite` in `directory` and applies pending migrations.
     public init(directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            lock = try DataDirectoryLock(directory: directory)
             self.path = (directory as NSString).appendingPathComponent("tally.sqlite")
             var configuration = Configuration()
             configuration.label = "tally"
@@ -27,7 +29,8 @@ public final class SQLiteEventStore: EventStore {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
-            adHours = Mutex(try pool.read(Self.loadAdHours))
+            let now = Timestamp.wallClockNow
+            adHours = Mutex(try pool.write { db in try Self.loadAdHours(db, now: now) })
         } catch {
             throw StoreError(operation: "opening the SQLite store in \(directory)", underlying: error)
         }
@@ -35,22 +38,40 @@ public final class SQLiteEventStore: EventStore {
 
     public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
         try await perform("loading playback state") {
-            try await pool.read { db in
+            let (states, corrupt) = try await pool.read { db in
                 var states: [PlaybackKey: PlaybackState] = [:]
+                var corrupt: [QuarantineCandidate] = []
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+                    SELECT CAST(user_id AS BLOB), CAST(content_id AS BLOB), position, latest_ms, last_seen_ms,
+                        max_position, duration, watch_ms, events
                     FROM playback_state
                     """)
                 while let row = try rows.next() {
-                    let key = PlaybackKey(user: row[0], content: row[1])
-                    states[key] = PlaybackState(
-                        position: row[2], latestAt: Timestamp(millisecondsSinceEpoch: row[3]),
-                        lastSeenAt: Timestamp(millisecondsSinceEpoch: row[4]), maxPosition: row[5],
-                        duration: row[6], watchMilliseconds: row[7], events: row[8])
+                    guard let (key, state) = StoredRow.decode(
+                        row, source: "playback_state", keyColumns: 0..<2,
+                        deleteWhere: "CAST(user_id AS BLOB) IS ? AND CAST(content_id AS BLOB) IS ?", corrupt: &corrupt,
+                        Self.playbackState)
+                    else { continue }
+                    states[key] = state
                 }
-                return states
+                return (states, corrupt)
             }
+            try await quarantine(corrupt)
+            return states
         }
+    }
+
+    private static func playbackState(_ row: StoredRow) throws(CorruptRow) -> (PlaybackKey, PlaybackState) {
+        let key = PlaybackKey(user: try row.id(0, "user_id"), content: try row.id(1, "content_id"))
+        let state = PlaybackState(
+            position: try row.integer(2, "position", in: StoredRow.nonNegative),
+            latestAt: Timestamp(millisecondsSinceEpoch: try row.integer(3, "latest_ms", in: StoredRow.timeRange)),
+            lastSeenAt: Timestamp(millisecondsSinceEpoch: try row.integer(4, "last_seen_ms", in: StoredRow.timeRange)),
+            maxPosition: try row.integer(5, "max_position", in: StoredRow.nonNegative),
+            duration: try row.optionalInteger(6, "duration", in: StoredRow.nonNegative),
+            watchMilliseconds: try row.integer(7, "watch_ms", in: StoredRow.nonNegative),
+            events: try row.integer(8, "events", in: StoredRow.nonNegative))
+        return (key, state)
     }
 
     @discardableResult
@@ -123,6 +144,7 @@ public final class SQLiteEventStore: EventStore {
 
     public func close() async throws {
         try await perform("closing") { try pool.close() }
+        lock.release()
     }
 
     func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {

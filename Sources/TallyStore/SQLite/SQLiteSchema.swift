@@ -94,6 +94,19 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v5-quarantine") { db in
+            try db.execute(sql: """
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    row_key TEXT NOT NULL,
+                    row TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    quarantined_ms INTEGER NOT NULL,
+                    UNIQUE (source, row_key)
+                );
+                """)
+        }
         return migrator
     }
 }
