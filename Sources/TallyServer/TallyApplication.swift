@@ -22,6 +22,13 @@ public enum TallyApplication {
         logger.info("loaded playback state", metadata: ["keys": "\(states.count)"])
         let view = PlaybackView(rules: configuration.rules, states: states)
         let resume = try await restoreResume(configuration: configuration, store: store, clock: clock, logger: logger)
+        let quarantine = try await store.quarantinedRows(limit: 10)
+        for row in quarantine.rows {
+            logger.warning("stored row quarantined", metadata: ["table": "\(row.source)", "key": "\(row.key)", "reason": "\(row.reason)"])
+        }
+        if quarantine.count > 0 {
+            logger.warning("rows that could not be loaded are in the quarantine table", metadata: ["rows": "\(quarantine.count)"])
+        }
         let sessions = SessionsView(limits: configuration.sessionLimits, abandonAfter: configuration.sessionTimeout)
         let writer = IngestWriter(
             store: store, view: view, configuration: configuration.writer, resume: (resume, store),
@@ -39,8 +46,8 @@ public enum TallyApplication {
         ).register(on: router)
         // A store that other servers may write to answers playback queries itself; otherwise the view is exact.
         let playbackReader: any PlaybackReader = (store as? any PlaybackReader) ?? view
-        PlaybackQueryRoutes(reader: playbackReader, rules: view.rules).register(on: router)
-        ResumeRoutes(view: resume, store: store).register(on: router)
+        PlaybackQueryRoutes(reader: playbackReader, rules: view.rules, limits: configuration.limits).register(on: router)
+        ResumeRoutes(view: resume, store: store, limits: configuration.limits).register(on: router)
         let sessionIngest = SessionIngest(writer: writer, limits: configuration.sessionLimits, clock: clock)
         SessionRoutes(ingest: sessionIngest, view: sessions, store: store, clock: clock).register(on: router)
         let webSockets = Router(context: BasicWebSocketRequestContext.self)

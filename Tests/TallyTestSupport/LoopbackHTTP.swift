@@ -16,6 +16,18 @@ public enum LoopbackHTTP {
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
+    /// Sends one request; returns the status and the body as text.
+    public static func send(port: Int, method: String, _ path: String, body: String? = nil) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(body.utf8)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
     /// GETs a body as text, failing on any status but 200.
     public static func text(port: Int, _ path: String) async throws -> String {
         let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)

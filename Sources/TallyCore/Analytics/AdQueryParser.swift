@@ -14,9 +14,8 @@ public struct AdQueryParser: Sendable {
         guard let user = parameters.first(where: { $0.name == "user" })?.value else {
             throw FieldError(field: "user", code: .missingField, message: "user is required")
         }
-        guard !user.isEmpty else { throw FieldError(field: "user", code: .invalidValue, message: "user must not be empty") }
-        guard user.utf8.count <= limits.maxIdBytes else {
-            throw FieldError(field: "user", code: .tooLong, message: "user is longer than \(limits.maxIdBytes) bytes")
+        if let problem = IdentifierRule.problem(with: String(user), field: "user", maxBytes: limits.maxIdBytes) {
+            throw problem
         }
         let flags = parameters.filter { $0.name == "click" || $0.name == "impression" }
         guard flags.count == 1, let flag = flags.first, let interaction = AdInteraction(rawValue: String(flag.name)) else {

@@ -78,30 +78,47 @@ public struct ObjectFields {
         reader(for: name)
     }
 
-    /// The value of `name`, decoded generically (nil when absent).
+    /// The value of `name`, decoded generically (nil when absent or malformed; `string` and `integer` tell the two
+    /// apart).
     public subscript(name: String) -> JSONValue? {
-        guard var reader = reader(for: name) else { return nil }
-        return try? reader.readValue()
+        if case .value(let value) = decoded(name) { return value }
+        return nil
     }
 
-    /// A required, non-empty string of at most `maxBytes` UTF-8 bytes.
+    /// A member's value, or why it could not be read (a lone surrogate escape, invalid UTF-8): such a member is
+    /// present, so calling it missing would send the client looking for the wrong mistake.
+    private enum Decoded {
+        case absent
+        case value(JSONValue)
+        case malformed(String)
+    }
+
+    private func decoded(_ name: String) -> Decoded {
+        guard var reader = reader(for: name) else { return .absent }
+        do {
+            return .value(try reader.readValue())
+        } catch let error as JSONSyntaxError {
+            return .malformed(error.reason)
+        } catch {
+            return .malformed("\(error)")
+        }
+    }
+
+    /// A required id: a string acceptable to `IdentifierRule` (non-empty, at most `maxBytes` UTF-8 bytes, no
+    /// control characters).
     public mutating func string(_ name: String, maxBytes: Int) -> String? {
-        switch self[name] {
-        case .string(let text):
-            if text.isEmpty {
-                errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) must not be empty"))
-                return nil
-            }
-            if text.utf8.count > maxBytes {
-                errors.append(FieldError(
-                    field: name, code: .tooLong,
-                    message: "\(name) is \(text.utf8.count) bytes long; the limit is \(maxBytes) bytes"))
+        switch decoded(name) {
+        case .value(.string(let text)):
+            if let problem = IdentifierRule.problem(with: text, field: name, maxBytes: maxBytes) {
+                errors.append(problem)
                 return nil
             }
             return text
-        case nil:
+        case .absent:
             errors.append(missing(name))
-        case let other?:
+        case .malformed(let reason):
+            errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) is not a valid string: \(reason)"))
+        case .value(let other):
             errors.append(wrongType(name, expected: "a string", got: other))
         }
         return nil
@@ -109,18 +126,20 @@ public struct ObjectFields {
 
     /// A required integer within `range`.
     public mutating func integer(_ name: String, in range: ClosedRange<Int64>, rule: String) -> Int64? {
-        switch self[name] {
-        case .integer(let value):
+        switch decoded(name) {
+        case .value(.integer(let value)):
             guard range.contains(value) else {
                 errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) must be \(rule), got \(value)"))
                 return nil
             }
             return value
-        case .number(let value):
+        case .value(.number(let value)):
             errors.append(FieldError(field: name, code: .invalidType, message: "\(name) must be \(rule), got \(value)"))
-        case nil:
+        case .absent:
             errors.append(missing(name))
-        case let other?:
+        case .malformed(let reason):
+            errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) is not valid JSON: \(reason)"))
+        case .value(let other):
             errors.append(wrongType(name, expected: rule, got: other))
         }
         return nil
@@ -140,16 +159,18 @@ public struct ObjectFields {
                 return nil
             }
         }
-        switch self[name] {
-        case .string(let text):
+        switch decoded(name) {
+        case .value(.string(let text)):
             do {
                 return try ISO8601.parse(text)
             } catch {
                 errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) \(error.description)"))
             }
-        case let other?:
+        case .value(let other):
             errors.append(wrongType(name, expected: "an ISO-8601 string", got: other))
-        case nil:
+        case .malformed(let reason):
+            errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) is not a valid string: \(reason)"))
+        case .absent:
             errors.append(missing(name))
         }
         return nil

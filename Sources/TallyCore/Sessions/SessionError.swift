@@ -13,6 +13,7 @@ public struct SessionError: Error, Hashable, Sendable {
         case conflictingStart = "conflicting_start"
         case conflictingEnd = "conflicting_end"
         case sessionComplete = "session_complete"
+        case seqGap = "seq_gap"
     }
 
     public var code: Code

@@ -13,7 +13,7 @@ public struct SessionHeader: Hashable, Sendable {
     public var end: SessionEntry?
     /// Entries stored (idempotent repeats of START/END are not stored again).
     public var entryCount: Int
-    /// Highest `seq` of an applied message.
+    /// `seq` of the last applied numbered message; numbered messages are applied contiguously from 1.
     public var lastSeq: Int64?
     /// Arrival of the last accepted message.
     public var lastActivity: Timestamp
@@ -61,8 +61,15 @@ extension SessionHeader {
     /// docs/api.md): the first entry of a session is `SESSION_START`; a repeated START or END with the same
     /// timestamp is a no-op and with another is refused; nothing follows `SESSION_END`; ids must be the stream's.
     public func plan(_ message: SessionMessage, receivedAt: Timestamp, limits: SessionLimits) throws(SessionError) -> SessionPlan {
-        if let seq = message.seq, let lastSeq, seq <= lastSeq {
-            return SessionPlan(header: self, stored: [], duplicate: true)
+        // Numbered messages are applied in order without gaps (1, 2, 3, …), so every seq at or below the last
+        // applied one was stored and its resend can be acknowledged as a duplicate; a seq further on is refused
+        // with the one expected, and the client resends from there.
+        if let seq = message.seq {
+            let expected = (lastSeq ?? 0) + 1
+            if seq < expected { return SessionPlan(header: self, stored: [], duplicate: true) }
+            if seq > expected {
+                throw SessionError(.seqGap, "seq \(seq) is ahead of this session: the next seq must be \(expected)", field: "seq")
+            }
         }
         var next = self
         var stored: [(ordinal: Int, entry: SessionEntry)] = []

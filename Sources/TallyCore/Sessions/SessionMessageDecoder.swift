@@ -42,8 +42,8 @@ public struct SessionMessageDecoder: Sendable {
     private func numbered(_ reader: inout JSONReader) throws -> SessionMessage {
         var fields = try ObjectFields(reading: &reader, names: Self.messageNames)
         var seq: Int64?
-        if fields["seq"] != nil {
-            seq = fields.integer("seq", in: 0...Int64.max, rule: "a non-negative integer")
+        if fields.valueReader("seq") != nil {
+            seq = fields.integer("seq", in: 1...Int64.max, rule: "a positive integer")
             guard seq != nil else { throw SessionError(.invalidBody, fields.errors[0].message, field: "seq") }
         }
         guard var entriesReader = fields.valueReader("entries") else {

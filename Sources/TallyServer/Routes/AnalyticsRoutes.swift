@@ -40,7 +40,8 @@ struct AnalyticsRoutes<Context: RequestContext>: Sendable {
         }
     }
 
-    private static func parameters(_ request: Request) -> [(name: Substring, value: Substring)] {
-        request.uri.queryParameters.map { (name: $0.key, value: $0.value) }
+    /// Decoded strictly: `%ZZ` or invalid UTF-8 is a 400 naming the parameter, never a value kept as sent.
+    private static func parameters(_ request: Request) throws(FieldError) -> [(name: Substring, value: Substring)] {
+        try PercentDecoding.queryParameters(request.uri.query.map { $0[...] } ?? "")
     }
 }

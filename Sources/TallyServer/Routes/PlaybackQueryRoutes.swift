@@ -7,10 +7,11 @@ import TallyStore
 struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
     let reader: any PlaybackReader
     let rules: PlaybackRules
+    let limits: InputLimits
 
     func register(on router: Router<Context>) {
         router.get("/movies/{content}/watch-time") { _, context in
-            let content = try context.parameters.require("content")
+            let content = try context.parameters.identifier("content", maxBytes: limits.maxIdBytes)
             guard let totals = try await reader.totals(content: content) else {
                 throw APIError.notFound("no events for movie \(content)")
             }
@@ -24,7 +25,7 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
             }
         }
         router.get("/users/{user}/watch-time") { _, context in
-            let user = try context.parameters.require("user")
+            let user = try context.parameters.identifier("user", maxBytes: limits.maxIdBytes)
             guard let titles = try await reader.titlesAndStates(user: user) else {
                 throw APIError.notFound("no events for user \(user)")
             }
@@ -46,7 +47,7 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
             }
         }
         router.get("/users/{user}/movies/{content}/latest") { _, context in
-            let key = PlaybackKey(user: try context.parameters.require("user"), content: try context.parameters.require("content"))
+            let key = PlaybackKey(user: try context.parameters.identifier("user", maxBytes: limits.maxIdBytes), content: try context.parameters.identifier("content", maxBytes: limits.maxIdBytes))
             guard let state = try await reader.state(key) else {
                 throw APIError.notFound("no events for user \(key.user) in movie \(key.content)")
             }
@@ -59,7 +60,7 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
             }
         }
         router.get("/users/{user}/continue-watching") { request, context in
-            let user = try context.parameters.require("user")
+            let user = try context.parameters.identifier("user", maxBytes: limits.maxIdBytes)
             let limit = try Self.limit(request)
             guard let titles = try await reader.titlesAndStates(user: user) else {
                 throw APIError.notFound("no events for user \(user)")

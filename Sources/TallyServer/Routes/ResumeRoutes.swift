@@ -9,10 +9,11 @@ import TallyStore
 struct ResumeRoutes<Context: RequestContext>: Sendable {
     let view: ResumeView
     let store: any ResumeWindowStore
+    let limits: InputLimits
 
     func register(on router: Router<Context>) {
         router.get("/users/{user}/resume") { request, context in
-            let user = try context.parameters.require("user")
+            let user = try context.parameters.identifier("user", maxBytes: limits.maxIdBytes)
             let record: ResumeRecord?
             if let text = request.uri.queryParameters["window"] {
                 let start = try Self.windowStart(String(text), unit: view.configuration.window)

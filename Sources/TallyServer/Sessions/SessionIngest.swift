@@ -15,8 +15,8 @@ struct SessionIngest: Sendable {
     }
 
     func handle(_ bytes: [UInt8], session id: String) async throws -> Outcome {
-        guard !id.isEmpty, id.utf8.count <= limits.maxNameBytes else {
-            return .refused(SessionError(.invalidBody, "session id must be 1 to \(limits.maxNameBytes) bytes", field: "id"))
+        if let problem = IdentifierRule.problem(with: id, field: "id", maxBytes: limits.maxNameBytes) {
+            return .refused(SessionError(.invalidBody, problem.message, field: "id"))
         }
         guard bytes.count <= limits.maxMessageBytes else {
             return .refused(SessionError(.tooManyEntries, "a message may be at most \(limits.maxMessageBytes) bytes"))
@@ -55,7 +55,7 @@ extension APIError {
     /// everything else 400.
     init(_ error: SessionError) {
         let status: HTTPResponse.Status = switch error.code {
-        case .conflictingStart, .conflictingEnd, .sessionComplete: .conflict
+        case .conflictingStart, .conflictingEnd, .sessionComplete, .seqGap: .conflict
         case .tooManyEntries, .sessionTooLarge: .contentTooLarge
         default: .badRequest
         }

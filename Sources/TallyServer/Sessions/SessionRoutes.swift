@@ -12,7 +12,7 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
 
     func register(on router: Router<Context>) {
         router.post("/sessions/{id}/events") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.identifier("id", maxBytes: ingest.limits.maxNameBytes)
             let body = try await RequestBody(maxBytes: ingest.limits.maxMessageBytes).collect(request)
             switch try await ingest.handle(Array(body.readableBytesView), session: id) {
             case .accepted(let ack):
@@ -23,7 +23,7 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
             }
         }
         router.get("/sessions/{id}/events") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.identifier("id", maxBytes: ingest.limits.maxNameBytes)
             let after = try Self.integer(request, "after", default: 0, range: 0...Int.max)
             let timeout = try Self.integer(request, "timeout", default: 25, range: 0...60)
             guard var header = try await header(id) else { throw APIError.notFound("no session \(id)") }
@@ -52,7 +52,7 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
             }
         }
         router.get("/sessions/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.identifier("id", maxBytes: ingest.limits.maxNameBytes)
             guard let header = try await header(id) else { throw APIError.notFound("no session \(id)") }
             var bytes: [UInt8]
             if header.end != nil, let tree = try await store.sessionTree(id: id) {

@@ -14,7 +14,16 @@ struct SessionWebSocket: Sendable {
         router.ws("/sessions/{id}/stream") { _, _ in
             .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            guard let id = context.requestContext.parameters.get("id") else { return }
+            let id: String
+            do {
+                id = try context.requestContext.parameters.identifier("id", maxBytes: ingest.limits.maxNameBytes)
+            } catch let error as APIError {
+                var json = JSONWriter()
+                error.write(into: &json)
+                try await outbound.write(.text(json.string))
+                try await outbound.close(.unknown(4001), reason: String(error.message.prefix(120)))
+                return
+            }
             for try await message in inbound.messages(maxSize: ingest.limits.maxMessageBytes) {
                 let bytes: [UInt8]
                 switch message {
