@@ -64,11 +64,18 @@ public struct IngestWriter: Service {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while let batch = await nextBatch() {
-                await commit(batch)
+        // A graceful shutdown drains the queue; so does cancellation, which is how the service group stops the
+        // writer when another service fails (the HTTP server cannot bind its port); it would otherwise wait forever
+        // for requests that cannot come.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                while let batch = await nextBatch() {
+                    await commit(batch)
+                }
+            } onGracefulShutdown: {
+                queue.finish()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             queue.finish()
         }
         if let publisher {

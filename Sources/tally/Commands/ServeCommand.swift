@@ -1,6 +1,8 @@
+import Foundation
 import ArgumentParser
 import Hummingbird
 import Logging
+import NIOCore
 import TallyCore
 import TallyServer
 import TallyStore
@@ -22,8 +24,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory of the SQLite store. [env: TALLY_DATA_DIR] (default: ./tally-data)")
     var dataDir: String?
 
-    @Option(help: "PostgreSQL URL (postgres://user:password@host:5432/db); replaces the SQLite store, and lets several servers share one state. [env: TALLY_POSTGRES_URL]")
+    @Option(help: ArgumentHelp(
+        "PostgreSQL URL (postgres://user@host:5432/db); replaces the SQLite store, and lets several servers share one state. [env: TALLY_POSTGRES_URL]",
+        discussion: "A password on the command line is visible to every user of the machine (ps); give it in TALLY_POSTGRES_URL, in --postgres-password-file, or in PGPASSWORD instead (in that order of precedence, after one in the URL)."))
     var postgres: String?
+
+    @Option(help: "File whose first line is the PostgreSQL password (for secrets mounted as files). [env: TALLY_POSTGRES_PASSWORD_FILE]")
+    var postgresPasswordFile: String?
 
     @Option(help: "Schema of Tally's tables in PostgreSQL. [env: TALLY_POSTGRES_SCHEMA] (default: tally)")
     var postgresSchema: String?
@@ -90,7 +97,11 @@ struct ServeCommand: AsyncParsableCommand {
             properties: KafkaProperty.dictionary(kafkaProperty), logger: logger)
         let store: any TallyStorage
         if let url = settings.postgresURL {
-            let postgres = try PostgresSettings(url: url, schema: settings.postgresSchema)
+            var postgres = try PostgresSettings(url: url, schema: settings.postgresSchema)
+            if postgres.password != nil, self.postgres != nil {
+                logger.warning("the PostgreSQL password given in --postgres is visible to every user of this machine; use TALLY_POSTGRES_URL, --postgres-password-file or PGPASSWORD")
+            }
+            postgres.password = postgres.password ?? settings.postgresPassword
             store = try await PostgresEventStore(settings: postgres, rules: settings.server.rules, logger: logger)
             logger.info("opened store", metadata: ["postgres": "\(PostgresSettings.redacted(url))", "schema": "\(postgres.schema)"])
         } else {
@@ -100,7 +111,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = try await TallyApplication.build(
             configuration: settings.server, store: store, registry: registry, publisher: publisher, logger: logger)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError("\(settings.server.host):\(settings.server.port) is in use; stop what listens there or choose another --port")
+        } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
+            throw CLIError("cannot listen on \(settings.server.host):\(settings.server.port): \(error)")
+        }
         logger.info("stopped")
     }
 
@@ -109,6 +126,8 @@ struct ServeCommand: AsyncParsableCommand {
         var dataDir: String
         var postgresURL: String?
         var postgresSchema: String
+        /// From the password file or `PGPASSWORD`, for a URL without one.
+        var postgresPassword: String?
         var kafkaBrokers: String?
         var publish: PublishTopics?
         var kafkaDeliveryTimeout: Duration
@@ -149,6 +168,7 @@ struct ServeCommand: AsyncParsableCommand {
             dataDir: try env.value(dataDir, "TALLY_DATA_DIR", default: "./tally-data"),
             postgresURL: try env.optionalValue(postgres, "TALLY_POSTGRES_URL"),
             postgresSchema: try env.value(postgresSchema, "TALLY_POSTGRES_SCHEMA", default: "tally"),
+            postgresPassword: try Self.password(file: env.optionalValue(postgresPasswordFile, "TALLY_POSTGRES_PASSWORD_FILE"), env: env),
             kafkaBrokers: try env.optionalValue(kafkaBrokers, "TALLY_KAFKA_BROKERS"),
             publish: try env.optionalValue(publish?.description, "TALLY_PUBLISH").map {
                 guard let topics = PublishTopics(argument: $0) else { throw ValidationError("TALLY_PUBLISH=\($0) is not heartbeats=TOPIC,watch=TOPIC,ads=TOPIC") }
@@ -156,6 +176,21 @@ struct ServeCommand: AsyncParsableCommand {
             },
             kafkaDeliveryTimeout: try env.value(kafkaDeliveryTimeout, "TALLY_KAFKA_DELIVERY_TIMEOUT", default: DurationArgument(.seconds(30))).duration,
             logLevel: try env.value(logLevel, "TALLY_LOG_LEVEL", default: .info))
+    }
+}
+
+extension ServeCommand {
+    /// The password file's first line, else `PGPASSWORD` (libpq's variable, so existing deployments work as they are).
+    static func password(file: String?, env: EnvironmentResolver) throws -> String? {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read the PostgreSQL password file \(file)")
+            }
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            guard !line.isEmpty else { throw ValidationError("the PostgreSQL password file \(file) is empty") }
+            return line
+        }
+        return try env.optionalValue(nil, "PGPASSWORD")
     }
 }
 
