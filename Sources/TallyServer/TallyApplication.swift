@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import Prometheus
@@ -37,9 +38,11 @@ public enum TallyApplication {
             view: resume, store: store, retention: configuration.resumeRetention,
             clock: ResumeView.monotonicMilliseconds, logger: logger)
 
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(JSONErrorMiddleware())
+        let routes = RouteTable()
+        router.middlewares.add(MethodMiddleware(routes: routes))
         IngestRoutes(
             writer: writer, body: RequestBody(maxBytes: configuration.maxBodyBytes), limits: configuration.limits,
             clock: clock, skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew)
@@ -57,12 +60,17 @@ public enum TallyApplication {
             skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew), clock: clock
         ).register(on: router)
         OperationsRoutes(store: store, registry: registry).register(on: router)
+        routes.load(from: router)
 
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: webSockets,
-                configuration: .init(ws: .init(maxFrameSize: configuration.sessionLimits.maxMessageBytes))),
+            server: HTTPServerBuilder { [connection = configuration.connection, webSocketResponder = webSockets.buildResponder()] responder in
+                GuardedHTTPChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder,
+                        configuration: .init(ws: .init(maxFrameSize: configuration.sessionLimits.maxMessageBytes))),
+                    limits: connection)
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
             services: [writer, ticker],
             logger: logger)

@@ -14,6 +14,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var retryAfter: Int?
     /// Index of the offending entry of a session message.
     public var entry: Int?
+    /// Headers the answer needs (`Allow` on a 405).
+    public var headers: HTTPFields = [:]
 
     public init(
         _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil,
@@ -30,6 +32,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = Response.json(status) { write(into: &$0) }
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        for field in headers { response.headers[field.name] = field.value }
         return response
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceLifecycle
 import TallyCore
 import TallyStore
 
@@ -28,7 +29,8 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
             let timeout = try Self.integer(request, "timeout", default: 25, range: 0...60)
             guard var header = try await header(id) else { throw APIError.notFound("no session \(id)") }
             if header.entryCount <= after, header.end == nil, timeout > 0 {
-                await view.waitForChange(of: id, timeout: .seconds(timeout))
+                // A shutdown answers waiting followers at once (with what there is) instead of holding it up.
+                await cancelWhenGracefulShutdown { await view.waitForChange(of: id, timeout: .seconds(timeout)) }
                 header = try await self.header(id) ?? header
             }
             let entries = try await store.sessionEntries(id: id, after: after, limit: 1000)

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import TallyCore
 
 /// Reads a request body for decoding, enforcing the content type and the size limit before any parsing.
@@ -25,6 +26,9 @@ struct RequestBody {
         do {
             return try await request.body.collect(upTo: maxBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no Content-Length to check up front; it is cut off when it passes the limit.
             throw tooLarge
         }
     }

@@ -19,14 +19,17 @@ public struct ServerConfiguration: Sendable {
     public var sessionTimeout: Duration
     /// Heartbeats and ad events further ahead of the server's clock are refused with `400` (default 1 day).
     public var maxClockSkew: Duration
+    /// Header, body, idle and shutdown timeouts of client connections.
+    public var connection: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8000, maxBodyBytes: Int = 1 << 20, limits: InputLimits = .default,
         rules: PlaybackRules = PlaybackRules(), writer: WriterConfiguration = WriterConfiguration(),
         resume: ResumeConfiguration = ResumeConfiguration(late: .emit), resumeRetention: Duration = .seconds(86_400),
         sessionLimits: SessionLimits = .default, sessionTimeout: Duration = .seconds(1800),
-        maxClockSkew: Duration = .seconds(86_400)
+        maxClockSkew: Duration = .seconds(86_400), connection: ConnectionLimits = ConnectionLimits()
     ) {
+        self.connection = connection
         self.maxClockSkew = maxClockSkew
         self.host = host
         self.port = port

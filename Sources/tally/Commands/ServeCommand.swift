@@ -3,6 +3,7 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import TallyCore
 import TallyServer
 import TallyStore
@@ -86,6 +87,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A session with no message for this long is reported abandoned. [env: TALLY_SESSION_TIMEOUT] (default: 30m)")
     var sessionTimeout: DurationArgument?
 
+    @Option(help: "Time a client has, from the first byte of a request, to send all its headers (else 408). [env: TALLY_HEADER_TIMEOUT] (default: 10s)")
+    var headerTimeout: DurationArgument?
+
+    @Option(help: "Time a client has, after the headers, to send the whole body (else the connection is closed). [env: TALLY_BODY_TIMEOUT] (default: 30s)")
+    var bodyTimeout: DurationArgument?
+
+    @Option(help: "A connection with no request for this long is closed (before its first request and between keep-alive requests). [env: TALLY_CONNECTION_IDLE_TIMEOUT] (default: 60s)")
+    var connectionIdleTimeout: DurationArgument?
+
+    @Option(help: "On SIGTERM, how long in-flight requests and open streams may take before they are cut off. [env: TALLY_SHUTDOWN_TIMEOUT] (default: 10s)")
+    var shutdownTimeout: DurationArgument?
+
     func run() async throws {
         let settings = try resolve()
         Bootstrap.logging(level: settings.logLevel)
@@ -111,8 +124,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = try await TallyApplication.build(
             configuration: settings.server, store: store, registry: registry, publisher: publisher, logger: logger)
+        // SIGTERM/SIGINT drain requests for at most --shutdown-timeout, then cancel what is left: no client can keep
+        // the process alive (queued events are still committed or refused, never acknowledged and dropped).
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = settings.server.connection.shutdownTimeout
+        group.maximumCancellationDuration = .seconds(5)
         do {
-            try await app.runService()
+            try await ServiceGroup(configuration: group).run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw CLIError("\(settings.server.host):\(settings.server.port) is in use; stop what listens there or choose another --port")
         } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
@@ -158,6 +176,15 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-clock-skew, --resume-max-ahead and --resume-idle-timeout must be positive")
         }
         server.sessionTimeout = try env.value(sessionTimeout, "TALLY_SESSION_TIMEOUT", default: DurationArgument(server.sessionTimeout)).duration
+        var connection = server.connection
+        connection.headerTimeout = try env.value(headerTimeout, "TALLY_HEADER_TIMEOUT", default: DurationArgument(connection.headerTimeout)).duration
+        connection.bodyTimeout = try env.value(bodyTimeout, "TALLY_BODY_TIMEOUT", default: DurationArgument(connection.bodyTimeout)).duration
+        connection.idleTimeout = try env.value(connectionIdleTimeout, "TALLY_CONNECTION_IDLE_TIMEOUT", default: DurationArgument(connection.idleTimeout)).duration
+        connection.shutdownTimeout = try env.value(shutdownTimeout, "TALLY_SHUTDOWN_TIMEOUT", default: DurationArgument(connection.shutdownTimeout)).duration
+        guard [connection.headerTimeout, connection.bodyTimeout, connection.idleTimeout, connection.shutdownTimeout].allSatisfy({ $0 > .zero }) else {
+            throw ValidationError("--header-timeout, --body-timeout, --connection-idle-timeout and --shutdown-timeout must be positive")
+        }
+        server.connection = connection
         guard (1...65535).contains(server.port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard server.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard delay >= 0, delay <= 1000 else { throw ValidationError("--commit-delay-ms must be from 0 to 1000") }

@@ -1,0 +1,210 @@
+import NIOCore
+import NIOHTTP1
+
+/// Sits right after the HTTP decoder of every connection: bounds the time a client may take to send headers, a
+/// body or its next request, answers requests the decoder cannot parse (`400`, `431`, `501`) and closes them, and
+/// closes HTTP/1.0 connections without keep-alive after their response.
+///
+/// Hummingbird's own error path runs only once a first request has been parsed (before that the WebSocket upgrade
+/// handler owns the connection), so a malformed first request used to get no answer and an open socket forever.
+final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        /// Waiting for a request; `started` once its first bytes arrived.
+        case waiting(started: Bool)
+        case readingBody
+        /// The request is read; the application answers (long polls and streams take as long as they take).
+        case responding
+    }
+
+    private let limits: ConnectionLimits
+    private var state = State.waiting(started: false)
+    private var timer: Scheduled<Void>?
+    private var keepAlive = true
+    private var quiescing = false
+    /// Sees raw bytes before the decoder, so that an idle connection is told from one sending headers slowly.
+    let byteObserver: ByteObserver
+
+    init(limits: ConnectionLimits) {
+        self.limits = limits
+        self.byteObserver = ByteObserver()
+        byteObserver.owner = self
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        arm(after: limits.idleTimeout, context: context, respond: nil)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        byteObserver.owner = nil
+    }
+
+    fileprivate var awaitsFirstByte: Bool {
+        if case .waiting(started: false) = state { return true }
+        return false
+    }
+
+    /// The first bytes of a request: from now on the client has `headerTimeout` to finish its headers.
+    fileprivate func bytesArrived(context: ChannelHandlerContext) {
+        guard awaitsFirstByte else { return }
+        state = .waiting(started: true)
+        arm(after: limits.headerTimeout, context: context, respond: .requestTimeout)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            keepAlive = head.isKeepAlive
+            state = .readingBody
+            arm(after: limits.bodyTimeout, context: context, respond: nil, failing: BodyTimeout())
+        case .body:
+            break
+        case .end:
+            state = .responding
+            cancelTimer()
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var head):
+            if head.status == .switchingProtocols {
+                // A WebSocket from here on: the frames are not HTTP, and the WebSocket handler has its own limits.
+                context.write(data, promise: promise)
+                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+                if let observer = try? context.pipeline.syncOperations.context(handler: byteObserver) {
+                    context.pipeline.syncOperations.removeHandler(context: observer, promise: nil)
+                }
+                return
+            }
+            if !keepAlive || quiescing { head.headers.replaceOrAdd(name: "connection", value: "close") }
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .body:
+            context.write(data, promise: promise)
+        case .end:
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.cascade(to: promise)
+            context.write(data, promise: written)
+            guard case .responding = state else { return }
+            if !keepAlive || quiescing {
+                written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            } else {
+                state = .waiting(started: false)
+                arm(after: limits.idleTimeout, context: context, respond: nil)
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        guard case .waiting = state else {
+            // Mid-request (a malformed chunk, a connection closed before its Content-Length): the request body
+            // must fail, not end as if complete, or a truncated body that happens to parse would be stored.
+            context.fireErrorCaught(error)
+            context.close(promise: nil)
+            return
+        }
+        respond(Self.status(for: parserError), context: context)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            quiescing = true
+            if case .waiting = state { context.close(promise: nil) }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    static func status(for error: HTTPParserError) -> HTTPResponseStatus {
+        switch error {
+        case .headerOverflow: .requestHeaderFieldsTooLarge
+        case .invalidMethod: .notImplemented
+        default: .badRequest
+        }
+    }
+
+    private func respond(_ status: HTTPResponseStatus, context: ChannelHandlerContext) {
+        cancelTimer()
+        state = .responding
+        let body = #"{"error":{"code":"\#(Self.code(status))","message":"\#(Self.message(status))"}}"#
+        var headers = HTTPHeaders([("content-type", "application/json; charset=utf-8"), ("connection", "close")])
+        headers.add(name: "content-length", value: String(body.utf8.count))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    private static func code(_ status: HTTPResponseStatus) -> String {
+        switch status {
+        case .requestHeaderFieldsTooLarge: "headers_too_large"
+        case .notImplemented: "method_not_implemented"
+        case .requestTimeout: "request_timeout"
+        default: "malformed_request"
+        }
+    }
+
+    private static func message(_ status: HTTPResponseStatus) -> String {
+        switch status {
+        case .requestHeaderFieldsTooLarge: "request headers exceed 80 KiB"
+        case .notImplemented: "the request method is not one this server implements"
+        case .requestTimeout: "the request headers did not arrive in time"
+        default: "the request is not valid HTTP/1.1"
+        }
+    }
+
+    /// The body did not arrive within `bodyTimeout`.
+    struct BodyTimeout: Error {}
+
+    /// After `delay`, answers with `respond` (or just closes, first failing the request being read with
+    /// `failing`) unless the timer was re-armed or cancelled first.
+    private func arm(
+        after delay: Duration, context: ChannelHandlerContext, respond status: HTTPResponseStatus?, failing: (any Error)? = nil
+    ) {
+        cancelTimer()
+        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            if let status {
+                self.respond(status, context: context)
+            } else {
+                if let failing { context.fireErrorCaught(failing) }
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    /// Forwards raw bytes unchanged, telling the guard that a request has begun.
+    final class ByteObserver: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = ByteBuffer
+        typealias InboundOut = ByteBuffer
+        fileprivate weak var owner: HTTPConnectionGuard?
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if let owner, owner.awaitsFirstByte, let ownerContext = try? context.pipeline.syncOperations.context(handler: owner) {
+                owner.bytesArrived(context: ownerContext)
+            }
+            context.fireChannelRead(data)
+        }
+    }
+}
