@@ -26,6 +26,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var timer: Scheduled<Void>?
     private var keepAlive = true
     private var quiescing = false
+    private var upgraded = false
     /// Sees raw bytes before the decoder, so that an idle connection is told from one sending headers slowly.
     let byteObserver: ByteObserver
 
@@ -58,6 +59,10 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !upgraded else {
+            context.fireChannelRead(data)
+            return
+        }
         switch unwrapInboundIn(data) {
         case .head(let head):
             keepAlive = head.isKeepAlive
@@ -73,15 +78,18 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard !upgraded else {
+            context.write(data, promise: promise)
+            return
+        }
         switch unwrapOutboundIn(data) {
         case .head(var head):
             if head.status == .switchingProtocols {
-                // A WebSocket from here on: the frames are not HTTP, and the WebSocket handler has its own limits.
+                // A WebSocket from here on: the frames are not HTTP, so the guard only passes them on. Removing
+                // it while the upgrader writes its 101 kept the 101 from ever being sent.
+                cancelTimer()
+                upgraded = true
                 context.write(data, promise: promise)
-                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-                if let observer = try? context.pipeline.syncOperations.context(handler: byteObserver) {
-                    context.pipeline.syncOperations.removeHandler(context: observer, promise: nil)
-                }
                 return
             }
             if !keepAlive || quiescing { head.headers.replaceOrAdd(name: "connection", value: "close") }
@@ -103,7 +111,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError else {
+        guard !upgraded, let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
@@ -118,7 +126,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
+        if event is ChannelShouldQuiesceEvent, !upgraded {
             quiescing = true
             if case .waiting = state { context.close(promise: nil) }
         }
