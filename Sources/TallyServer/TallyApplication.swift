@@ -68,7 +68,10 @@ public enum TallyApplication {
                 GuardedHTTPChannel(
                     inner: HTTP1WebSocketUpgradeChannel(
                         responder: responder, webSocketResponder: webSocketResponder,
-                        configuration: .init(ws: .init(maxFrameSize: configuration.sessionLimits.maxMessageBytes))),
+                        configuration: .init(ws: .init(
+                            maxFrameSize: configuration.sessionLimits.maxMessageBytes,
+                            autoPing: .enabled(timePeriod: connection.webSocket.pingInterval),
+                            closeTimeout: connection.webSocket.closeTimeout))),
                     limits: connection)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),

@@ -36,10 +36,24 @@ public final class RawConnection {
 
     public func send(_ text: String) { send(Array(text.utf8)) }
 
+    /// Sends what the socket takes now without blocking: the bytes taken, or nil once the connection is gone
+    /// (reset or closed by the server).
+    public func trySend(_ bytes: [UInt8]) -> Int? {
+        let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        if n >= 0 { return n }
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : nil
+    }
+
     /// Reads until the server closes the connection or `timeout` passes; returns what arrived and whether the
     /// server closed. Polls without blocking, so that tests running beside the server never hold a thread the
     /// server needs.
     public func read(for timeout: Duration) async -> (text: String, closed: Bool) {
+        let (bytes, closed) = await readBytes(for: timeout)
+        return (String(decoding: bytes, as: UTF8.self), closed)
+    }
+
+    /// Like `read(for:)`, as bytes, and stopping early once `enough` says so of what arrived.
+    public func readBytes(for timeout: Duration, until enough: ([UInt8]) -> Bool = { _ in false }) async -> (bytes: [UInt8], closed: Bool) {
         let deadline = ContinuousClock.now + timeout
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -50,9 +64,10 @@ public final class RawConnection {
                 continue
             }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { return (String(decoding: received, as: UTF8.self), true) }
+            if n <= 0 { return (received, true) }
             received += buffer[..<n]
+            if enough(received) { return (received, false) }
         }
-        return (String(decoding: received, as: UTF8.self), false)
+        return (received, false)
     }
 }

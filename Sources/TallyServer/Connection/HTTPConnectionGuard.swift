@@ -89,6 +89,8 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 // it while the upgrader writes its 101 kept the 101 from ever being sent.
                 cancelTimer()
                 upgraded = true
+                try? context.pipeline.syncOperations.addHandler(
+                    WebSocketConnectionGuard(limits: limits.webSocket), position: .first)
                 context.write(data, promise: promise)
                 return
             }

@@ -99,6 +99,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "On SIGTERM, how long in-flight requests and open streams may take before they are cut off. [env: TALLY_SHUTDOWN_TIMEOUT] (default: 10s)")
     var shutdownTimeout: DurationArgument?
 
+    @Option(help: "How often a WebSocket is pinged; a client that misses a pong is disconnected. [env: TALLY_WEBSOCKET_PING_INTERVAL] (default: 30s)")
+    var websocketPingInterval: DurationArgument?
+
+    @Option(help: "A WebSocket with no message for this long is closed with 1001 (pings do not count). [env: TALLY_WEBSOCKET_IDLE_TIMEOUT] (default: 10m)")
+    var websocketIdleTimeout: DurationArgument?
+
+    @Option(help: "After the server's WebSocket close, how long it waits for the client's before dropping it. [env: TALLY_WEBSOCKET_CLOSE_TIMEOUT] (default: 5s)")
+    var websocketCloseTimeout: DurationArgument?
+
     func run() async throws {
         let settings = try resolve()
         Bootstrap.logging(level: settings.logLevel)
@@ -181,8 +190,17 @@ struct ServeCommand: AsyncParsableCommand {
         connection.bodyTimeout = try env.value(bodyTimeout, "TALLY_BODY_TIMEOUT", default: DurationArgument(connection.bodyTimeout)).duration
         connection.idleTimeout = try env.value(connectionIdleTimeout, "TALLY_CONNECTION_IDLE_TIMEOUT", default: DurationArgument(connection.idleTimeout)).duration
         connection.shutdownTimeout = try env.value(shutdownTimeout, "TALLY_SHUTDOWN_TIMEOUT", default: DurationArgument(connection.shutdownTimeout)).duration
-        guard [connection.headerTimeout, connection.bodyTimeout, connection.idleTimeout, connection.shutdownTimeout].allSatisfy({ $0 > .zero }) else {
-            throw ValidationError("--header-timeout, --body-timeout, --connection-idle-timeout and --shutdown-timeout must be positive")
+        var ws = connection.webSocket
+        ws.pingInterval = try env.value(websocketPingInterval, "TALLY_WEBSOCKET_PING_INTERVAL", default: DurationArgument(ws.pingInterval)).duration
+        ws.idleTimeout = try env.value(websocketIdleTimeout, "TALLY_WEBSOCKET_IDLE_TIMEOUT", default: DurationArgument(ws.idleTimeout)).duration
+        ws.closeTimeout = try env.value(websocketCloseTimeout, "TALLY_WEBSOCKET_CLOSE_TIMEOUT", default: DurationArgument(ws.closeTimeout)).duration
+        connection.webSocket = ws
+        let timeouts = [
+            connection.headerTimeout, connection.bodyTimeout, connection.idleTimeout, connection.shutdownTimeout,
+            ws.pingInterval, ws.idleTimeout, ws.closeTimeout,
+        ]
+        guard timeouts.allSatisfy({ $0 > .zero }) else {
+            throw ValidationError("--header-timeout, --body-timeout, --connection-idle-timeout, --shutdown-timeout and the --websocket-* timeouts must be positive")
         }
         server.connection = connection
         guard (1...65535).contains(server.port) else { throw ValidationError("--port must be from 1 to 65535") }

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TallyServer
+import TallyTestSupport
+
+/// WebSocket clients that fragment, flood, go silent or keep sending after a close, against the live server: each
+/// is closed with the right code within a bound, and none can make the server buffer or read without end.
+@Suite("Hardening: WebSocket limits")
+struct WebSocketHardeningTests {
+    static let path = "/sessions/ws-attack/stream"
+
+    static func configuration(_ limits: WebSocketLimits = WebSocketLimits()) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.connection.webSocket = limits
+        return configuration
+    }
+
+    static func closeCode(_ socket: RawWebSocket) async -> UInt16? {
+        let (bytes, _) = await socket.connection.readBytes(for: .seconds(5)) { RawWebSocket.closeCode(in: $0) != nil }
+        return RawWebSocket.closeCode(in: bytes)
+    }
+
+    @Test func aMessageInTooManyFragmentsIsClosedWith1009() async throws {
+        try await withTally(configuration: Self.configuration(), testing: .live) { client in
+            let socket = try await RawWebSocket(port: client.port!, path: Self.path)
+            var frames = RawWebSocket.frame(opcode: 0x1, fin: false, payload: [0x5B])
+            for _ in 0..<2_000 { frames += RawWebSocket.frame(opcode: 0x0, fin: false, payload: [0x20]) }
+            socket.connection.send(frames)
+            #expect(await Self.closeCode(socket) == 1009)
+            let (_, closed) = await socket.connection.readBytes(for: .seconds(7))
+            #expect(closed)
+        }
+    }
+
+    @Test func theServerStopsReadingSoonAfterItsClose() async throws {
+        try await withTally(configuration: Self.configuration(), testing: .live) { client in
+            let socket = try await RawWebSocket(port: client.port!, path: Self.path)
+            // Over the 1 MiB message limit in 64 KiB fragments: the codec closes with 1009.
+            let chunk = [UInt8](repeating: 0x20, count: 65_536)
+            var oversize = RawWebSocket.frame(opcode: 0x1, fin: false, payload: chunk)
+            for _ in 0..<17 { oversize += RawWebSocket.frame(opcode: 0x0, fin: false, payload: chunk) }
+            socket.connection.send(oversize)
+            #expect(await Self.closeCode(socket) == 1009)
+            // Then keep sending, as the attack did: the server must drop the connection, not drain it.
+            let flood = RawWebSocket.frame(opcode: 0x0, fin: false, payload: chunk)
+            var sent = 0
+            var dropped = false
+            let deadline = ContinuousClock.now + .seconds(4)
+            while ContinuousClock.now < deadline {
+                guard let n = socket.connection.trySend(flood) else {
+                    dropped = true
+                    break
+                }
+                sent += n
+                if n == 0 { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            #expect(dropped, "still accepting after \(sent) bytes")
+            #expect(sent < 32 << 20, "\(sent) bytes read after the close")
+        }
+    }
+
+    @Test func aSilentClientIsClosedWith1001() async throws {
+        try await withTally(configuration: Self.configuration(WebSocketLimits(idleTimeout: .seconds(1))), testing: .live) { client in
+            let started = ContinuousClock.now
+            let socket = try await RawWebSocket(port: client.port!, path: Self.path)
+            #expect(await Self.closeCode(socket) == 1001)
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+    }
+
+    @Test func aPingFloodIsClosedWith1008() async throws {
+        try await withTally(configuration: Self.configuration(), testing: .live) { client in
+            let socket = try await RawWebSocket(port: client.port!, path: Self.path)
+            socket.connection.send((0..<200).flatMap { _ in RawWebSocket.frame(opcode: 0x9, payload: [1, 2, 3]) })
+            // The pongs for the pings within the limit come first; closeCode skips them.
+            #expect(await Self.closeCode(socket) == 1008)
+        }
+    }
+
+    @Test func fragmentsWithinTheLimitsStillMakeAMessage() async throws {
+        try await withTally(configuration: Self.configuration(), testing: .live) { client in
+            let socket = try await RawWebSocket(port: client.port!, path: Self.path)
+            let text = message(entry("SESSION_START", 1000, session: "ws-attack"))
+            let parts = Array(text.utf8).chunked(into: 4)
+            var frames: [UInt8] = []
+            for (index, part) in parts.enumerated() {
+                frames += RawWebSocket.frame(opcode: index == 0 ? 0x1 : 0x0, fin: index == parts.count - 1, payload: part)
+            }
+            socket.connection.send(frames)
+            let (bytes, _) = await socket.connection.readBytes(for: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains("accepted") }
+            #expect(String(decoding: bytes, as: UTF8.self).contains(#""accepted":1"#))
+        }
+    }
+}
+
+extension Array {
+    fileprivate func chunked(into size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}
