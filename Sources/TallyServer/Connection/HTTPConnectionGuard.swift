@@ -85,8 +85,8 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapOutboundIn(data) {
         case .head(var head):
             if head.status == .switchingProtocols {
-                // A WebSocket from here on: the frames are not HTTP, so the guard only passes them on. Removing
-                // it while the upgrader writes its 101 kept the 101 from ever being sent.
+                // A WebSocket from here on: the frames are not HTTP, so the guard only passes them on. It stays in
+                // the pipeline because removing a handler inside the upgrader's own write stops the 101.
                 cancelTimer()
                 upgraded = true
                 try? context.pipeline.syncOperations.addHandler(

@@ -1,9 +1,9 @@
 import NIOCore
 
 /// Sits on the raw bytes of an upgraded WebSocket connection, below the WebSocket codec, and bounds what a client
-/// can make the server hold or read: frames per message (a 1 MiB message in 1-byte fragments cost ~140 MB in the
-/// codec's frame list), pings per interval, time without a message, and bytes read after a close was sent (the
-/// codec kept draining gigabytes while it waited for the client's close reply).
+/// can make the server hold or read: frames per message (the codec keeps every fragment of a message as its own
+/// frame, so tiny fragments cost far more than their bytes), pings per interval, time without a message, and bytes
+/// read after a close was sent (the codec reads on, unbounded, while it waits for the client's close reply).
 ///
 /// It answers a violation itself with a close frame, then passes the client nothing more and closes the connection
 /// when the client's close arrives or after the close timeout.

@@ -6,8 +6,6 @@ struct WebSocketFrameScanner {
         var fin: Bool
         var opcode: UInt8
         var payloadLength: UInt64
-        /// Header bytes including the extended length and the mask key.
-        var headerLength: Int
 
         var isControl: Bool { opcode & 0x8 != 0 }
         static let continuation: UInt8 = 0x0
@@ -53,6 +51,6 @@ struct WebSocketFrameScanner {
         if lengthBytes > 0 {
             length = bytes[2..<(2 + lengthBytes)].reduce(0) { $0 << 8 | UInt64($1) }
         }
-        return Header(fin: bytes[0] & 0x80 != 0, opcode: bytes[0] & 0x0F, payloadLength: length, headerLength: total)
+        return Header(fin: bytes[0] & 0x80 != 0, opcode: bytes[0] & 0x0F, payloadLength: length)
     }
 }
