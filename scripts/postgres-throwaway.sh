@@ -2,6 +2,7 @@
 # Starts a throwaway PostgreSQL cluster on 127.0.0.1 and prints its URL on stdout.
 #   scripts/postgres-throwaway.sh start [PORT]   # default port 55432; data under /tmp/tally-pg-PORT
 #   scripts/postgres-throwaway.sh stop [PORT]
+#   scripts/postgres-throwaway.sh resume [PORT]  # starts a stopped cluster again, data kept (outage tests)
 # Uses Debian's postgresql package (apt-get install postgresql). As root, the server runs as the postgres user.
 set -euo pipefail
 action=${1:-start}
@@ -23,8 +24,13 @@ case "$action" in
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300" start >&2
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
+  resume)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300" start >&2
+    echo "postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
   stop)
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast stop >&2
     ;;
-  *) echo "usage: $0 start|stop [PORT]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|resume [PORT]" >&2; exit 2 ;;
 esac

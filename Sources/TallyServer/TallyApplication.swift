@@ -59,7 +59,7 @@ public enum TallyApplication {
             writer: writer, store: store, parser: AdQueryParser(limits: configuration.limits),
             skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew), clock: clock
         ).register(on: router)
-        OperationsRoutes(store: store, registry: registry).register(on: router)
+        OperationsRoutes(store: store, writes: writer.health, registry: registry).register(on: router)
         routes.load(from: router)
 
         return Application(

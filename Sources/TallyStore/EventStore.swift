@@ -20,12 +20,19 @@ public protocol EventStore: Sendable {
     func countEvents(_ kind: EventKind) async throws -> Int
     /// Throws when the store cannot serve (for `/health`).
     func checkHealth() async throws
+    /// Commits a small write of its own (one row of `writeProbeBytes`) and throws if that fails: after a failed
+    /// commit, `/health` uses it to tell a store that refuses writes (a full disk) from one that recovered.
+    func checkWritable() async throws
     /// Flushes and closes; the store is unusable afterwards.
     func close() async throws
     /// Rows set aside because they could not be loaded (the total, and the latest `limit`), for `/health` and
     /// the start-up log.
     func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow])
 }
+
+/// The size of `checkWritable`'s row: about a batch of heartbeats, so a disk with room for a few bytes but not a
+/// batch is not taken for writable.
+let writeProbeBytes = 64 * 1024
 
 /// A stored row that could not be loaded and was set aside instead of stopping the server.
 public struct QuarantinedRow: Hashable, Sendable {

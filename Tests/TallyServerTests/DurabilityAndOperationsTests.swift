@@ -61,7 +61,7 @@ struct DurabilityAndOperationsTests {
         try await withTally { client in
             let health = try await client.get("/health")
             #expect(health.status == .ok)
-            #expect(health.text == "{\"status\":\"ok\",\"quarantined_rows\":0}\n")
+            #expect(health.text == "{\"status\":\"ok\",\"writes\":\"ok\",\"quarantined_rows\":0}\n")
             try await client.post("/heartbeat", heartbeatJSON(position: 1, timestamp: "2021-10-26T13:27:01Z"))
             try await client.post("/heartbeat", "{}")
             let metrics = try await client.get("/metrics")

@@ -14,6 +14,7 @@ public struct FailingStore: TallyStorage {
     }
     public func countEvents(_ kind: EventKind) async throws -> Int { 0 }
     public func checkHealth() async throws { throw StoreError(operation: "health", underlying: Down()) }
+    public func checkWritable() async throws { throw StoreError(operation: "write check", underlying: Down()) }
     public func close() async throws {}
     public func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) { (0, []) }
     public func saveResumeWindows(_ records: [ResumeRecord]) async throws {}

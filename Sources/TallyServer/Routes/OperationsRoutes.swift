@@ -3,34 +3,44 @@ import Prometheus
 import TallyStore
 
 /// `GET /health` for load balancers and `GET /metrics` for Prometheus.
+///
+/// `/health` is 200 only while the store answers reads and takes writes (see `WriteHealth`): a full disk is
+/// reported (503, `writes_failing`), and so is its end, even with no client traffic.
 struct OperationsRoutes<Context: RequestContext>: Sendable {
     let store: any EventStore
+    let writes: WriteHealth
     let registry: PrometheusCollectorRegistry
 
     func register(on router: Router<Context>) {
         router.get("/health") { _, context in
             do {
                 try await store.checkHealth()
-                // Rows that could not be loaded at start were set aside: the server serves, but an operator must look.
-                let quarantined = try await store.quarantinedRows(limit: 0).count
-                return Response.json {
-                    $0.beginObject()
-                    $0.member("status", quarantined == 0 ? "ok" : "degraded")
-                    $0.member("quarantined_rows", quarantined)
-                    $0.endObject()
-                }
             } catch {
                 context.logger.warning("health check failed", metadata: ["error": "\(error)"])
-                return Response.json(.serviceUnavailable) {
-                    $0.beginObject()
-                    $0.member("status", "unavailable")
-                    $0.key("error")
-                    $0.beginObject()
-                    $0.member("code", "store_unavailable")
-                    $0.member("message", "the event store does not answer")
-                    $0.endObject()
-                    $0.endObject()
+                return unavailable(code: "store_unavailable", message: "the event store does not answer", writes: nil)
+            }
+            switch writes.status {
+            case .ok:
+                break
+            case .failing(let reason):
+                return unavailable(code: "writes_failing", message: "the event store refuses writes: \(reason)", writes: "failing")
+            case .probeDue:
+                do {
+                    try await store.checkWritable()
+                    writes.probed(nil)
+                } catch {
+                    writes.probed(error)
+                    return unavailable(code: "writes_failing", message: "the event store refuses writes: \(String(describing: error).prefix(300))", writes: "failing")
                 }
+            }
+            // Rows that could not be loaded at start were set aside: the server serves, but an operator must look.
+            let quarantined = (try? await store.quarantinedRows(limit: 0).count) ?? 0
+            return Response.json {
+                $0.beginObject()
+                $0.member("status", quarantined == 0 ? "ok" : "degraded")
+                $0.member("writes", "ok")
+                $0.member("quarantined_rows", quarantined)
+                $0.endObject()
             }
         }
         router.get("/metrics") { _, _ in
@@ -42,5 +52,21 @@ struct OperationsRoutes<Context: RequestContext>: Sendable {
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+    }
+
+    private func unavailable(code: String, message: String, writes: String?) -> Response {
+        var response = Response.json(.serviceUnavailable) {
+            $0.beginObject()
+            $0.member("status", "unavailable")
+            if let writes { $0.member("writes", writes) }
+            $0.key("error")
+            $0.beginObject()
+            $0.member("code", code)
+            $0.member("message", message)
+            $0.endObject()
+            $0.endObject()
+        }
+        response.headers[.retryAfter] = "1"
+        return response
     }
 }

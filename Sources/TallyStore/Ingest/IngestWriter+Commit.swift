@@ -31,6 +31,7 @@ extension IngestWriter {
         do {
             changes = try await store.append(CommitBatch(events: events, states: planned, sessions: sessionPlan.commits, ads: ads))
         } catch {
+            health.commitFailed(error)
             commitFailures.increment()
             logger.error("commit failed", metadata: ["events": "\(events.count + ads.count)", "error": "\(error)"])
             for (index, request) in batch.enumerated() {
@@ -38,6 +39,7 @@ extension IngestWriter {
             }
             return
         }
+        health.commitSucceeded()
         view.install(changes)
         sessions?.view.install(sessionPlan.commits.map(\.header))
         if let publisher, !events.isEmpty || !ads.isEmpty {

@@ -13,6 +13,8 @@ public struct IngestWriter: Service {
     public let store: any EventStore
     public let view: PlaybackView
     public let configuration: WriterConfiguration
+    /// Updated by every commit, for `/health`.
+    public let health = WriteHealth()
     let processor: PlaybackProcessor
     let resume: (view: ResumeView, store: any ResumeWindowStore)?
     let sessions: (view: SessionsView, store: any SessionStore)?

@@ -3,7 +3,7 @@ import TallyCore
 
 extension PostgresEventStore: AdAnalyticsStore {
     public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
-        try await perform("reading ad counts") {
+        try await perform("reading ad counts") { [self] in
             let rows = try await client.query("""
                 SELECT unique_users, clicks, impressions FROM \(unescaped: s).ad_hours WHERE hour_ms = \(hour.startMilliseconds)
                 """, logger: logger)

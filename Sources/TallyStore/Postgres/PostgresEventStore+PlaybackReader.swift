@@ -3,7 +3,7 @@ import TallyCore
 
 extension PostgresEventStore: PlaybackReader {
     public func state(_ key: PlaybackKey) async throws -> PlaybackState? {
-        try await perform("reading a playback state") {
+        try await perform("reading a playback state") { [self] in
             let rows = try await client.query("""
                 SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
                 FROM \(unescaped: s).playback_state WHERE user_id = \(key.user) AND content_id = \(key.content)
@@ -14,7 +14,7 @@ extension PostgresEventStore: PlaybackReader {
     }
 
     public func totals(content: String) async throws -> PlaybackIndex.ContentTotals? {
-        try await perform("reading content totals") {
+        try await perform("reading content totals") { [self] in
             let rows = try await client.query("""
                 SELECT count(*), least(coalesce(sum(watch_ms), 0), 9223372036854775807)::int8,
                     least(coalesce(sum(events), 0), 9223372036854775807)::int8
@@ -28,7 +28,7 @@ extension PostgresEventStore: PlaybackReader {
     }
 
     public func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
-        try await perform("reading a user's playback states") {
+        try await perform("reading a user's playback states") { [self] in
             let rows = try await client.query("""
                 SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
                 FROM \(unescaped: s).playback_state WHERE user_id = \(user)

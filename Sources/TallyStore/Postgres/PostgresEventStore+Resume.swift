@@ -4,7 +4,7 @@ import TallyCore
 extension PostgresEventStore: ResumeWindowStore {
     public func saveResumeWindows(_ records: [ResumeRecord]) async throws {
         guard !records.isEmpty else { return }
-        try await perform("saving \(records.count) resume windows") {
+        try await perform("saving \(records.count) resume windows") { [self] in
             try await client.query("""
                 INSERT INTO \(unescaped: s).resume_windows (user_id, window_start_ms, window_end_ms, revision, positions)
                 SELECT * FROM unnest(\(records.map(\.userId))::text[], \(records.map(\.window.start.millisecondsSinceEpoch))::int8[],
@@ -18,7 +18,7 @@ extension PostgresEventStore: ResumeWindowStore {
     }
 
     public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
-        try await perform("reading a resume window") {
+        try await perform("reading a resume window") { [self] in
             try await records(client.query("""
                 SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM \(unescaped: s).resume_windows
                 WHERE user_id = \(user) AND window_start_ms = \(start.millisecondsSinceEpoch)
@@ -27,7 +27,7 @@ extension PostgresEventStore: ResumeWindowStore {
     }
 
     public func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] {
-        try await perform("loading latest resume windows") {
+        try await perform("loading latest resume windows") { [self] in
             try await records(client.query("""
                 SELECT DISTINCT ON (user_id) user_id, window_start_ms, window_end_ms, revision, positions
                 FROM \(unescaped: s).resume_windows WHERE window_start_ms >= \(since.millisecondsSinceEpoch)
@@ -37,7 +37,7 @@ extension PostgresEventStore: ResumeWindowStore {
     }
 
     public func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
-        try await perform("pruning resume windows") {
+        try await perform("pruning resume windows") { [self] in
             let rows = try await client.query("""
                 WITH gone AS (DELETE FROM \(unescaped: s).resume_windows WHERE window_start_ms < \(cutoff.millisecondsSinceEpoch) RETURNING 1)
                 SELECT count(*) FROM gone
@@ -48,35 +48,41 @@ extension PostgresEventStore: ResumeWindowStore {
     }
 
     public func lastResumeWindowEnd() async throws -> Timestamp? {
-        try await perform("reading the last resume window") {
+        try await perform("reading the last resume window") { [self] in
             try await optionalTime(client.query("SELECT max(window_end_ms) FROM \(unescaped: s).resume_windows", logger: logger))
         }
     }
 
     public func latestHeartbeatTime() async throws -> Timestamp? {
-        try await perform("reading the latest heartbeat time") {
+        try await perform("reading the latest heartbeat time") { [self] in
             try await optionalTime(client.query("SELECT max(event_time_ms) FROM \(unescaped: s).heartbeats", logger: logger))
         }
     }
 
     public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
-        try await perform("replaying heartbeats") {
-            let rows = try await client.query("""
-                SELECT user_id, movie_id, duration, position, event_time_ms FROM \(unescaped: s).heartbeats
-                WHERE event_time_ms >= \(from.millisecondsSinceEpoch) ORDER BY id
-                """, logger: logger)
-            var batch: [Heartbeat] = []
-            batch.reserveCapacity(10_000)
-            for try await (user, movie, duration, position, time) in rows.decode((String, String, Int64, Int64, Int64).self) {
-                batch.append(Heartbeat(userId: user, movieId: movie, duration: duration, position: position,
-                                       timestamp: Timestamp(millisecondsSinceEpoch: time)))
-                if batch.count == 10_000 {
-                    body(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-            if !batch.isEmpty { body(batch) }
+        try await performUnbounded("replaying heartbeats") {
+            try await withoutStatementTimeout { connection in try await replayHeartbeats(from: from, on: connection, body) }
         }
+    }
+
+    private func replayHeartbeats(
+        from: Timestamp, on connection: PostgresConnection, _ body: @Sendable ([Heartbeat]) -> Void
+    ) async throws {
+        let rows = try await connection.query("""
+            SELECT user_id, movie_id, duration, position, event_time_ms FROM \(unescaped: s).heartbeats
+            WHERE event_time_ms >= \(from.millisecondsSinceEpoch) ORDER BY id
+            """, logger: logger)
+        var batch: [Heartbeat] = []
+        batch.reserveCapacity(10_000)
+        for try await (user, movie, duration, position, time) in rows.decode((String, String, Int64, Int64, Int64).self) {
+            batch.append(Heartbeat(userId: user, movieId: movie, duration: duration, position: position,
+                                   timestamp: Timestamp(millisecondsSinceEpoch: time)))
+            if batch.count == 10_000 {
+                body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { body(batch) }
     }
 
     private func optionalTime(_ rows: PostgresRowSequence) async throws -> Timestamp? {

@@ -30,7 +30,7 @@ extension PostgresEventStore: SessionStore {
     }
 
     public func sessionHeader(id: String) async throws -> SessionHeader? {
-        try await perform("reading session \(id)") {
+        try await perform("reading session \(id)") { [self] in
             try await headers(client.query("""
                 SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM \(unescaped: s).sessions
                 WHERE session_id = \(id)
@@ -39,7 +39,7 @@ extension PostgresEventStore: SessionStore {
     }
 
     public func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] {
-        try await perform("reading entries of session \(id)") {
+        try await perform("reading entries of session \(id)") { [self] in
             let rows = try await client.query("""
                 SELECT ordinal, type, timestamp, name FROM \(unescaped: s).session_entries
                 WHERE session_id = \(id) AND ordinal > \(Int64(after)) ORDER BY ordinal LIMIT \(Int64(limit))
@@ -53,7 +53,7 @@ extension PostgresEventStore: SessionStore {
     }
 
     public func sessionTree(id: String) async throws -> [UInt8]? {
-        try await perform("reading the tree of session \(id)") {
+        try await perform("reading the tree of session \(id)") { [self] in
             let rows = try await client.query("SELECT tree FROM \(unescaped: s).sessions WHERE session_id = \(id)", logger: logger)
             for try await tree in rows.decode(String?.self) { return tree.map { Array($0.utf8) } }
             return nil
@@ -69,7 +69,7 @@ extension PostgresEventStore: SessionStore {
         case .open?: 2
         case .abandoned?: 3
         }
-        return try await perform("listing sessions") {
+        return try await perform("listing sessions") { [self] in
             try await headers(client.query("""
                 SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM \(unescaped: s).sessions
                 WHERE \(mode) = 0 OR (\(mode) = 1 AND end_ts IS NOT NULL)

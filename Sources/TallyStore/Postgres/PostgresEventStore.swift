@@ -14,6 +14,7 @@ public final class PostgresEventStore: EventStore {
     let schema: String
     let logger: Logger
     let processor: PlaybackProcessor
+    let operationTimeout: Duration
     private let runner: Task<Void, Never>
 
     /// Connects, runs pending migrations (under an advisory lock), and keeps the connection pool running until
@@ -24,6 +25,7 @@ public final class PostgresEventStore: EventStore {
         self.schema = settings.schema
         self.logger = logger
         self.processor = PlaybackProcessor(rules: rules)
+        self.operationTimeout = settings.operationTimeout
         // The pool's run loop lives as long as the store: it is cancelled by `close()`, which the writer calls at
         // the end of a graceful shutdown.
         self.runner = Task { await client.run() }
@@ -42,20 +44,24 @@ public final class PostgresEventStore: EventStore {
     var s: String { schema }
 
     public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
-        try await perform("loading playback state") {
-            let rows = try await client.query("""
-                SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
-                FROM \(unescaped: s).playback_state
-                """, logger: logger)
-            var states: [PlaybackKey: PlaybackState] = [:]
-            for try await row in rows.decode(PlaybackRow.self) { states[Self.key(row)] = Self.state(row) }
-            return states
+        try await performUnbounded("loading playback state") {
+            try await withoutStatementTimeout { connection in try await loadPlaybackStates(on: connection) }
         }
+    }
+
+    private func loadPlaybackStates(on connection: PostgresConnection) async throws -> [PlaybackKey: PlaybackState] {
+        let rows = try await connection.query("""
+            SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+            FROM \(unescaped: s).playback_state
+            """, logger: logger)
+        var states: [PlaybackKey: PlaybackState] = [:]
+        for try await row in rows.decode(PlaybackRow.self) { states[Self.key(row)] = Self.state(row) }
+        return states
     }
 
     @discardableResult
     public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
-        try await perform("appending \(batch.events.count + batch.ads.count) events") {
+        try await perform("appending \(batch.events.count + batch.ads.count) events") { [self] in
             try await withRetries {
                 // Ad events alone are one statement, atomic by itself: one round trip, no BEGIN/COMMIT.
                 if batch.events.isEmpty, batch.sessions.isEmpty {
@@ -74,7 +80,7 @@ public final class PostgresEventStore: EventStore {
 
     public func countEvents(_ kind: EventKind) async throws -> Int {
         let table = kind.tableName
-        return try await perform("counting \(table)") {
+        return try await perform("counting \(table)") { [self] in
             let rows = try await client.query("SELECT count(*) FROM \(unescaped: s).\(unescaped: table)", logger: logger)
             for try await count in rows.decode(Int64.self) { return Int(count) }
             return 0
@@ -82,8 +88,17 @@ public final class PostgresEventStore: EventStore {
     }
 
     public func checkHealth() async throws {
-        try await perform("health check") {
+        try await perform("health check") { [self] in
             try await client.query("SELECT 1", logger: logger)
+        }
+    }
+
+    public func checkWritable() async throws {
+        try await perform("write check") { [self] in
+            try await client.query("""
+                INSERT INTO \(unescaped: s).health_probe (id, payload) VALUES (1, decode(repeat('00', \(writeProbeBytes)), 'hex'))
+                ON CONFLICT (id) DO UPDATE SET payload = excluded.payload
+                """, logger: logger)
         }
     }
 
@@ -96,8 +111,16 @@ public final class PostgresEventStore: EventStore {
         await runner.value
     }
 
+    /// Runs one store operation within `operationTimeout`: a database that is down or unreachable costs a request
+    /// about that long, not the pool's minute of reconnecting before it gives up.
     @discardableResult
-    func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func perform<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await performUnbounded(operation) { try await Self.within(operationTimeout, body) }
+    }
+
+    /// For the start-up reads that stream whole tables: no deadline, and no `statement_timeout` (see
+    /// `withoutStatementTimeout`).
+    func performUnbounded<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StoreError {
@@ -107,21 +130,31 @@ public final class PostgresEventStore: EventStore {
         }
     }
 
+    /// Runs `body` in a transaction whose statements may take as long as they need.
+    func withoutStatementTimeout<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+            return try await body(connection)
+        }
+    }
+
     struct Timeout: Error, CustomStringConvertible {
         var limit: Duration
         var description: String { "no answer from the database within \(limit)" }
     }
 
-    /// Runs `body`, or throws `Timeout` if it has not finished after `limit`.
-    static func within(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    /// Runs `body`, or throws `Timeout` if it has not finished after `limit`. Waiting for a pooled connection ends
+    /// on cancellation; a statement already sent is bounded by the server's `statement_timeout` instead.
+    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(for: limit)
                 throw Timeout(limit: limit)
             }
-            try await group.next()
-            group.cancelAll()
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw Timeout(limit: limit) }
+            return value
         }
     }
 

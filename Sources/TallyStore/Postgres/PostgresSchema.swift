@@ -57,6 +57,7 @@ enum PostgresSchema {
                     impressions bigint NOT NULL)
                 """,
             ]),
+            ("v6-health-probe", ["CREATE TABLE \(s).health_probe (id int PRIMARY KEY CHECK (id = 1), payload bytea NOT NULL)"]),
         ]
     }
 

@@ -17,8 +17,17 @@ public struct PostgresSettings: Sendable {
     /// How long start-up waits for the database before giving up with a clear error (the pool itself would retry
     /// forever).
     public var connectTimeout: Duration
+    /// How long one request waits for the database (a connection, then its statements) before it is answered
+    /// 503: a stopped database must cost clients seconds, not the pool's minute of retries.
+    public var operationTimeout: Duration
+    /// PostgreSQL's own `statement_timeout` for Tally's sessions: a statement stuck on locks or a slow plan is
+    /// aborted by the server, so its transaction is rolled back rather than left to commit after the client gave up.
+    public var statementTimeout: Duration
 
-    public init(url: String, schema: String = "tally", maximumConnections: Int = 20, connectTimeout: Duration = .seconds(10)) throws {
+    public init(
+        url: String, schema: String = "tally", maximumConnections: Int = 20, connectTimeout: Duration = .seconds(10),
+        operationTimeout: Duration = .seconds(2), statementTimeout: Duration = .seconds(15)
+    ) throws {
         guard let components = URLComponents(string: url),
             ["postgres", "postgresql"].contains(components.scheme ?? ""), let host = components.host, !host.isEmpty
         else {
@@ -38,6 +47,8 @@ public struct PostgresSettings: Sendable {
         self.schema = schema
         self.maximumConnections = maximumConnections
         self.connectTimeout = connectTimeout
+        self.operationTimeout = operationTimeout
+        self.statementTimeout = statementTimeout
     }
 
     var clientConfiguration: PostgresClient.Configuration {
@@ -45,6 +56,9 @@ public struct PostgresSettings: Sendable {
             host: host, port: port, username: username, password: password, database: database,
             tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = min(operationTimeout, connectTimeout)
+        let statementMs = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        configuration.options.additionalStartupParameters = [("statement_timeout", "\(statementMs)")]
         return configuration
     }
 

@@ -142,6 +142,16 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    public func checkWritable() async throws {
+        try await perform("write check") {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO health_probe (id, payload) VALUES (1, zeroblob(?))",
+                    arguments: [writeProbeBytes])
+            }
+        }
+    }
+
     public func close() async throws {
         try await perform("closing") { try pool.close() }
         lock.release()

@@ -107,6 +107,9 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v6-health-probe") { db in
+            try db.execute(sql: "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), payload BLOB NOT NULL)")
+        }
         return migrator
     }
 }

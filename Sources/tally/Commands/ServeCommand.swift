@@ -36,6 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Schema of Tally's tables in PostgreSQL. [env: TALLY_POSTGRES_SCHEMA] (default: tally)")
     var postgresSchema: String?
 
+    @Option(help: "How long a request waits for PostgreSQL (a connection, then its statements) before it is answered 503. [env: TALLY_POSTGRES_TIMEOUT] (default: 2s)")
+    var postgresTimeout: DurationArgument?
+
+    @Option(help: "PostgreSQL's statement_timeout for Tally's connections; a statement running longer is aborted and rolled back. [env: TALLY_POSTGRES_STATEMENT_TIMEOUT] (default: 15s)")
+    var postgresStatementTimeout: DurationArgument?
+
     @Option(help: "Kafka bootstrap servers (HOST:PORT,…) to publish accepted events to; needs the Kafka trait. [env: TALLY_KAFKA_BROKERS]")
     var kafkaBrokers: String?
 
@@ -119,7 +125,9 @@ struct ServeCommand: AsyncParsableCommand {
             properties: KafkaProperty.dictionary(kafkaProperty), logger: logger)
         let store: any TallyStorage
         if let url = settings.postgresURL {
-            var postgres = try PostgresSettings(url: url, schema: settings.postgresSchema)
+            var postgres = try PostgresSettings(
+                url: url, schema: settings.postgresSchema, operationTimeout: settings.postgresTimeout,
+                statementTimeout: settings.postgresStatementTimeout)
             if postgres.password != nil, self.postgres != nil {
                 logger.warning("the PostgreSQL password given in --postgres is visible to every user of this machine; use TALLY_POSTGRES_URL, --postgres-password-file or PGPASSWORD")
             }
@@ -155,6 +163,8 @@ struct ServeCommand: AsyncParsableCommand {
         var postgresSchema: String
         /// From the password file or `PGPASSWORD`, for a URL without one.
         var postgresPassword: String?
+        var postgresTimeout: Duration
+        var postgresStatementTimeout: Duration
         var kafkaBrokers: String?
         var publish: PublishTopics?
         var kafkaDeliveryTimeout: Duration
@@ -203,6 +213,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--header-timeout, --body-timeout, --connection-idle-timeout, --shutdown-timeout and the --websocket-* timeouts must be positive")
         }
         server.connection = connection
+        let postgresTimeouts = (
+            try env.value(postgresTimeout, "TALLY_POSTGRES_TIMEOUT", default: DurationArgument(.seconds(2))).duration,
+            try env.value(postgresStatementTimeout, "TALLY_POSTGRES_STATEMENT_TIMEOUT", default: DurationArgument(.seconds(15))).duration)
+        guard postgresTimeouts.0 > .zero, postgresTimeouts.1 > .zero else {
+            throw ValidationError("--postgres-timeout and --postgres-statement-timeout must be positive")
+        }
         guard (1...65535).contains(server.port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard server.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard delay >= 0, delay <= 1000 else { throw ValidationError("--commit-delay-ms must be from 0 to 1000") }
@@ -214,6 +230,7 @@ struct ServeCommand: AsyncParsableCommand {
             postgresURL: try env.optionalValue(postgres, "TALLY_POSTGRES_URL"),
             postgresSchema: try env.value(postgresSchema, "TALLY_POSTGRES_SCHEMA", default: "tally"),
             postgresPassword: try Self.password(file: env.optionalValue(postgresPasswordFile, "TALLY_POSTGRES_PASSWORD_FILE"), env: env),
+            postgresTimeout: postgresTimeouts.0, postgresStatementTimeout: postgresTimeouts.1,
             kafkaBrokers: try env.optionalValue(kafkaBrokers, "TALLY_KAFKA_BROKERS"),
             publish: try env.optionalValue(publish?.description, "TALLY_PUBLISH").map {
                 guard let topics = PublishTopics(argument: $0) else { throw ValidationError("TALLY_PUBLISH=\($0) is not heartbeats=TOPIC,watch=TOPIC,ads=TOPIC") }
