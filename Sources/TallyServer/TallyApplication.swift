@@ -50,9 +50,13 @@ public enum TallyApplication {
         // A store that other servers may write to answers playback queries itself; otherwise the view is exact.
         let playbackReader: any PlaybackReader = (store as? any PlaybackReader) ?? view
         PlaybackQueryRoutes(reader: playbackReader, rules: view.rules, limits: configuration.limits).register(on: router)
-        ResumeRoutes(view: resume, store: store, limits: configuration.limits).register(on: router)
+        ResumeRoutes(view: resume, store: store, limits: configuration.limits, streamBufferBytes: configuration.resumeStreamBufferBytes)
+            .register(on: router)
         let sessionIngest = SessionIngest(writer: writer, limits: configuration.sessionLimits, clock: clock)
-        SessionRoutes(ingest: sessionIngest, view: sessions, store: store, clock: clock).register(on: router)
+        SessionRoutes(
+            ingest: sessionIngest, view: sessions, store: store, clock: clock,
+            renders: SessionRenderCache(maxBytes: configuration.sessionRenderCacheBytes)
+        ).register(on: router)
         let webSockets = Router(context: BasicWebSocketRequestContext.self)
         SessionWebSocket(ingest: sessionIngest).register(on: webSockets)
         AnalyticsRoutes(

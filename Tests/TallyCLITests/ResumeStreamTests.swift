@@ -61,5 +61,8 @@ struct ResumeStreamTests {
         #expect(Date().timeIntervalSince(began) < 5)
         ndjson.waitUntilExit()
         sse.waitUntilExit()
+        // Each stream's last item says why it ended.
+        #expect(read(ndjsonOut, until: "}}\n").hasPrefix(#"{"end":{"reason":"shutdown","message":"#))
+        #expect(read(sseOut, until: "}}\n\n").hasPrefix(#"event: end"# + "\n" + #"data: {"end":{"reason":"shutdown""#))
     }
 }

@@ -10,6 +10,7 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
     let view: ResumeView
     let store: any ResumeWindowStore
     let limits: InputLimits
+    let streamBufferBytes: Int
 
     func register(on router: Router<Context>) {
         router.get("/users/{user}/resume") { request, context in
@@ -31,7 +32,7 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
         router.get("/resume/stream") { request, _ in
             let ndjson = request.uri.queryParameters["format"] == "ndjson"
                 || request.headers[.accept]?.contains("ndjson") == true
-            let stream = view.subscribe()
+            let stream = view.subscribe(maxBufferedBytes: streamBufferBytes)
             let contentType = ndjson ? "application/x-ndjson" : "text/event-stream"
             return Response(
                 status: .ok,
@@ -40,8 +41,11 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
                     // Ends on client disconnect, or when the server starts shutting down (which ends every
                     // resume stream, so that open streams never hold up a graceful shutdown).
                     try await withGracefulShutdownHandler {
-                        for await record in stream {
-                            try await writer.write(Self.frame(record, ndjson: ndjson))
+                        for await item in stream {
+                            switch item {
+                            case .record(let record): try await writer.write(Self.frame(record, ndjson: ndjson))
+                            case .end(let reason): try await writer.write(Self.endFrame(reason, ndjson: ndjson))
+                            }
                         }
                     } onGracefulShutdown: {
                         view.finishSubscribers()
@@ -61,6 +65,28 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
             buffer.writeBytes(record.json)
             buffer.writeString("\n\n")
         }
+        return buffer
+    }
+
+    /// The stream's last item, saying why it ends: `slow_consumer` (the reader fell more than
+    /// `--resume-stream-buffer-bytes` behind) or `shutdown`.
+    static func endFrame(_ reason: ResumeSubscription.EndReason, ndjson: Bool) -> ByteBuffer {
+        let message = switch reason {
+        case .slowConsumer: "the stream fell too far behind and was dropped; reconnect, and read missed windows from /users/{user}/resume?window="
+        case .shutdown: "the server is shutting down; reconnect to another server or later"
+        }
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("end")
+        json.beginObject()
+        json.member("reason", reason.rawValue)
+        json.member("message", message)
+        json.endObject()
+        json.endObject()
+        var buffer = ByteBuffer()
+        if !ndjson { buffer.writeString("event: end\ndata: ") }
+        buffer.writeBytes(json.bytes)
+        buffer.writeString(ndjson ? "\n" : "\n\n")
         return buffer
     }
 

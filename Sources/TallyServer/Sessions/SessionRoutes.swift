@@ -10,6 +10,7 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
     let view: SessionsView
     let store: any SessionStore
     let clock: WallClock
+    let renders: SessionRenderCache
 
     func register(on router: Router<Context>) {
         router.post("/sessions/{id}/events") { request, context in
@@ -56,17 +57,22 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
         router.get("/sessions/{id}") { _, context in
             let id = try context.parameters.identifier("id", maxBytes: ingest.limits.maxNameBytes)
             guard let header = try await header(id) else { throw APIError.notFound("no session \(id)") }
-            var bytes: [UInt8]
-            if header.end != nil, let tree = try await store.sessionTree(id: id) {
-                bytes = tree
-            } else {
-                let entries = try await store.sessionEntries(id: id, after: 0, limit: .max).map(\.entry)
-                bytes = []
-                SessionTree.write(header: header, events: entries, status: header.status(now: clock.now(), abandonAfter: view.abandonAfter), into: &bytes)
+            let status = header.status(now: clock.now(), abandonAfter: view.abandonAfter)
+            let version = SessionRenderCache.Version(entryCount: header.entryCount, ended: header.end != nil, status: status)
+            let body = try await renders.body(id: id, version: version) { [store] in
+                var bytes: [UInt8]
+                if header.end != nil, let tree = try await store.sessionTree(id: id) {
+                    bytes = tree
+                } else {
+                    let entries = try await store.sessionEntries(id: id, after: 0, limit: .max).map(\.entry)
+                    bytes = []
+                    SessionTree.write(header: header, events: entries, status: status, into: &bytes)
+                }
+                bytes.append(0x0A)
+                return ByteBuffer(bytes: bytes)
             }
-            bytes.append(0x0A)
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                            body: .init(byteBuffer: body))
         }
         router.get("/sessions") { request, _ in
             let limit = try Self.integer(request, "limit", default: 50, range: 1...1000)

@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     public var maxClockSkew: Duration
     /// Header, body, idle and shutdown timeouts of client connections.
     public var connection: ConnectionLimits
+    /// Bytes of rendered session trees shared between readers (default 64 MiB); see `SessionRenderCache`.
+    public var sessionRenderCacheBytes: Int = 64 << 20
+    /// Bytes of resume arrays queued for one `/resume/stream` subscriber before it is dropped (default 4 MiB).
+    public var resumeStreamBufferBytes: Int = 4 << 20
 
     public init(
         host: String = "127.0.0.1", port: Int = 8000, maxBodyBytes: Int = 1 << 20, limits: InputLimits = .default,

@@ -10,15 +10,13 @@ public final class ResumeView: Sendable {
     private struct State {
         var processor: ResumeWindowProcessor
         var latest: [String: ResumeRecord] = [:]
-        var subscribers: [Int: AsyncStream<ResumeRecord>.Continuation] = [:]
+        var subscribers: [Int: ResumeSubscription] = [:]
         var nextSubscriber = 0
         var finished = false
     }
 
     private let state: Mutex<State>
     public let configuration: ResumeConfiguration
-    /// Records buffered per slow subscriber before the oldest are dropped.
-    public static let subscriberBuffer = 10_000
 
     /// Milliseconds of a monotonic clock shared by the writer and the ticker (for idle detection only).
     public static func monotonicMilliseconds() -> Int64 {
@@ -73,33 +71,35 @@ public final class ResumeView: Sendable {
     /// The resume processor's current watermark (nil before the first heartbeat).
     public var watermark: Timestamp? { state.withLock { $0.processor.watermark } }
 
-    /// A stream of every array emitted from now on; ends when the server shuts down.
-    public func subscribe() -> AsyncStream<ResumeRecord> {
-        let (stream, continuation) = AsyncStream<ResumeRecord>.makeStream(bufferingPolicy: .bufferingNewest(Self.subscriberBuffer))
-        let id: Int? = state.withLock { state in
-            guard !state.finished else { return nil }
+    /// Every array emitted from now on, queued up to `maxBufferedBytes` for a slow reader (then it ends with
+    /// `.end(.slowConsumer)`); ends with `.end(.shutdown)` when the server shuts down.
+    public func subscribe(maxBufferedBytes: Int) -> ResumeSubscription {
+        let id = state.withLock { state in
             defer { state.nextSubscriber += 1 }
-            state.subscribers[state.nextSubscriber] = continuation
             return state.nextSubscriber
         }
-        guard let id else {
-            continuation.finish()
-            return stream
-        }
-        continuation.onTermination = { [weak self] _ in
+        let subscription = ResumeSubscription(maxBytes: maxBufferedBytes) { [weak self] in
             _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
         }
-        return stream
+        let finished = state.withLock { state -> Bool in
+            if !state.finished { state.subscribers[id] = subscription }
+            return state.finished
+        }
+        if finished { subscription.end(.shutdown) }
+        return subscription
     }
+
+    /// Open `/resume/stream` subscriptions (a dropped or finished one is gone).
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
     /// Ends every stream (graceful shutdown).
     public func finishSubscribers() {
-        let continuations = state.withLock { state in
+        let subscriptions = state.withLock { state in
             state.finished = true
             defer { state.subscribers.removeAll() }
             return Array(state.subscribers.values)
         }
-        for continuation in continuations { continuation.finish() }
+        for subscription in subscriptions { subscription.end(.shutdown) }
     }
 
     private static func publish(_ outputs: [ResumeWindowOutput], in state: inout State) -> [ResumeRecord] {
@@ -107,7 +107,9 @@ public final class ResumeView: Sendable {
         let records = outputs.map(ResumeRecord.init)
         for record in records {
             remember(record, in: &state)
-            for continuation in state.subscribers.values { continuation.yield(record) }
+            for (id, subscription) in state.subscribers where !subscription.offer(record) {
+                state.subscribers[id] = nil
+            }
         }
         return records
     }

@@ -114,6 +114,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "After the server's WebSocket close, how long it waits for the client's before dropping it. [env: TALLY_WEBSOCKET_CLOSE_TIMEOUT] (default: 5s)")
     var websocketCloseTimeout: DurationArgument?
 
+    @OptionGroup(title: "Memory bounds")
+    var memory: ServeMemoryOptions
+
     func run() async throws {
         let settings = try resolve()
         Bootstrap.logging(level: settings.logLevel)
@@ -194,6 +197,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard server.maxClockSkew > .zero, server.resume.maxAhead > .zero, server.resume.idleTimeout > .zero else {
             throw ValidationError("--max-clock-skew, --resume-max-ahead and --resume-idle-timeout must be positive")
         }
+        try memory.apply(to: &server)
         server.sessionTimeout = try env.value(sessionTimeout, "TALLY_SESSION_TIMEOUT", default: DurationArgument(server.sessionTimeout)).duration
         var connection = server.connection
         connection.headerTimeout = try env.value(headerTimeout, "TALLY_HEADER_TIMEOUT", default: DurationArgument(connection.headerTimeout)).duration
