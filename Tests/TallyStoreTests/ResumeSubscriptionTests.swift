@@ -17,7 +17,9 @@ struct ResumeSubscriptionTests {
         var accepted = 0
         while subscription.offer(Self.record(accepted)) { accepted += 1 }
         #expect(accepted == 10_000 / ResumeSubscription.cost(Self.record(0)))
-        #expect(!subscription.offer(Self.record(999)), "an ended subscription takes nothing more")
+        #expect(!subscription.offer(Self.record(999)), "an overflowed subscription takes nothing more")
+        subscription.end(.slowConsumer)
+        subscription.end(.shutdown)
         var items: [ResumeSubscription.Item] = []
         for await item in subscription { items.append(item) }
         #expect(items.count == accepted + 1)
@@ -39,19 +41,32 @@ struct ResumeSubscriptionTests {
         #expect(await iterator.next() == nil)
     }
 
-    @Test func theViewForgetsADroppedSubscriber() async {
+    @Test func afterShutdownASubscriptionEndsAtOnce() async {
         let view = ResumeView(configuration: ResumeConfiguration())
-        let slow = view.subscribe(maxBufferedBytes: 1_000)
+        _ = view.subscribe(maxBufferedBytes: 1_000)
         #expect(view.subscriberCount == 1)
-        for n in 0..<10 { _ = slow.offer(Self.record(n)) }
+        view.finishSubscribers()
+        #expect(view.subscriberCount == 0)
+        var afterShutdown: [ResumeSubscription.Item] = []
+        for await item in view.subscribe(maxBufferedBytes: 1_000) { afterShutdown.append(item) }
+        #expect(afterShutdown == [.end(.shutdown)])
+    }
+
+    /// The view's broadcast finds the overflow under its lock; ending the stream must not take that lock again
+    /// (a recursive lock is a crash of the whole server), and the view forgets the reader.
+    @Test(.timeLimit(.minutes(1))) func aSlowReaderIsDroppedByTheBroadcast() async throws {
+        let view = ResumeView(configuration: ResumeConfiguration(corroboration: 1))
+        let slow = view.subscribe(maxBufferedBytes: 300)
+        let start = try ISO8601.parse("2021-10-26T13:27:00Z").millisecondsSinceEpoch
+        // A heartbeat a minute for an hour: each closes the window before it, and each array is ~150 bytes.
+        let beats = (0..<60).map { minute in
+            Heartbeat(userId: "u", movieId: "m", duration: 100, position: Int64(minute),
+                      timestamp: Timestamp(millisecondsSinceEpoch: start + Int64(minute) * 60_000))
+        }
+        #expect(view.apply(beats, clockMs: nil).count > 3)
         #expect(view.subscriberCount == 0)
         var last: ResumeSubscription.Item?
         for await item in slow { last = item }
         #expect(last == .end(.slowConsumer))
-        view.finishSubscribers()
-        // Subscribing after shutdown ends at once, with the reason.
-        var afterShutdown: [ResumeSubscription.Item] = []
-        for await item in view.subscribe(maxBufferedBytes: 1_000) { afterShutdown.append(item) }
-        #expect(afterShutdown == [.end(.shutdown)])
     }
 }

@@ -25,6 +25,7 @@ public final class ResumeSubscription: AsyncSequence, Sendable {
     private let continuation: AsyncStream<Item>.Continuation
     /// Bytes yielded and not yet taken by the reader; nil once the subscription ended.
     private let queuedBytes = Mutex<Int?>(0)
+    private let ended = Mutex(false)
     static let dropped = Counter(label: "tally_resume_stream_dropped_total")
 
     init(maxBytes: Int, onTermination: @escaping @Sendable () -> Void) {
@@ -36,39 +37,32 @@ public final class ResumeSubscription: AsyncSequence, Sendable {
     /// What one array costs in the queue: its JSON and the stream's framing.
     static func cost(_ record: ResumeRecord) -> Int { record.json.count + 64 }
 
-    /// Queues `record`; returns false when it did not fit and the subscription ended (the caller forgets it).
+    /// Queues `record`; returns false when it did not fit. The subscription then takes nothing more, and the caller
+    /// forgets it and calls `end(.slowConsumer)` once it holds no lock: ending runs the stream's termination
+    /// handler, which takes the view's lock.
     func offer(_ record: ResumeRecord) -> Bool {
         let cost = Self.cost(record)
-        let fits = queuedBytes.withLock { queued -> Bool? in
-            guard let bytes = queued else { return nil }
-            guard bytes + cost <= maxBytes else {
+        let queued = queuedBytes.withLock { queued -> Bool in
+            guard let bytes = queued, bytes + cost <= maxBytes else {
+                if queued != nil { Self.dropped.increment() }
                 queued = nil
                 return false
             }
             queued = bytes + cost
             return true
         }
-        switch fits {
-        case true?:
-            continuation.yield(.record(record))
-            return true
-        case false?:
-            Self.dropped.increment()
-            continuation.yield(.end(.slowConsumer))
-            continuation.finish()
-            return false
-        case nil:
-            return false
-        }
+        if queued { continuation.yield(.record(record)) }
+        return queued
     }
 
-    /// Ends the subscription after what is queued, telling the reader why.
+    /// Ends the subscription after what is queued, telling the reader why (once; later calls do nothing).
     func end(_ reason: EndReason) {
-        let open = queuedBytes.withLock { queued -> Bool in
-            defer { queued = nil }
-            return queued != nil
+        let first = ended.withLock { ended -> Bool in
+            defer { ended = true }
+            return !ended
         }
-        guard open else { return }
+        guard first else { return }
+        queuedBytes.withLock { $0 = nil }
         continuation.yield(.end(reason))
         continuation.finish()
     }

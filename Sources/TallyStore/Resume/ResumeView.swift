@@ -32,24 +32,27 @@ public final class ResumeView: Sendable {
 
     /// Applies committed heartbeats; returns the arrays they completed or corrected (to be persisted).
     public func apply(_ heartbeats: some Sequence<Heartbeat>, clockMs: Int64?) -> [ResumeRecord] {
-        let (records, before, after) = state.withLock { state in
-            let before = state.processor.statistics
-            var outputs: [ResumeWindowOutput] = []
-            for heartbeat in heartbeats { state.processor.apply(heartbeat, clockMs: clockMs, into: &outputs) }
-            return (Self.publish(outputs, in: &state), before, state.processor.statistics)
+        process { processor, outputs in
+            for heartbeat in heartbeats { processor.apply(heartbeat, clockMs: clockMs, into: &outputs) }
         }
-        ResumeMetrics.record(from: before, to: after)
-        return records
     }
 
     /// Lets the watermark follow the wall clock while no heartbeats arrive.
     public func advanceIdle(clockMs: Int64) -> [ResumeRecord] {
-        let (records, before, after) = state.withLock { state in
+        process { processor, outputs in processor.advanceIdle(clockMs: clockMs, into: &outputs) }
+    }
+
+    /// Runs `step` on the processor and broadcasts what it emitted. Readers that fell too far behind are ended
+    /// after the lock is released: ending one runs its termination handler, which takes the lock.
+    private func process(_ step: (inout ResumeWindowProcessor, inout [ResumeWindowOutput]) -> Void) -> [ResumeRecord] {
+        let (records, dropped, before, after) = state.withLock { state in
             let before = state.processor.statistics
             var outputs: [ResumeWindowOutput] = []
-            state.processor.advanceIdle(clockMs: clockMs, into: &outputs)
-            return (Self.publish(outputs, in: &state), before, state.processor.statistics)
+            step(&state.processor, &outputs)
+            let (records, dropped) = Self.publish(outputs, in: &state)
+            return (records, dropped, before, state.processor.statistics)
         }
+        for subscription in dropped { subscription.end(.slowConsumer) }
         ResumeMetrics.record(from: before, to: after)
         return records
     }
@@ -74,16 +77,14 @@ public final class ResumeView: Sendable {
     /// Every array emitted from now on, queued up to `maxBufferedBytes` for a slow reader (then it ends with
     /// `.end(.slowConsumer)`); ends with `.end(.shutdown)` when the server shuts down.
     public func subscribe(maxBufferedBytes: Int) -> ResumeSubscription {
-        let id = state.withLock { state in
-            defer { state.nextSubscriber += 1 }
-            return state.nextSubscriber
-        }
-        let subscription = ResumeSubscription(maxBytes: maxBufferedBytes) { [weak self] in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
-        }
-        let finished = state.withLock { state -> Bool in
+        let (subscription, finished) = state.withLock { state in
+            let id = state.nextSubscriber
+            state.nextSubscriber += 1
+            let subscription = ResumeSubscription(maxBytes: maxBufferedBytes) { [weak self] in
+                _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+            }
             if !state.finished { state.subscribers[id] = subscription }
-            return state.finished
+            return (subscription, state.finished)
         }
         if finished { subscription.end(.shutdown) }
         return subscription
@@ -102,16 +103,22 @@ public final class ResumeView: Sendable {
         for subscription in subscriptions { subscription.end(.shutdown) }
     }
 
-    private static func publish(_ outputs: [ResumeWindowOutput], in state: inout State) -> [ResumeRecord] {
-        guard !outputs.isEmpty else { return [] }
+    /// Remembers and broadcasts `outputs`; returns them as records, and the subscribers they overflowed (already
+    /// forgotten here, still to be ended).
+    private static func publish(
+        _ outputs: [ResumeWindowOutput], in state: inout State
+    ) -> (records: [ResumeRecord], dropped: [ResumeSubscription]) {
+        guard !outputs.isEmpty else { return ([], []) }
         let records = outputs.map(ResumeRecord.init)
+        var dropped: [ResumeSubscription] = []
         for record in records {
             remember(record, in: &state)
             for (id, subscription) in state.subscribers where !subscription.offer(record) {
                 state.subscribers[id] = nil
+                dropped.append(subscription)
             }
         }
-        return records
+        return (records, dropped)
     }
 
     private static func remember(_ record: ResumeRecord, in state: inout State) {
