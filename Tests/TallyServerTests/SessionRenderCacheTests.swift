@@ -20,7 +20,7 @@ struct SessionRenderCacheTests {
         }
     }
 
-    static let open = SessionRenderCache.Version(entryCount: 100_000, ended: false, status: .open)
+    static let open = SessionRenderCache.Version(entryCount: 100_000, status: .open)
 
     @Test func thirtyTwoConcurrentReadsRenderOnce() async throws {
         let cache = SessionRenderCache(maxBytes: 64 << 20, maxConcurrentRenders: 2)

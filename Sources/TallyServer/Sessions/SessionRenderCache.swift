@@ -3,15 +3,15 @@ import TallyCore
 
 /// Rendered session trees, shared by every reader until the session changes, and a bound on renders at once.
 ///
-/// An open 100k-entry session renders to ~24 MB; without sharing, 32 concurrent `GET /sessions/{id}` cost 32 such
-/// bodies. Here a body is built once per version of the session (its entry count, end and status) and handed out as
+/// A session at its entry limit renders to tens of megabytes; without sharing, every concurrent `GET /sessions/{id}`
+/// costs one such body. Here a body is built once per version of the session (its entry count, end and status) and handed out as
 /// the same `ByteBuffer` storage; at most `maxConcurrentRenders` bodies are built at a time, so the memory a burst
 /// of reads can take is at most the cache's budget plus that many bodies, whatever the number of sessions read.
 actor SessionRenderCache {
-    /// What a rendering depends on: when any of it changes, the cached body is stale.
+    /// What a rendering depends on: when any of it changes, the cached body is stale (a session's end shows as
+    /// its status, `complete`).
     struct Version: Hashable, Sendable {
         var entryCount: Int
-        var ended: Bool
         var status: SessionHeader.Status
     }
 
@@ -32,7 +32,6 @@ actor SessionRenderCache {
     /// (at most `maxBytes / minBytes`), so eviction's scan stays short.
     let minBytes: Int
     let maxConcurrentRenders: Int
-    private(set) var renders = 0
 
     init(maxBytes: Int = 64 << 20, minBytes: Int = 64 << 10, maxConcurrentRenders: Int = 2) {
         self.maxBytes = maxBytes
@@ -47,7 +46,6 @@ actor SessionRenderCache {
         defer { releaseSlot() }
         // Readers that waited for the slot find what the reader before them rendered.
         if let hit = lookup(id, version) { return hit }
-        renders += 1
         let body = try await render()
         store(body, id: id, version: version)
         return body

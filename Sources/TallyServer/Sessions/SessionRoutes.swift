@@ -58,7 +58,7 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
             let id = try context.parameters.identifier("id", maxBytes: ingest.limits.maxNameBytes)
             guard let header = try await header(id) else { throw APIError.notFound("no session \(id)") }
             let status = header.status(now: clock.now(), abandonAfter: view.abandonAfter)
-            let version = SessionRenderCache.Version(entryCount: header.entryCount, ended: header.end != nil, status: status)
+            let version = SessionRenderCache.Version(entryCount: header.entryCount, status: status)
             let body = try await renders.body(id: id, version: version) { [store] in
                 var bytes: [UInt8]
                 if header.end != nil, let tree = try await store.sessionTree(id: id) {
