@@ -95,9 +95,11 @@ struct KafkaEventTimeTests {
         #expect(expected.count > 5_000)
     }
 
-    /// Runs `tally COMMAND --from TOPIC OPTIONS --idle-exit 5s` while `lines` are produced into a new 4-partition
+    /// Runs `tally COMMAND --from TOPIC OPTIONS --idle-exit 15s` while `lines` are produced into a new 4-partition
     /// topic keyed by `field`, in chunks of 1,000 with 200 ms between them (the processor reads each chunk as it
-    /// comes, so partitions deliver unevenly and go quiet between chunks); returns its stdout and stderr.
+    /// comes, so partitions deliver unevenly and go quiet between chunks); returns its stdout and stderr. The idle
+    /// exit is only how the run ends, so it is far above the pauses: with 5 s, a producer slowed by a loaded machine
+    /// once paused long enough for the processor to finish a third of the way through.
     static func runWhileProducing(_ command: String, lines: [String], field: String, options: [String] = [],
                                   directory: TemporaryDirectory) async throws -> (stdout: String, stderr: String) {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
@@ -105,7 +107,7 @@ struct KafkaEventTimeTests {
         try KafkaAdmin(brokers: kafkaBrokers!).createTopic(topic, partitions: 4)
         let process = Process()
         process.executableURL = binary
-        process.arguments = [command, "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--group", uniqueName("live-"), "--idle-exit", "5s"] + options
+        process.arguments = [command, "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--group", uniqueName("live-"), "--idle-exit", "15s"] + options
         let stdout = directory.path + "/live-\(command).out", stderr = directory.path + "/live-\(command).err"
         for path in [stdout, stderr] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdout))

@@ -6,18 +6,15 @@ import Testing
 import TallyCore
 import TallyServer
 import TallyStore
-
-private let postgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGRES_URL"]
+import TallyTestSupport
 
 /// The server's features end to end on the PostgreSQL store (the store-level contract is in TallyStoreTests).
-@Suite("Server on PostgreSQL", .enabled(if: postgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped"))
+@Suite("Server on PostgreSQL", .enabled(if: testPostgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped"))
 struct PostgresServerTests {
     let settings: PostgresSettings
 
     init() throws {
-        settings = try PostgresSettings(
-            url: postgresURL!, schema: uniqueName("srv_"),
-            maximumConnections: 8)
+        settings = try isolatedPostgres(prefix: "srv_")
     }
 
     func withPostgresTally<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {

@@ -17,8 +17,8 @@ struct WebSocketHardeningTests {
         return configuration
     }
 
-    static func closeCode(_ socket: RawWebSocket) async -> UInt16? {
-        let (bytes, _) = await socket.connection.readBytes(for: .seconds(5)) { RawWebSocket.closeCode(in: $0) != nil }
+    static func closeCode(_ socket: RawWebSocket, within wait: Duration = .seconds(5)) async -> UInt16? {
+        let (bytes, _) = await socket.connection.readBytes(for: wait) { RawWebSocket.closeCode(in: $0) != nil }
         return RawWebSocket.closeCode(in: bytes)
     }
 
@@ -81,10 +81,10 @@ struct WebSocketHardeningTests {
 
     @Test func aSilentClientIsClosedWith1001() async throws {
         try await withTally(configuration: Self.configuration(WebSocketLimits(idleTimeout: .seconds(1))), testing: .live) { client in
-            let started = ContinuousClock.now
+            // The default idle timeout is 10 minutes, so a 1001 within 10 s is the configured 1 s at work (an elapsed-time
+            // bound tighter than that only measured how loaded the machine running the tests was).
             let socket = try await RawWebSocket(port: client.port!, path: Self.path)
-            #expect(await Self.closeCode(socket) == 1001)
-            #expect(ContinuousClock.now - started < .seconds(4))
+            #expect(await Self.closeCode(socket, within: .seconds(10)) == 1001)
         }
     }
 

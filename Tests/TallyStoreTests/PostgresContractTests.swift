@@ -4,14 +4,6 @@ import Testing
 import TallyCore
 @testable import TallyStore
 
-/// The PostgreSQL database the PostgreSQL tests use (CI starts one and sets it); unset, they are skipped.
-let testPostgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGRES_URL"]
-
-/// Settings for a schema of its own, so that checks running at once never see each other's rows.
-func isolatedPostgres() throws -> PostgresSettings {
-    try PostgresSettings(url: testPostgresURL!, schema: uniqueName("test_"), maximumConnections: 8)
-}
-
 @Suite("Store contract: PostgreSQL", .enabled(if: testPostgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped"))
 struct PostgresContractTests {
     let settings: PostgresSettings

@@ -5,8 +5,9 @@ import PostgresNIO
 /// starting at once migrate exactly once (the others wait, then find the versions recorded). Migrations are
 /// append-only, like SQLite's.
 enum PostgresSchema {
-    /// Arbitrary but fixed: the advisory-lock key all Tally servers agree on.
-    static let lockKey: Int64 = 0x7461_6C6C_795F_6D67
+    /// Arbitrary but fixed: the advisory-lock class all Tally servers agree on; the schema's hash is the object,
+    /// so deployments (and tests) in different schemas of one database migrate side by side.
+    static let lockClass: Int32 = 0x7461_6C79
 
     static func migrations(_ s: String) -> [(version: String, statements: [String])] {
         [
@@ -64,7 +65,7 @@ enum PostgresSchema {
     /// Applies the pending migrations in one transaction holding the advisory lock.
     static func migrate(_ client: PostgresClient, schema s: String, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(s)))", logger: logger)
             try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: s)", logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS \(unescaped: s).schema_migrations (
