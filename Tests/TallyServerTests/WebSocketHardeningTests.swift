@@ -79,6 +79,26 @@ struct WebSocketHardeningTests {
         #expect(sent < 32 << 20, "\(sent) bytes read after the close")
     }
 
+    /// Frames sent before the 101 (in the same packet as the upgrade request) wait in the HTTP decoder and come out
+    /// of it as raw bytes: they once reached a handler that reads HTTP parts, and the server died (a fatal trap
+    /// in NIO). RFC 6455 §4.1 lets a client send nothing before the answer, so the connection is closed, and the
+    /// server goes on serving.
+    @Test func framesSentBeforeTheUpgradeAnswerCloseTheConnection() async throws {
+        try await withTally(configuration: Self.configuration(), testing: .live) { client in
+            let connection = try RawConnection(port: client.port!)
+            var frames = RawWebSocket.frame(opcode: 0x1, fin: false, payload: [0x5B])
+            for _ in 0..<2_000 { frames += RawWebSocket.frame(opcode: 0x0, fin: false, payload: [0x20]) }
+            connection.send(RawWebSocket.upgradeRequest(path: Self.path) + frames)
+            let (_, closed) = await connection.readBytes(for: .seconds(10))
+            #expect(closed)
+            #expect(try await client.get("/health").status == .ok)
+            // A client that waits for the 101 is served as before.
+            let socket = try await RawWebSocket(port: client.port!, path: Self.path)
+            socket.connection.send(RawWebSocket.frame(opcode: 0x8, payload: [0x03, 0xE8]))
+            #expect(await Self.closeCode(socket) == 1000)
+        }
+    }
+
     @Test func aSilentClientIsClosedWith1001() async throws {
         try await withTally(configuration: Self.configuration(WebSocketLimits(idleTimeout: .seconds(1))), testing: .live) { client in
             // The default idle timeout is 10 minutes, so a 1001 within 10 s is the configured 1 s at work (an elapsed-time

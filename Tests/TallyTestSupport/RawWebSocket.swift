@@ -6,11 +6,15 @@ public struct RawWebSocket {
     /// Opens `path` and completes the upgrade; throws unless the server answers 101.
     public init(port: Int, path: String) async throws {
         connection = try RawConnection(port: port)
-        connection.send(
-            "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        connection.send(Self.upgradeRequest(path: path))
         let (head, _) = await connection.readBytes(for: .seconds(5)) { $0.suffix(4) == [13, 10, 13, 10] }
         guard String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 101") else { throw UpgradeRefused() }
+    }
+
+    /// The handshake a browser sends, for `path`.
+    public static func upgradeRequest(path: String) -> [UInt8] {
+        Array(("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
     }
 
     public struct UpgradeRefused: Error {}

@@ -27,6 +27,9 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var keepAlive = true
     private var quiescing = false
     private var upgraded = false
+    /// An upgrade request was read and its response has not started: the decoder has stopped parsing, and whatever
+    /// the client sent after the request comes out of it as raw bytes when the upgrade removes it.
+    private var awaitingUpgradeResponse = false
     /// Sees raw bytes before the decoder, so that an idle connection is told from one sending headers slowly.
     let byteObserver: ByteObserver
 
@@ -63,18 +66,37 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
             return
         }
+        if awaitingUpgradeResponse {
+            // RFC 6455 §4.1: a client sends nothing after its handshake until the server's answer. Those bytes are
+            // not HTTP (reading them as a request part would trap) and would reach the WebSocket codec without
+            // passing the WebSocket guard, so the connection ends here.
+            context.close(promise: nil)
+            return
+        }
         switch unwrapInboundIn(data) {
         case .head(let head):
             keepAlive = head.isKeepAlive
+            upgradeRequested = Self.mayUpgrade(head)
             state = .readingBody
             arm(after: limits.bodyTimeout, context: context, respond: nil, failing: BodyTimeout())
         case .body:
             break
         case .end:
             state = .responding
+            awaitingUpgradeResponse = upgradeRequested
             cancelTimer()
         }
         context.fireChannelRead(data)
+    }
+
+    private var upgradeRequested = false
+
+    /// Whether the decoder may take `head` for an upgrade and stop parsing after it. It goes by llhttp's rule
+    /// (an Upgrade header with `Connection: upgrade`, or CONNECT) but errs wide: a false yes only closes a
+    /// connection that pipelined a request behind an odd one, a false no would read raw bytes as HTTP.
+    static func mayUpgrade(_ head: HTTPRequestHead) -> Bool {
+        head.method == .CONNECT || head.headers.contains(name: "upgrade")
+            || head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -84,6 +106,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
         switch unwrapOutboundIn(data) {
         case .head(var head):
+            awaitingUpgradeResponse = false
             if head.status == .switchingProtocols {
                 // A WebSocket from here on: the frames are not HTTP, so the guard only passes them on. It stays in
                 // the pipeline because removing a handler inside the upgrader's own write stops the 101.
