@@ -3,7 +3,7 @@ import Testing
 
 /// `tally count` and `tally resume` on the inputs of issue 14: bad clocks cost only their own events, gaps in
 /// history cost nothing, and a run that counts nothing (or rejects too much) fails.
-@Suite("tally count and resume: event time and exit status")
+@Suite("tally count and resume: event time and exit status", .offCooperativePool)
 struct EventTimeCommandTests {
     /// 20,000 frames from 2,000 users, 50 a second, up to 2 s out of order (as the brief's generator, without the
     /// nested members, so that a test can change one `ts`).

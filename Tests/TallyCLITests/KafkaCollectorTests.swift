@@ -8,7 +8,7 @@ private let kafkaBrokers = ProcessInfo.processInfo.environment["TALLY_TEST_KAFKA
 
 #if Kafka
 /// `tally serve --kafka-brokers … --publish …`: what a client got a 2xx for is in its topic, keyed by user.
-@Suite("Kafka collector", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
+@Suite("Kafka collector", .offCooperativePool, .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
 struct KafkaCollectorTests {
     @Test func acknowledgedEventsAreInTheirTopics() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
@@ -55,7 +55,7 @@ struct KafkaCollectorTests {
 }
 #else
 /// Without the Kafka trait, Kafka options fail with a message that names the trait.
-@Suite("Kafka options without the Kafka trait")
+@Suite("Kafka options without the Kafka trait", .offCooperativePool)
 struct KafkaTraitMissingTests {
     @Test func serveNamesTheTrait() throws {
         let result = try TallyBinary.run(["serve", "--kafka-brokers", "127.0.0.1:9092", "--publish", "heartbeats=t", "--port", "1"])

@@ -7,7 +7,7 @@ private let kafkaBrokers = ProcessInfo.processInfo.environment["TALLY_TEST_KAFKA
 
 /// `tally count --from kafka://…`: the same answers as from a file, and a processor killed with SIGKILL and
 /// restarted from its group and checkpoint neither loses nor double-counts a window.
-@Suite("tally count from Kafka", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
+@Suite("tally count from Kafka", .offCooperativePool, .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
 struct KafkaCountTests {
     /// Generates frames, produces them to a fresh topic, and returns the topic and the frames' file.
     static func topicWithFrames(count: Int, directory: TemporaryDirectory) async throws -> (topic: String, file: String) {
@@ -74,7 +74,7 @@ struct KafkaCountTests {
 #if Kafka
 /// Several processors in one group, each owning some partitions, publish sketches; `tally count --merge` gives
 /// what one processor over the whole topic gives.
-@Suite("tally count shards and merge", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
+@Suite("tally count shards and merge", .offCooperativePool, .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
 struct KafkaShardTests {
     @Test func twoShardsAndAMergeEqualOneProcessor() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }

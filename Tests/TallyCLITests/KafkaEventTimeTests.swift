@@ -8,7 +8,7 @@ private let kafkaBrokers = ProcessInfo.processInfo.environment["TALLY_TEST_KAFKA
 /// Event time across partitions, against a real broker: a topic of four partitions keyed by user, filled before the
 /// processor starts (so one partition's batches come far ahead of the others'), gives the file's answers, also
 /// after a kill -9 and restart.
-@Suite("Event time from partitioned topics", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
+@Suite("Event time from partitioned topics", .offCooperativePool, .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
 struct KafkaEventTimeTests {
     /// Nine hours of frames, one every 3 s, from 2,000 users, with a few seconds of disorder.
     static func nineHoursOfFrames() -> [String] {

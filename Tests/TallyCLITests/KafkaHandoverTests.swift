@@ -7,7 +7,7 @@ private let kafkaBrokers = ProcessInfo.processInfo.environment["TALLY_TEST_KAFKA
 
 /// A partition moved to another member of the group while its event clock holds records: nothing is lost, and the
 /// new owner continues the partition's clock from the metadata of the committed offset.
-@Suite("Event clocks handed over on a rebalance", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
+@Suite("Event clocks handed over on a rebalance", .offCooperativePool, .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
 struct KafkaHandoverTests {
     static let start = 1_468_244_384
 

@@ -7,7 +7,7 @@ private let kafkaBrokers = ProcessInfo.processInfo.environment["TALLY_TEST_KAFKA
 
 /// `tally resume --from kafka://…`: heartbeats a collector published come out as the same resume arrays as from a
 /// file, and a processor killed with SIGKILL and restarted from its group and checkpoint loses and repeats nothing.
-@Suite("tally resume from Kafka", .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
+@Suite("tally resume from Kafka", .offCooperativePool, .serialized, .enabled(if: kafkaBrokers != nil, "TALLY_TEST_KAFKA_BROKERS is not set; Kafka tests skipped"))
 struct KafkaResumeTests {
     static func heartbeats(users: Int, seconds: Int, directory: TemporaryDirectory) throws -> (file: String, lines: [String]) {
         let file = directory.path + "/heartbeats.jsonl"

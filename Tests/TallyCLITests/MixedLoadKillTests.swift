@@ -5,7 +5,7 @@ import Testing
 /// The durability promise under the worst ordinary fault: 60 s of mixed traffic (heartbeats, watch events, session
 /// messages, ad events from 16 clients) with `kill -9` every 10 s. Every acknowledged write must be there after
 /// the last restart, and nothing may be there twice (never more than was sent).
-@Suite("Mixed load with kill -9", .serialized)
+@Suite("Mixed load with kill -9", .offCooperativePool, .serialized)
 struct MixedLoadKillTests {
     /// What one kind of client sent and had acknowledged, over all of the server's lives.
     final class Tally: Sendable {

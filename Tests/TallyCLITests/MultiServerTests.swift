@@ -8,7 +8,7 @@ private let postgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGR
 /// of ad and watch events goes to random servers from many concurrent clients, a fourth server starts halfway,
 /// and then every server must answer every hour's analytics and every user's and movie's watch time exactly as
 /// the test's own count of what was acknowledged.
-@Suite("Several servers on one PostgreSQL", .serialized, .enabled(if: postgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; multi-server test skipped"))
+@Suite("Several servers on one PostgreSQL", .offCooperativePool, .serialized, .enabled(if: postgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; multi-server test skipped"))
 struct MultiServerTests {
     @Test func serversAgreeWithAnExactCount() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }

@@ -7,7 +7,7 @@ import Testing
 
 /// Runs the real `tally` binary (built next to the test bundle by `swift test`) and kills it, to prove what the
 /// README promises: an acknowledged event survives `kill -9`, and SIGTERM drains in-flight requests and exits 0.
-@Suite("tally serve process lifecycle", .serialized)
+@Suite("tally serve process lifecycle", .offCooperativePool, .serialized)
 struct ProcessLifecycleTests {
     @Test func acknowledgedEventsSurviveKillNine() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("tally resume and tally generate")
+@Suite("tally resume and tally generate", .offCooperativePool)
 struct ResumeCommandTests {
     static let brief = """
         {"userId":"user_987","movieId":"movie_214","duration":3097,"position":3000,"timestamp":"2021-10-26T13:27:01+0000"}

@@ -5,7 +5,7 @@ import FoundationNetworking
 import Testing
 
 /// `GET /resume/stream` against the real server, read with curl as a downstream consumer would.
-@Suite("Resume stream", .serialized)
+@Suite("Resume stream", .offCooperativePool, .serialized)
 struct ResumeStreamTests {
     func follow(_ url: String) throws -> (Process, Pipe) {
         let curl = Process()

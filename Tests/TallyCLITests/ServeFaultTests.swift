@@ -3,7 +3,7 @@ import Testing
 
 /// `tally serve` against faults of its surroundings: a port or a data directory already taken, a password that must
 /// not appear in `ps`. Each must end the process at once with a message that names the problem.
-@Suite("tally serve faults", .serialized)
+@Suite("tally serve faults", .offCooperativePool, .serialized)
 struct ServeFaultTests {
     /// Runs `tally ARGUMENTS`, killing it after `deadline` (so a regression to hanging fails instead of blocking the
     /// suite); returns its exit status, stderr and how long it ran.
