@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 @_exported import TallyTestSupport
 
 /// Locates the `tally` executable that `swift test` builds next to the test bundle.
@@ -86,4 +87,49 @@ func killOnceAndRestart(_ arguments: [String], checkpoint: String, directory: Te
     let second = try TallyBinary.run(arguments)
     #expect(second.status == 0, "\(second.stderr)")
     return ((try String(contentsOfFile: firstOutput, encoding: .utf8)) + second.stdout, second)
+}
+
+/// Collects a child's output as it arrives, so a test can wait for a line before it sends more input instead of
+/// guessing how long the child takes.
+final class LineCollector: Sendable {
+    private let received = Mutex(Data())
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { self.drain(handle) }.start()
+    }
+
+    private func drain(_ handle: FileHandle) {
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            received.withLock { $0.append(chunk) }
+        }
+        finished.signal()
+    }
+
+    /// The complete lines received so far.
+    var lines: [Substring] {
+        let text = received.withLock { String(decoding: $0, as: UTF8.self) }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeLast() // the part after the last newline is not a whole line yet
+        return lines.filter { !$0.isEmpty }
+    }
+
+    /// Waits until a complete line satisfies `predicate`; false after `timeout`.
+    func waitForLine(timeout: Duration = .seconds(60), _ predicate: (Substring) -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if lines.contains(where: predicate) { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    /// Every line, once the child closed its end.
+    func wait() -> [Substring] {
+        finished.wait()
+        finished.signal()
+        return lines
+    }
 }

@@ -178,20 +178,25 @@ struct CountUpdatesTests {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
-        let output = ReadAll(stdout.fileHandleForReading)
+        let output = LineCollector(stdout.fileHandleForReading)
         try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let parse = { (line: Substring) in (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:] }
         for batch in 0..<3 {
             let lines = (0..<50).map { #"{"uid":"u\#(batch * 50 + $0)","ts":\#(1468244384 + batch * 10 + $0 % 5)}"# }
             stdin.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-            try await Task.sleep(for: .milliseconds(300)) // longer than the binary takes to start, even on a loaded machine
+            // Each batch is answered by a provisional result before the next one is sent, however slow the machine.
+            let seen = output.waitForLine {
+                let result = parse($0)
+                return result["final"] as? Bool == false && result["uniques"] as? Int == (batch + 1) * 50
+            }
+            #expect(seen, "no provisional result counting batch \(batch)")
+            if !seen { break }
         }
         try stdin.fileHandleForWriting.close()
         process.waitUntilExit()
-        let results = String(decoding: output.wait(), as: UTF8.self).split(separator: "\n").map {
-            try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
+        let results = output.wait().map(parse)
         let provisional = results.filter { $0["final"] as? Bool == false }
-        #expect(provisional.count >= 2)
         #expect(results.last?["final"] as? Bool == true)
         #expect(results.last?["uniques"] as? Int == 150)
         let counts = provisional.compactMap { $0["uniques"] as? Int }
