@@ -7,9 +7,10 @@ import Synchronization
 import TallyCore
 import TallyStore
 
-/// Assembles the HTTP server: loads persisted state into memory, starts the group-commit writer as a service next
-/// to the HTTP server, and registers every route. Shutdown order is the reverse of start: the server stops taking
-/// requests and finishes in-flight ones, then the writer commits what is queued and closes the store.
+/// Assembles the HTTP server: restores the resume windows, starts the group-commit writer and the stored-state
+/// check as services next to the HTTP server, and registers every route. Shutdown order is the reverse of start:
+/// the server stops taking requests and finishes in-flight ones, the check stops, then the writer commits what is
+/// queued and closes the store.
 public enum TallyApplication {
     public static func build(
         configuration: ServerConfiguration,
@@ -19,9 +20,7 @@ public enum TallyApplication {
         clock: WallClock = .system,
         logger: Logger
     ) async throws -> some ApplicationProtocol {
-        let states = try await store.loadPlaybackStates()
-        logger.info("loaded playback state", metadata: ["keys": "\(states.count)"])
-        let view = PlaybackView(rules: configuration.rules, states: states)
+        let hotSet = PlaybackHotSet(rules: configuration.rules, capacity: configuration.playbackHotKeys)
         let resume = try await restoreResume(configuration: configuration, store: store, clock: clock, logger: logger)
         let quarantine = try await store.quarantinedRows(limit: 10)
         for row in quarantine.rows {
@@ -32,7 +31,7 @@ public enum TallyApplication {
         }
         let sessions = SessionsView(limits: configuration.sessionLimits, abandonAfter: configuration.sessionTimeout)
         let writer = IngestWriter(
-            store: store, view: view, configuration: configuration.writer, resume: (resume, store),
+            store: store, hotSet: hotSet, configuration: configuration.writer, resume: (resume, store),
             sessions: (sessions, store), publisher: publisher, logger: logger)
         let ticker = ResumeTicker(
             view: resume, store: store, retention: configuration.resumeRetention,
@@ -47,9 +46,7 @@ public enum TallyApplication {
             writer: writer, body: RequestBody(maxBytes: configuration.maxBodyBytes), limits: configuration.limits,
             clock: clock, skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew)
         ).register(on: router)
-        // A store that other servers may write to answers playback queries itself; otherwise the view is exact.
-        let playbackReader: any PlaybackReader = (store as? any PlaybackReader) ?? view
-        PlaybackQueryRoutes(reader: playbackReader, rules: view.rules, limits: configuration.limits).register(on: router)
+        PlaybackQueryRoutes(reader: store, rules: configuration.rules, limits: configuration.limits).register(on: router)
         ResumeRoutes(view: resume, store: store, limits: configuration.limits, streamBufferBytes: configuration.resumeStreamBufferBytes)
             .register(on: router)
         let sessionIngest = SessionIngest(writer: writer, limits: configuration.sessionLimits, clock: clock)
@@ -79,7 +76,7 @@ public enum TallyApplication {
                     limits: connection)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
-            services: [writer, ticker],
+            services: [writer, ticker, StoredStateCheck(store: store, logger: logger)],
             logger: logger)
     }
 

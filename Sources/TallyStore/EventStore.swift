@@ -6,8 +6,14 @@ import TallyCore
 /// `append` is the only write: raw events and the playback states they changed go into one transaction, so after a
 /// crash the stored states always match the stored events and a restart needs no replay.
 public protocol EventStore: Sendable {
-    /// Every persisted playback state, to rebuild the in-memory index at start.
+    /// Every persisted playback state, for tests and tools: the server never holds them all.
     func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState]
+    /// The stored states of `keys` (absent keys are new), which the writer plans from when they are not in its hot
+    /// set. Rows that cannot be used are quarantined and read as absent.
+    func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState]
+    /// Reads every stored state once without keeping any, quarantining those that cannot be used, so that `/health`
+    /// reports them from the start; returns how many were usable (nil for a store that has nothing to check). Memory stays flat however many there are.
+    func checkStoredPlaybackStates() async throws -> Int?
     /// Atomically appends the batch's events to the log, upserts its states, applies its session commits and
     /// counts its ad events. Throws `StoreError` and stores nothing on failure.
     ///

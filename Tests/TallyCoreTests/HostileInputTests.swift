@@ -62,19 +62,20 @@ struct HostileInputTests {
 
     @Test func watchTimeSumsNeverTrap() {
         // Two viewers each at the largest watch time a key can reach: the title's total must not overflow.
-        var index = PlaybackIndex()
+        var totals = ContentTotals()
         let huge = PlaybackState(
             position: 0, latestAt: Timestamp(millisecondsSinceEpoch: 0), lastSeenAt: Timestamp(millisecondsSinceEpoch: 0),
             maxPosition: 0, duration: nil, watchMilliseconds: .max, events: .max)
-        index.install(huge, for: PlaybackKey(user: "a", content: "m"))
-        index.install(huge, for: PlaybackKey(user: "b", content: "m"))
+        totals.replace(old: nil, with: huge)
+        totals.replace(old: nil, with: huge)
         var smaller = huge
         smaller.watchMilliseconds = 5
-        index.install(smaller, for: PlaybackKey(user: "a", content: "m"))
-        #expect(index.totals(content: "m")?.watchMilliseconds == .max)
-        #expect(index.totals(content: "m")?.exactWatchMilliseconds == Int128(Int64.max) + 5)
-        index.install(smaller, for: PlaybackKey(user: "b", content: "m"))
-        #expect(index.totals(content: "m")?.watchMilliseconds == 10)
+        totals.replace(old: (huge.watchMilliseconds, huge.events), with: smaller)
+        #expect(totals.watchMilliseconds == .max)
+        #expect(totals.exactWatchMilliseconds == Int128(Int64.max) + 5)
+        totals.replace(old: (huge.watchMilliseconds, huge.events), with: smaller)
+        #expect(totals.watchMilliseconds == 10)
+        #expect(totals.viewers == 2)
 
         let titles = [("m", huge), ("n", huge)].map { (content: $0.0, state: $0.1) }
         #expect(PlaybackQueries.watchTime(titles).total == .max)

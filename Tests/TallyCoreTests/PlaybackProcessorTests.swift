@@ -136,24 +136,25 @@ struct WatchEventWatchTimeTests {
     }
 }
 
-@Suite("Playback index")
-struct PlaybackIndexTests {
-    @Test func aggregatesFollowInstalledStates() {
+@Suite("Playback totals and queries")
+struct PlaybackQueriesTests {
+    @Test func totalsFollowPlannedStates() {
         let processor = PlaybackProcessor()
-        var index = PlaybackIndex()
-        let batch1 = [beat("a", "x", pos: 0, at: 0), beat("a", "x", pos: 10, at: 10), beat("b", "x", pos: 0, at: 0)]
-        index.install(processor.plan(batch1) { index.state($0) })
-        let batch2 = [beat("b", "x", pos: 20, at: 20), beat("a", "y", pos: 0, at: 0), beat("a", "y", pos: 5, at: 5)]
-        index.install(processor.plan(batch2) { index.state($0) })
-        let x = index.totals(content: "x")!
-        #expect(x.viewers == 2)
-        #expect(x.events == 4)
-        #expect(x.watchMilliseconds == 30_000)
-        let user = PlaybackQueries.watchTime(index.titlesAndStates(user: "a")!)
+        var states: [PlaybackKey: PlaybackState] = [:]
+        var totals: [String: ContentTotals] = [:]
+        func install(_ changes: [PlaybackKey: PlaybackState]) {
+            for (key, state) in changes {
+                let old = states.updateValue(state, forKey: key)
+                totals[key.content, default: ContentTotals()].replace(old: old.map { ($0.watchMilliseconds, $0.events) }, with: state)
+            }
+        }
+        install(processor.plan([beat("a", "x", pos: 0, at: 0), beat("a", "x", pos: 10, at: 10), beat("b", "x", pos: 0, at: 0)]) { states[$0] })
+        install(processor.plan([beat("b", "x", pos: 20, at: 20), beat("a", "y", pos: 0, at: 0), beat("a", "y", pos: 5, at: 5)]) { states[$0] })
+        #expect(totals["x"] == ContentTotals(watchMilliseconds: 30_000, viewers: 2, events: 4))
+        let titles = states.filter { $0.key.user == "a" }.map { (content: $0.key.content, state: $0.value) }
+        let user = PlaybackQueries.watchTime(titles)
         #expect(user.total == 15_000)
         #expect(user.titles.map(\.content) == ["x", "y"])
-        #expect(index.titlesAndStates(user: "nobody") == nil)
-        #expect(index.totals(content: "nothing") == nil)
     }
 
     @Test func continueWatchingPutsUnfinishedFirstThenMostRecent() {
@@ -161,11 +162,8 @@ struct PlaybackIndexTests {
             PlaybackState(position: max, latestAt: Timestamp(millisecondsSinceEpoch: seen), lastSeenAt: Timestamp(millisecondsSinceEpoch: seen),
                           maxPosition: max, duration: 100, watchMilliseconds: 0, events: 1)
         }
-        var index = PlaybackIndex()
-        index.install(state(seen: 1, max: 10), for: PlaybackKey(user: "u", content: "old"))
-        index.install(state(seen: 3, max: 99), for: PlaybackKey(user: "u", content: "done"))
-        index.install(state(seen: 2, max: 50), for: PlaybackKey(user: "u", content: "recent"))
-        let titles = index.titlesAndStates(user: "u")!
+        let titles = [("old", state(seen: 1, max: 10)), ("done", state(seen: 3, max: 99)), ("recent", state(seen: 2, max: 50))]
+            .map { (content: $0.0, state: $0.1) }
         let rows = PlaybackQueries.continueWatching(titles, rules: PlaybackRules(), limit: 10)
         #expect(rows.map(\.content) == ["recent", "old", "done"])
         #expect(PlaybackQueries.continueWatching(titles, rules: PlaybackRules(), limit: 1).map(\.content) == ["recent"])

@@ -85,7 +85,10 @@ struct ErrorResponseTests {
             let health = try await client.get("/health")
             #expect(health.status == .serviceUnavailable)
             #expect(health.json["status"] as? String == "unavailable")
-            #expect(try await client.get("/movies/movie_214/watch-time").status == .notFound)
+            // Queries read the store: down, it answers 503, not a 404 claiming there is no data.
+            let read = try await client.get("/movies/movie_214/watch-time")
+            #expect(read.status == .serviceUnavailable)
+            #expect(read.errorObject["code"] as? String == "unavailable")
         }
     }
 

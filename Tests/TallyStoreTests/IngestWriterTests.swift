@@ -18,18 +18,20 @@ func withRunningWriter<T: Sendable>(
     }
 }
 
-/// A writer on a fresh SQLite store in `dir`, with its view.
-func makeWriter(_ dir: TemporaryDirectory, configuration: WriterConfiguration = WriterConfiguration()) throws -> (IngestWriter, PlaybackView) {
+/// A writer on a fresh SQLite store in `dir`, with its store (closed when the writer stops).
+func makeWriter(
+    _ dir: TemporaryDirectory, configuration: WriterConfiguration = WriterConfiguration(), hotKeys: Int = 200_000
+) throws -> (IngestWriter, SQLiteEventStore) {
     let store = try SQLiteEventStore(directory: dir.path)
-    let view = PlaybackView(rules: PlaybackRules())
-    return (IngestWriter(store: store, view: view, configuration: configuration, logger: Logger(label: "test")), view)
+    let hotSet = PlaybackHotSet(rules: PlaybackRules(), capacity: hotKeys)
+    return (IngestWriter(store: store, hotSet: hotSet, configuration: configuration, logger: Logger(label: "test")), store)
 }
 
 @Suite("Group-commit writer")
 struct IngestWriterTests {
     @Test func concurrentRequestsAreAllCommittedAndVisible() async throws {
         let dir = TemporaryDirectory()
-        let (writer, view) = try makeWriter(dir)
+        let (writer, store) = try makeWriter(dir)
         try await withRunningWriter(writer) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for request in 0..<200 {
@@ -38,7 +40,7 @@ struct IngestWriterTests {
                         let events = (0..<5).map { heartbeat("user\(request)", "movie", position: Int64($0) * 10, second: Int64($0) * 10) }
                         try await writer.submit(events)
                         // Acknowledged means visible.
-                        #expect(view.read { $0.state(PlaybackKey(user: "user\(request)", content: "movie")) }?.events == 5)
+                        #expect(try await store.state(PlaybackKey(user: "user\(request)", content: "movie"))?.events == 5)
                     }
                 }
                 try await group.waitForAll()
@@ -49,7 +51,7 @@ struct IngestWriterTests {
         let states = try await reopened.loadPlaybackStates()
         #expect(states.count == 200)
         #expect(states.values.allSatisfy { $0.watchMilliseconds == 40_000 })
-        let totals = view.read { $0.totals(content: "movie") }
+        let totals = try await reopened.totals(content: "movie")
         #expect(totals?.watchMilliseconds == Int64(200 * 40_000))
         #expect(totals?.viewers == 200)
         try await reopened.close()
@@ -57,7 +59,7 @@ struct IngestWriterTests {
 
     @Test func concurrentUpdatesToOneKeyNeverLoseAnUpdate() async throws {
         let dir = TemporaryDirectory()
-        let (writer, view) = try makeWriter(dir)
+        let (writer, _) = try makeWriter(dir)
         try await withRunningWriter(writer) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<300 {
@@ -69,23 +71,22 @@ struct IngestWriterTests {
                 try await group.waitForAll()
             }
         }
-        let state = view.read { $0.state(PlaybackKey(user: "u", content: "s")) }
+        let reopened = try SQLiteEventStore(directory: dir.path)
+        let state = try await reopened.state(PlaybackKey(user: "u", content: "s"))
         #expect(state?.events == 300)
         #expect(state?.watchMilliseconds == 600_000)
-        let reopened = try SQLiteEventStore(directory: dir.path)
-        #expect(try await reopened.loadPlaybackStates()[PlaybackKey(user: "u", content: "s")] == state)
         try await reopened.close()
     }
 
     @Test func failedCommitAcknowledgesNothingAndPublishesNothing() async throws {
-        let view = PlaybackView(rules: PlaybackRules())
-        let writer = IngestWriter(store: FailingStore(), view: view, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        let hotSet = PlaybackHotSet(rules: PlaybackRules())
+        let writer = IngestWriter(store: FailingStore(), hotSet: hotSet, configuration: WriterConfiguration(), logger: Logger(label: "test"))
         _ = try await withRunningWriter(writer) {
             await #expect(throws: StoreError.self) {
                 try await writer.submit([heartbeat("a", "m", position: 0, second: 0)])
             }
         }
-        #expect(view.read { $0.count } == 0)
+        #expect(hotSet.count == 0)
     }
 
     @Test func gracefulShutdownCommitsEverythingQueued() async throws {

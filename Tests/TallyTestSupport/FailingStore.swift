@@ -9,6 +9,19 @@ public struct FailingStore: TallyStorage {
     public init() {}
 
     public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] { [:] }
+    public func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState] {
+        throw StoreError(operation: "reading playback states", underlying: Down())
+    }
+    public func checkStoredPlaybackStates() async throws -> Int? { nil }
+    public func state(_ key: PlaybackKey) async throws -> PlaybackState? {
+        throw StoreError(operation: "reading a playback state", underlying: Down())
+    }
+    public func totals(content: String) async throws -> ContentTotals? {
+        throw StoreError(operation: "reading content totals", underlying: Down())
+    }
+    public func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
+        throw StoreError(operation: "reading a user's playback states", underlying: Down())
+    }
     public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         throw StoreError(operation: "append", underlying: Down())
     }

@@ -1,5 +1,5 @@
-/// Answers to the playback query endpoints, computed from one user's states: the in-memory index and a shared
-/// store (PostgreSQL) hand over the same rows and get the same answers.
+/// Answers to the playback query endpoints, computed from one user's states, so that every store hands over
+/// the same rows and gets the same answers.
 public enum PlaybackQueries {
     /// One title in a user's watch-time answer.
     public struct TitleWatchTime: Hashable, Sendable {
@@ -27,14 +27,5 @@ public enum PlaybackQueries {
             return a.content < b.content
         }
         return Array(sorted.prefix(limit))
-    }
-}
-
-extension PlaybackIndex {
-    /// The user's titles and their states, or nil for a user with none.
-    public func titlesAndStates(user: String) -> [(content: String, state: PlaybackState)]? {
-        titles(user: user).map { titles in
-            titles.compactMap { content in states[PlaybackKey(user: user, content: content)].map { (content, $0) } }
-        }
     }
 }

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var connection: ConnectionLimits
     /// Bytes of rendered session trees shared between readers (default 64 MiB); see `SessionRenderCache`.
     public var sessionRenderCacheBytes: Int = 64 << 20
+    /// Playback states the writer keeps (`PlaybackHotSet`); about 300 bytes each.
+    public var playbackHotKeys: Int = 200_000
     /// Bytes of resume arrays queued for one `/resume/stream` subscriber before it is dropped (default 4 MiB).
     public var resumeStreamBufferBytes: Int = 4 << 20
 

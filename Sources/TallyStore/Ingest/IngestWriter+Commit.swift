@@ -25,10 +25,12 @@ extension IngestWriter {
             }
             for (index, outcome) in sessionPlan.outcomes { receipts[index] = outcome.map { .session($0) }.mapError { $0 } }
         }
-        let planned = view.plan(events, with: processor)
         let started = ContinuousClock.now
+        let loaded: [PlaybackKey: PlaybackState]
         let changes: [PlaybackKey: PlaybackState]
         do {
+            loaded = try await store.playbackStates(for: hotSet.missing(Set(events.map(\.event.key))))
+            let planned = hotSet.plan(events, loaded: loaded, with: processor)
             changes = try await store.append(CommitBatch(events: events, states: planned, sessions: sessionPlan.commits, ads: ads))
         } catch {
             health.commitFailed(error)
@@ -40,7 +42,7 @@ extension IngestWriter {
             return
         }
         health.commitSucceeded()
-        view.install(changes)
+        hotSet.install(loaded.merging(changes) { $1 })
         sessions?.view.install(sessionPlan.commits.map(\.header))
         if let publisher, !events.isEmpty || !ads.isEmpty {
             do {

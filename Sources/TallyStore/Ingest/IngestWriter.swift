@@ -11,7 +11,8 @@ import TallyCore
 public struct IngestWriter: Service {
     public let queue: CommitQueue
     public let store: any EventStore
-    public let view: PlaybackView
+    /// The states it planned from recently; the store holds them all.
+    public let hotSet: PlaybackHotSet
     public let configuration: WriterConfiguration
     /// Updated by every commit, for `/health`.
     public let health = WriteHealth()
@@ -30,16 +31,16 @@ public struct IngestWriter: Service {
     ///   - sessions: when set, session messages are accepted.
     ///   - publisher: when set, every committed batch's events are also published before the acknowledgements.
     public init(
-        store: any EventStore, view: PlaybackView, configuration: WriterConfiguration,
+        store: any EventStore, hotSet: PlaybackHotSet, configuration: WriterConfiguration,
         resume: (view: ResumeView, store: any ResumeWindowStore)? = nil,
         sessions: (view: SessionsView, store: any SessionStore)? = nil,
         publisher: (any EventPublisher)? = nil, logger: Logger
     ) {
         self.queue = CommitQueue(maxPendingEvents: configuration.maxPendingEvents)
         self.store = store
-        self.view = view
+        self.hotSet = hotSet
         self.configuration = configuration
-        self.processor = PlaybackProcessor(rules: view.rules)
+        self.processor = PlaybackProcessor(rules: hotSet.rules)
         self.resume = resume
         self.sessions = sessions
         self.publisher = publisher

@@ -13,7 +13,7 @@ extension PostgresEventStore: PlaybackReader {
         }
     }
 
-    public func totals(content: String) async throws -> PlaybackIndex.ContentTotals? {
+    public func totals(content: String) async throws -> ContentTotals? {
         try await perform("reading content totals") { [self] in
             let rows = try await client.query("""
                 SELECT count(*), least(coalesce(sum(watch_ms), 0), 9223372036854775807)::int8,
@@ -21,7 +21,7 @@ extension PostgresEventStore: PlaybackReader {
                 FROM \(unescaped: s).playback_state WHERE content_id = \(content)
                 """, logger: logger)
             for try await (viewers, watch, events) in rows.decode((Int64, Int64, Int64).self) where viewers > 0 {
-                return PlaybackIndex.ContentTotals(watchMilliseconds: watch, viewers: Int(viewers), events: events)
+                return ContentTotals(watchMilliseconds: watch, viewers: Int(viewers), events: events)
             }
             return nil
         }
@@ -38,4 +38,23 @@ extension PostgresEventStore: PlaybackReader {
             return titles.isEmpty ? nil : titles
         }
     }
+
+    public func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState] {
+        guard !keys.isEmpty else { return [:] }
+        return try await perform("reading \(keys.count) playback states") { [self] in
+            let users = keys.map(\.user), contents = keys.map(\.content)
+            let rows = try await client.query("""
+                SELECT p.user_id, p.content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+                FROM \(unescaped: s).playback_state p
+                JOIN unnest(\(users)::text[], \(contents)::text[]) AS k(u, c) ON p.user_id = k.u AND p.content_id = k.c
+                """, logger: logger)
+            var states: [PlaybackKey: PlaybackState] = [:]
+            for try await row in rows.decode(PlaybackRow.self) { states[Self.key(row)] = Self.state(row) }
+            return states
+        }
+    }
+
+    /// PostgreSQL's typed columns and text rules (no NUL, valid UTF-8) leave nothing to quarantine, and a count of
+    /// a shared table at every start of every server would cost more than it tells.
+    public func checkStoredPlaybackStates() async throws -> Int? { nil }
 }

@@ -11,6 +11,8 @@ struct QuarantineCandidate {
     var reason: String
     /// How to remove it from `source` (nil for the append-only event logs, which keep every row they got).
     var delete: (sql: String, arguments: StatementArguments)?
+    /// For a playback state: its title, whose totals are recounted without it.
+    var recount: String? = nil
 }
 
 extension StoredRow {

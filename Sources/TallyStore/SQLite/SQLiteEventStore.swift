@@ -36,44 +36,6 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
-        try await perform("loading playback state") {
-            let (states, corrupt) = try await pool.read { db in
-                var states: [PlaybackKey: PlaybackState] = [:]
-                var corrupt: [QuarantineCandidate] = []
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT CAST(user_id AS BLOB), CAST(content_id AS BLOB), position, latest_ms, last_seen_ms,
-                        max_position, duration, watch_ms, events
-                    FROM playback_state
-                    """)
-                while let row = try rows.next() {
-                    guard let (key, state) = StoredRow.decode(
-                        row, source: "playback_state", keyColumns: 0..<2,
-                        deleteWhere: "CAST(user_id AS BLOB) IS ? AND CAST(content_id AS BLOB) IS ?", corrupt: &corrupt,
-                        Self.playbackState)
-                    else { continue }
-                    states[key] = state
-                }
-                return (states, corrupt)
-            }
-            try await quarantine(corrupt)
-            return states
-        }
-    }
-
-    private static func playbackState(_ row: StoredRow) throws(CorruptRow) -> (PlaybackKey, PlaybackState) {
-        let key = PlaybackKey(user: try row.id(0, "user_id"), content: try row.id(1, "content_id"))
-        let state = PlaybackState(
-            position: try row.integer(2, "position", in: StoredRow.nonNegative),
-            latestAt: Timestamp(millisecondsSinceEpoch: try row.integer(3, "latest_ms", in: StoredRow.timeRange)),
-            lastSeenAt: Timestamp(millisecondsSinceEpoch: try row.integer(4, "last_seen_ms", in: StoredRow.timeRange)),
-            maxPosition: try row.integer(5, "max_position", in: StoredRow.nonNegative),
-            duration: try row.optionalInteger(6, "duration", in: StoredRow.nonNegative),
-            watchMilliseconds: try row.integer(7, "watch_ms", in: StoredRow.nonNegative),
-            events: try row.integer(8, "events", in: StoredRow.nonNegative))
-        return (key, state)
-    }
-
     @discardableResult
     public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         let events = batch.events, states = batch.states
@@ -104,23 +66,7 @@ public final class SQLiteEventStore: EventStore {
                         try watch.step()
                     }
                 }
-                var upsert = PreparedInsert(try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO playback_state
-                        (user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """))
-                for (key, s) in states {
-                    upsert.bind(key.user)
-                    upsert.bind(key.content)
-                    upsert.bind(s.position)
-                    upsert.bind(s.latestAt.millisecondsSinceEpoch)
-                    upsert.bind(s.lastSeenAt.millisecondsSinceEpoch)
-                    upsert.bind(s.maxPosition)
-                    upsert.bind(s.duration)
-                    upsert.bind(s.watchMilliseconds)
-                    upsert.bind(s.events)
-                    try upsert.step()
-                }
+                try Self.writePlaybackStates(states, in: db)
                 try Self.write(batch.sessions, in: db)
                 return try Self.write(batch, in: db)
             }

@@ -110,6 +110,18 @@ enum SQLiteSchema {
         migrator.registerMigration("v6-health-probe") { db in
             try db.execute(sql: "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), payload BLOB NOT NULL)")
         }
+        migrator.registerMigration("v7-content-totals") { db in
+            // Sums as decimal text: exact in 128 bits (see ContentTotals).
+            try db.execute(sql: """
+                CREATE TABLE content_totals (
+                    content_id TEXT PRIMARY KEY,
+                    viewers INTEGER NOT NULL,
+                    watch_ms TEXT NOT NULL,
+                    events TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+            try SQLiteEventStore.fillContentTotals(in: db)
+        }
         return migrator
     }
 }
