@@ -80,9 +80,9 @@ public enum TallyApplication {
             logger: logger)
     }
 
-    /// Rebuilds the resume windows after a restart: the latest array of every user from the store, then a replay
-    /// of the heartbeats the stored windows do not cover yet (the windows that were open), which also re-derives
-    /// and saves any array a crash kept from being saved.
+    /// Rebuilds the open resume windows after a restart by replaying the heartbeats the stored windows do not cover
+    /// yet, which also re-derives and saves any array a crash kept from being saved. Closed windows stay in the
+    /// store, which answers for them.
     static func restoreResume(
         configuration: ServerConfiguration, store: any TallyStorage, clock: WallClock, logger: Logger
     ) async throws -> ResumeView {
@@ -91,7 +91,6 @@ public enum TallyApplication {
         guard let newest = try await store.latestHeartbeatTime() else { return resume }
         let horizon = Timestamp(
             millisecondsSinceEpoch: newest.millisecondsSinceEpoch - configuration.resumeRetention.milliseconds)
-        resume.restore(try await store.latestResumeWindows(since: horizon))
         let replayFrom = try await store.lastResumeWindowEnd() ?? horizon
         let emitted = Mutex<[ResumeRecord]>([])
         try await store.replayHeartbeats(from: replayFrom) { batch in

@@ -103,8 +103,9 @@ enum StoreContract {
         #expect(first?.json == Array("[9]".utf8))
         #expect(first?.revision == 2)
         #expect(first?.window.unit == .minute)
-        let latest = try await store.latestResumeWindows(since: Timestamp(millisecondsSinceEpoch: 0)).sorted { $0.userId < $1.userId }
-        #expect(latest.map(\.json) == [Array("[2]".utf8), Array("[3]".utf8)])
+        #expect(try await store.latestResumeWindow(user: "a")?.json == Array("[2]".utf8))
+        #expect(try await store.latestResumeWindow(user: "b")?.json == Array("[3]".utf8))
+        #expect(try await store.latestResumeWindow(user: "c") == nil)
         #expect(try await store.lastResumeWindowEnd() == Timestamp(millisecondsSinceEpoch: 1_700_000_040_000 + 120_000))
         #expect(try await store.pruneResumeWindows(before: Timestamp(millisecondsSinceEpoch: 1_700_000_040_000 + 60_000)) == 2)
         #expect(try await store.resumeWindow(user: "b", start: Timestamp(millisecondsSinceEpoch: 1_700_000_040_000)) == nil)

@@ -32,7 +32,7 @@ public struct FailingStore: TallyStorage {
     public func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) { (0, []) }
     public func saveResumeWindows(_ records: [ResumeRecord]) async throws {}
     public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? { nil }
-    public func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] { [] }
+    public func latestResumeWindow(user: String) async throws -> ResumeRecord? { nil }
     public func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int { 0 }
     public func lastResumeWindowEnd() async throws -> Timestamp? { nil }
     public func latestHeartbeatTime() async throws -> Timestamp? { nil }

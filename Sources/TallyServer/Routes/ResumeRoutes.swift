@@ -20,7 +20,7 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
                 let start = try Self.windowStart(String(text), unit: view.configuration.window)
                 record = try await store.resumeWindow(user: user, start: start)
             } else {
-                record = view.latest(user: user)
+                record = try await store.latestResumeWindow(user: user)
             }
             guard let record else { throw APIError.notFound("no closed resume window for user \(user)") }
             var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]

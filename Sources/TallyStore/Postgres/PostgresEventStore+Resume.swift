@@ -26,13 +26,12 @@ extension PostgresEventStore: ResumeWindowStore {
         }
     }
 
-    public func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] {
-        try await perform("loading latest resume windows") { [self] in
+    public func latestResumeWindow(user: String) async throws -> ResumeRecord? {
+        try await perform("reading the latest resume window") { [self] in
             try await records(client.query("""
-                SELECT DISTINCT ON (user_id) user_id, window_start_ms, window_end_ms, revision, positions
-                FROM \(unescaped: s).resume_windows WHERE window_start_ms >= \(since.millisecondsSinceEpoch)
-                ORDER BY user_id, window_start_ms DESC
-                """, logger: logger))
+                SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM \(unescaped: s).resume_windows
+                WHERE user_id = \(user) ORDER BY window_start_ms DESC LIMIT 1
+                """, logger: logger)).first
         }
     }
 

@@ -36,8 +36,9 @@ public protocol ResumeWindowStore: Sendable {
     func saveResumeWindows(_ records: [ResumeRecord]) async throws
     /// The record of `user` for the window starting at `start`, if any.
     func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord?
-    /// The latest window of every user whose latest window starts at or after `since`.
-    func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord]
+    /// The user's latest stored window, which `GET /users/{user}/resume` answers: read from the store, so that
+    /// memory does not grow with the users seen within the retention.
+    func latestResumeWindow(user: String) async throws -> ResumeRecord?
     /// Deletes windows that started before `cutoff`; returns how many.
     func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int
     /// Start of the newest stored window's end (`nil` when none), where a replay of the log resumes.

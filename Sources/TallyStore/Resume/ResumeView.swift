@@ -2,14 +2,13 @@ import Metrics
 import Synchronization
 import TallyCore
 
-/// The server's resume-position processor: fed committed heartbeats in commit order, it keeps each user's latest
-/// closed-window array in memory and broadcasts every emitted array to stream subscribers.
+/// The server's resume-position processor: fed committed heartbeats in commit order, it holds the open windows and
+/// broadcasts every emitted array to stream subscribers.
 ///
-/// Older windows live in the `ResumeWindowStore` (an indexed row per user and window), not in memory.
+/// Closed windows live in the `ResumeWindowStore` (an indexed row per user and window), not in memory.
 public final class ResumeView: Sendable {
     private struct State {
         var processor: ResumeWindowProcessor
-        var latest: [String: ResumeRecord] = [:]
         var subscribers: [Int: ResumeSubscription] = [:]
         var nextSubscriber = 0
         var finished = false
@@ -57,18 +56,6 @@ public final class ResumeView: Sendable {
         return records
     }
 
-    /// Installs records loaded from the store at start (no broadcast).
-    public func restore(_ records: [ResumeRecord]) {
-        state.withLock { state in
-            for record in records { Self.remember(record, in: &state) }
-        }
-    }
-
-    /// The user's latest closed window.
-    public func latest(user: String) -> ResumeRecord? {
-        state.withLock { $0.latest[user] }
-    }
-
     public var statistics: ResumeStatistics { state.withLock { $0.processor.statistics } }
 
     /// The resume processor's current watermark (nil before the first heartbeat).
@@ -112,17 +99,11 @@ public final class ResumeView: Sendable {
         let records = outputs.map(ResumeRecord.init)
         var dropped: [ResumeSubscription] = []
         for record in records {
-            remember(record, in: &state)
             for (id, subscription) in state.subscribers where !subscription.offer(record) {
                 state.subscribers[id] = nil
                 dropped.append(subscription)
             }
         }
         return (records, dropped)
-    }
-
-    private static func remember(_ record: ResumeRecord, in state: inout State) {
-        if let current = state.latest[record.userId], current.window.start > record.window.start { return }
-        state.latest[record.userId] = record
     }
 }

@@ -36,28 +36,27 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
-    public func latestResumeWindows(since: Timestamp) async throws -> [ResumeRecord] {
-        try await perform("loading latest resume windows") {
-            let (records, corrupt) = try await pool.read { db in
-                var records: [ResumeRecord] = []
+    /// The newest usable window; newer ones that cannot be used are quarantined on the way (a read that finds
+    /// them would otherwise meet them again on every call).
+    public func latestResumeWindow(user: String) async throws -> ResumeRecord? {
+        try await perform("reading the latest resume window") {
+            let (record, corrupt) = try await pool.read { db in
                 var corrupt: [QuarantineCandidate] = []
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT CAST(r.user_id AS BLOB), r.window_start_ms, r.window_end_ms, r.revision, r.positions
-                    FROM resume_windows r
-                    JOIN (SELECT user_id, max(window_start_ms) AS latest FROM resume_windows
-                          WHERE window_start_ms >= ? GROUP BY user_id) l
-                      ON r.user_id = l.user_id AND r.window_start_ms = l.latest
-                    """, arguments: [since.millisecondsSinceEpoch]) {
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT CAST(user_id AS BLOB), window_start_ms, window_end_ms, revision, positions FROM resume_windows
+                    WHERE user_id = ? ORDER BY window_start_ms DESC
+                    """, arguments: [user])
+                while let row = try rows.next() {
                     if let record = StoredRow.decode(
                         row, source: "resume_windows", keyColumns: 0..<2,
                         deleteWhere: "CAST(user_id AS BLOB) IS ? AND window_start_ms IS ?", corrupt: &corrupt, Self.record) {
-                        records.append(record)
+                        return (Optional(record), corrupt)
                     }
                 }
-                return (records, corrupt)
+                return (nil, corrupt)
             }
             try await quarantine(corrupt)
-            return records
+            return record
         }
     }
 
