@@ -25,7 +25,7 @@ public struct StoredStateCheck: Service {
                 ])
             }
         } catch {
-            if Task.isCancelled { return }
+            if Task.isShuttingDownGracefully { return }
             // The writer quarantines what it meets; a failed check must not take the server down with it.
             logger.warning("could not check stored playback state", metadata: ["error": "\(error)"])
         }

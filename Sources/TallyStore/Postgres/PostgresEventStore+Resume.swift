@@ -48,7 +48,10 @@ extension PostgresEventStore: ResumeWindowStore {
 
     public func lastResumeWindowEnd() async throws -> Timestamp? {
         try await perform("reading the last resume window") { [self] in
-            try await optionalTime(client.query("SELECT max(window_end_ms) FROM \(unescaped: s).resume_windows", logger: logger))
+            try await optionalTime(client.query("""
+                SELECT max(window_end_ms) FROM \(unescaped: s).resume_windows
+                WHERE window_start_ms = (SELECT max(window_start_ms) FROM \(unescaped: s).resume_windows)
+                """, logger: logger))
         }
     }
 

@@ -41,7 +41,9 @@ public protocol ResumeWindowStore: Sendable {
     func latestResumeWindow(user: String) async throws -> ResumeRecord?
     /// Deletes windows that started before `cutoff`; returns how many.
     func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int
-    /// Start of the newest stored window's end (`nil` when none), where a replay of the log resumes.
+    /// The end of the newest stored window (`nil` when none), where a replay of the log resumes. Read as the end
+    /// of the latest-starting windows, through the index on starts: a server's windows share one unit, so the
+    /// latest to start is the latest to end, and `max(window_end_ms)` over every row cost a full scan per start.
     func lastResumeWindowEnd() async throws -> Timestamp?
     /// Largest heartbeat event time stored (`nil` when none).
     func latestHeartbeatTime() async throws -> Timestamp?

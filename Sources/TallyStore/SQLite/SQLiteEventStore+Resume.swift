@@ -72,7 +72,10 @@ extension SQLiteEventStore: ResumeWindowStore {
     public func lastResumeWindowEnd() async throws -> Timestamp? {
         try await perform("reading the last resume window") {
             try await pool.read { db in
-                try Int64.fetchOne(db, sql: "SELECT max(window_end_ms) FROM resume_windows").map(Timestamp.init(millisecondsSinceEpoch:))
+                try Int64.fetchOne(db, sql: """
+                    SELECT max(window_end_ms) FROM resume_windows
+                    WHERE window_start_ms = (SELECT max(window_start_ms) FROM resume_windows)
+                    """).map(Timestamp.init(millisecondsSinceEpoch:))
             }
         }
     }
