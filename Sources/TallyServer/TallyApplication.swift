@@ -3,6 +3,7 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import Prometheus
+import ServiceLifecycle
 import Synchronization
 import TallyCore
 import TallyStore
@@ -40,6 +41,19 @@ public enum TallyApplication {
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(JSONErrorMiddleware())
+        let webSockets = Router(context: BasicWebSocketRequestContext.self)
+        var services: [any Service] = [writer, ticker, StoredStateCheck(store: store, logger: logger)]
+        var upgradeGate: UpgradeGate?
+        if configuration.access.mode == .required {
+            // Keys are read before the first request is served, then kept fresh beside the server.
+            let ring = KeyRing()
+            ring.install(try await store.apiKeys())
+            let check = AccessCheck(ring: ring, clock: clock)
+            router.middlewares.add(AuthMiddleware(check: check))
+            webSockets.middlewares.add(AuthMiddleware(check: check))
+            upgradeGate = UpgradeGate(check: check)
+            services.append(KeyRefresher(ring: ring, store: store, interval: configuration.access.refreshInterval, logger: logger))
+        }
         let routes = RouteTable()
         router.middlewares.add(MethodMiddleware(routes: routes))
         IngestRoutes(
@@ -54,7 +68,6 @@ public enum TallyApplication {
             ingest: sessionIngest, view: sessions, store: store, clock: clock,
             renders: SessionRenderCache(maxBytes: configuration.sessionRenderCacheBytes)
         ).register(on: router)
-        let webSockets = Router(context: BasicWebSocketRequestContext.self)
         SessionWebSocket(ingest: sessionIngest).register(on: webSockets)
         AnalyticsRoutes(
             writer: writer, store: store, parser: AdQueryParser(limits: configuration.limits),
@@ -65,7 +78,7 @@ public enum TallyApplication {
 
         return Application(
             router: router,
-            server: HTTPServerBuilder { [connection = configuration.connection, webSocketResponder = webSockets.buildResponder()] responder in
+            server: HTTPServerBuilder { [connection = configuration.connection, upgradeGate, webSocketResponder = webSockets.buildResponder()] responder in
                 GuardedHTTPChannel(
                     inner: HTTP1WebSocketUpgradeChannel(
                         responder: responder, webSocketResponder: webSocketResponder,
@@ -73,10 +86,10 @@ public enum TallyApplication {
                             maxFrameSize: configuration.sessionLimits.maxMessageBytes,
                             autoPing: .enabled(timePeriod: connection.webSocket.pingInterval),
                             closeTimeout: connection.webSocket.closeTimeout))),
-                    limits: connection)
+                    limits: connection, upgradeGate: upgradeGate)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
-            services: [writer, ticker, StoredStateCheck(store: store, logger: logger)],
+            services: services,
             logger: logger)
     }
 

@@ -10,6 +10,37 @@ private let postgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGR
 /// the test's own count of what was acknowledged.
 @Suite("Several servers on one PostgreSQL", .offCooperativePool, .serialized, .enabled(if: postgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; multi-server test skipped"))
 struct MultiServerTests {
+    /// Keys live in the shared database: one created or revoked with `tally keys --postgres` takes effect on every
+    /// server within seconds.
+    @Test func aKeyRevokedOnceIsRefusedByEveryServer() async throws {
+        guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
+        let schema = String(uniqueName("keys_"))
+        let store = ["--postgres", postgresURL!, "--postgres-schema", schema]
+        let basePort = Int.random(in: 20_000..<50_000)
+        let servers = try (0..<2).map {
+            try TallyProcess(binary: binary, port: basePort + $0, dataDir: "/nonexistent", extra: store + ["--auth", "required"])
+        }
+        defer { for server in servers { server.kill(signal: SIGKILL) } }
+        for server in servers { try await server.waitUntilHealthy() }
+        let created = try TallyBinary.run(["keys", "create", "--scope", "ingest"] + store)
+        #expect(created.status == 0, "\(created.stderr)")
+        let key = try #require(KeysCommandTests.key(in: created.stdout))
+        func statuses(until wanted: Int) async throws -> [Int] {
+            var answers = [0, 0]
+            for _ in 0..<50 where answers != [wanted, wanted] {
+                for (index, server) in servers.enumerated() { answers[index] = try await KeysCommandTests.post(port: server.port, key: key) }
+                if answers != [wanted, wanted] { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            return answers
+        }
+        #expect(try await statuses(until: 202) == [202, 202])
+        #expect(try TallyBinary.run(["keys", "revoke", String(key.dropFirst(6).prefix(16))] + store).status == 0)
+        #expect(try await statuses(until: 401) == [401, 401])
+        let listed = try TallyBinary.run(["keys", "list"] + store)
+        let row = listed.stdout.split(separator: "\n").first { $0.hasPrefix(key.dropFirst(6).prefix(16)) }
+        #expect(row?.split(separator: "\t")[3] != "-", "last use saved in the shared table")
+    }
+
     @Test func serversAgreeWithAnExactCount() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
         let schema = uniqueName("multi_")

@@ -12,9 +12,22 @@ public struct RawWebSocket {
     }
 
     /// The handshake a browser sends, for `path`.
-    public static func upgradeRequest(path: String) -> [UInt8] {
+    public static func upgradeRequest(path: String, headers: [String] = []) -> [UInt8] {
         Array(("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + headers.map { $0 + "\r\n" }.joined() + "\r\n").utf8)
+    }
+
+    /// What the server answers an upgrade request for `path` with: the head of a 101, or a whole refusal.
+    public static func answer(port: Int, path: String, headers: [String] = []) async throws -> String {
+        let connection = try RawConnection(port: port)
+        connection.send(upgradeRequest(path: path, headers: headers))
+        // A 101 ends with its headers; a refusal with its JSON body (and a newline).
+        let (answer, _) = await connection.readBytes(for: .seconds(5)) { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            return text.hasPrefix("HTTP/1.1 101") ? text.hasSuffix("\r\n\r\n") : text.hasSuffix("}\n")
+        }
+        return String(decoding: answer, as: UTF8.self)
     }
 
     public struct UpgradeRefused: Error {}

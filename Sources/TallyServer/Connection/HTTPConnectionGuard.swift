@@ -22,6 +22,9 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let limits: ConnectionLimits
+    private let upgradeGate: UpgradeGate?
+    /// An upgrade was refused and answered here: the rest of its request is dropped, and the connection closes.
+    private var refused = false
     private var state = State.waiting(started: false)
     private var timer: Scheduled<Void>?
     private var keepAlive = true
@@ -33,8 +36,9 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Sees raw bytes before the decoder, so that an idle connection is told from one sending headers slowly.
     let byteObserver: ByteObserver
 
-    init(limits: ConnectionLimits) {
+    init(limits: ConnectionLimits, upgradeGate: UpgradeGate?) {
         self.limits = limits
+        self.upgradeGate = upgradeGate
         self.byteObserver = ByteObserver()
         byteObserver.owner = self
     }
@@ -66,6 +70,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
             return
         }
+        if refused { return }
         if awaitingUpgradeResponse {
             // RFC 6455 §4.1: a client sends nothing after its handshake until the server's answer. Those bytes are
             // not HTTP (reading them as a request part would trap) and would reach the WebSocket codec without
@@ -77,6 +82,11 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let head):
             keepAlive = head.isKeepAlive
             upgradeRequested = Self.mayUpgrade(head)
+            if upgradeRequested, let gate = upgradeGate, let error = gate.refusal(for: head) {
+                refused = true
+                respond(head: error.responseHead, body: error.bodyBytes, context: context)
+                return
+            }
             state = .readingBody
             arm(after: limits.bodyTimeout, context: context, respond: nil, failing: BodyTimeout())
         case .body:
@@ -172,13 +182,18 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func respond(_ status: HTTPResponseStatus, context: ChannelHandlerContext) {
-        cancelTimer()
-        state = .responding
         let body = #"{"error":{"code":"\#(Self.code(status))","message":"\#(Self.message(status))"}}"#
         var headers = HTTPHeaders([("content-type", "application/json; charset=utf-8"), ("connection", "close")])
         headers.add(name: "content-length", value: String(body.utf8.count))
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+        respond(head: HTTPResponseHead(version: .http1_1, status: status, headers: headers), body: Array(body.utf8), context: context)
+    }
+
+    /// Writes a whole answer (its head says `connection: close`) and closes the connection once it is sent.
+    private func respond(head: HTTPResponseHead, body: [UInt8], context: ChannelHandlerContext) {
+        cancelTimer()
+        state = .responding
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 

@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var maxClockSkew: Duration
     /// Header, body, idle and shutdown timeouts of client connections.
     public var connection: ConnectionLimits
+    /// Whether requests need API keys (`--auth`); off by default here, and in `tally serve` on loopback addresses.
+    public var access = AccessConfiguration()
     /// Bytes of rendered session trees shared between readers (default 64 MiB); see `SessionRenderCache`.
     public var sessionRenderCacheBytes: Int = 64 << 20
     /// Playback states the writer keeps (`PlaybackHotSet`); about 300 bytes each.

@@ -59,6 +59,12 @@ enum PostgresSchema {
                 """,
             ]),
             ("v6-health-probe", ["CREATE TABLE \(s).health_probe (id int PRIMARY KEY CHECK (id = 1), payload bytea NOT NULL)"]),
+            ("v8-api-keys", [
+                """
+                CREATE TABLE \(s).api_keys (id text PRIMARY KEY, name text NOT NULL, scope text NOT NULL,
+                    secret_sha256 bytea NOT NULL, created_ms bigint NOT NULL, last_used_ms bigint, revoked_ms bigint)
+                """,
+            ]),
         ]
     }
 

@@ -53,4 +53,4 @@ public protocol ResumeWindowStore: Sendable {
 }
 
 /// Everything the server needs from one backend.
-public typealias TallyStorage = EventStore & PlaybackReader & ResumeWindowStore & SessionStore & AdAnalyticsStore
+public typealias TallyStorage = EventStore & PlaybackReader & ResumeWindowStore & SessionStore & AdAnalyticsStore & APIKeyStore

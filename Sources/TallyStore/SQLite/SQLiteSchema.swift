@@ -122,6 +122,19 @@ enum SQLiteSchema {
                 """)
             try SQLiteEventStore.fillContentTotals(in: db)
         }
+        migrator.registerMigration("v8-api-keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    secret_sha256 BLOB NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    last_used_ms INTEGER,
+                    revoked_ms INTEGER
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -3,7 +3,7 @@ import TallyCore
 
 extension Timestamp {
     /// The wall clock, for the few stored facts that are about when Tally did something (not about events).
-    static var wallClockNow: Timestamp {
+    public static var wallClockNow: Timestamp {
         Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 }

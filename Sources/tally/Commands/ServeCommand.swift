@@ -22,25 +22,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on. [env: TALLY_PORT] (default: 8000)")
     var port: Int?
 
-    @Option(help: "Directory of the SQLite store. [env: TALLY_DATA_DIR] (default: ./tally-data)")
-    var dataDir: String?
+    @Option(help: "required: every route but /health needs an API key (tally keys create); off: none is asked for. [env: TALLY_AUTH] (default: off on a loopback --host, required on any other)")
+    var auth: AccessConfiguration.Mode?
 
-    @Option(help: ArgumentHelp(
-        "PostgreSQL URL (postgres://user@host:5432/db); replaces the SQLite store, and lets several servers share one state. [env: TALLY_POSTGRES_URL]",
-        discussion: "A password on the command line is visible to every user of the machine (ps); give it in TALLY_POSTGRES_URL, in --postgres-password-file, or in PGPASSWORD instead (in that order of precedence, after one in the URL)."))
-    var postgres: String?
+    @Flag(help: "Allow --auth off on an address other machines can reach. [env: TALLY_ALLOW_INSECURE=1]")
+    var allowInsecure = false
 
-    @Option(help: "File whose first line is the PostgreSQL password (for secrets mounted as files). [env: TALLY_POSTGRES_PASSWORD_FILE]")
-    var postgresPasswordFile: String?
-
-    @Option(help: "Schema of Tally's tables in PostgreSQL. [env: TALLY_POSTGRES_SCHEMA] (default: tally)")
-    var postgresSchema: String?
-
-    @Option(help: "How long a request waits for PostgreSQL (a connection, then its statements) before it is answered 503. [env: TALLY_POSTGRES_TIMEOUT] (default: 2s)")
-    var postgresTimeout: DurationArgument?
-
-    @Option(help: "PostgreSQL's statement_timeout for Tally's connections; a statement running longer is aborted and rolled back. [env: TALLY_POSTGRES_STATEMENT_TIMEOUT] (default: 15s)")
-    var postgresStatementTimeout: DurationArgument?
+    @OptionGroup(title: "Store")
+    var store: StoreOptions
 
     @Option(help: "Kafka bootstrap servers (HOST:PORT,…) to publish accepted events to; needs the Kafka trait. [env: TALLY_KAFKA_BROKERS]")
     var kafkaBrokers: String?
@@ -126,22 +115,11 @@ struct ServeCommand: AsyncParsableCommand {
         let publisher = try KafkaSupport.publisher(
             brokers: settings.kafkaBrokers, topics: settings.publish, deliveryTimeout: settings.kafkaDeliveryTimeout,
             properties: KafkaProperty.dictionary(kafkaProperty), logger: logger)
-        let store: any TallyStorage
-        if let url = settings.postgresURL {
-            var postgres = try PostgresSettings(
-                url: url, schema: settings.postgresSchema, operationTimeout: settings.postgresTimeout,
-                statementTimeout: settings.postgresStatementTimeout)
-            if postgres.password != nil, self.postgres != nil {
-                logger.warning("the PostgreSQL password given in --postgres is visible to every user of this machine; use TALLY_POSTGRES_URL, --postgres-password-file or PGPASSWORD")
-            }
-            postgres.password = postgres.password ?? settings.postgresPassword
-            store = try await PostgresEventStore(settings: postgres, rules: settings.server.rules, logger: logger)
-            logger.info("opened store", metadata: ["postgres": "\(PostgresSettings.redacted(url))", "schema": "\(postgres.schema)"])
-        } else {
-            let sqlite = try SQLiteEventStore(directory: settings.dataDir)
-            store = sqlite
-            logger.info("opened store", metadata: ["path": "\(sqlite.path)"])
-        }
+        let store = try await self.store.open(rules: settings.server.rules, logger: logger)
+        logger.info("access", metadata: [
+            "auth": "\(settings.server.access.mode.rawValue)",
+            "detail": "\(settings.server.access.mode == .off ? "no API key is asked for" : "every route but /health needs an API key (tally keys create)")",
+        ])
         let app = try await TallyApplication.build(
             configuration: settings.server, store: store, registry: registry, publisher: publisher, logger: logger)
         // SIGTERM/SIGINT drain requests for at most --shutdown-timeout, then cancel what is left: no client can keep
@@ -161,13 +139,6 @@ struct ServeCommand: AsyncParsableCommand {
 
     private struct Settings {
         var server: ServerConfiguration
-        var dataDir: String
-        var postgresURL: String?
-        var postgresSchema: String
-        /// From the password file or `PGPASSWORD`, for a URL without one.
-        var postgresPassword: String?
-        var postgresTimeout: Duration
-        var postgresStatementTimeout: Duration
         var kafkaBrokers: String?
         var publish: PublishTopics?
         var kafkaDeliveryTimeout: Duration
@@ -179,6 +150,11 @@ struct ServeCommand: AsyncParsableCommand {
         var server = ServerConfiguration()
         server.host = try env.value(host, "TALLY_HOST", default: server.host)
         server.port = try env.value(port, "TALLY_PORT", default: server.port)
+        server.access.mode = try env.value(auth, "TALLY_AUTH", default: AccessConfiguration.defaultMode(host: server.host))
+        let insecure = allowInsecure || env.environment["TALLY_ALLOW_INSECURE"] == "1"
+        if server.access.mode == .off, !AccessConfiguration.isLoopback(server.host), !insecure {
+            throw ValidationError("--auth off on \(server.host), which other machines can reach, lets anyone write and read every event; create keys with tally keys create, or add --allow-insecure")
+        }
         server.maxBodyBytes = try env.value(maxBodyBytes, "TALLY_MAX_BODY_BYTES", default: server.maxBodyBytes)
         server.rules.watchAt = try env.value(watchAt, "TALLY_WATCH_AT", default: server.rules.watchAt)
         server.rules.maxGapSeconds = try env.value(maxGap, "TALLY_MAX_GAP", default: server.rules.maxGapSeconds)
@@ -217,12 +193,6 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--header-timeout, --body-timeout, --connection-idle-timeout, --shutdown-timeout and the --websocket-* timeouts must be positive")
         }
         server.connection = connection
-        let postgresTimeouts = (
-            try env.value(postgresTimeout, "TALLY_POSTGRES_TIMEOUT", default: DurationArgument(.seconds(2))).duration,
-            try env.value(postgresStatementTimeout, "TALLY_POSTGRES_STATEMENT_TIMEOUT", default: DurationArgument(.seconds(15))).duration)
-        guard postgresTimeouts.0 > .zero, postgresTimeouts.1 > .zero else {
-            throw ValidationError("--postgres-timeout and --postgres-statement-timeout must be positive")
-        }
         guard (1...65535).contains(server.port) else { throw ValidationError("--port must be from 1 to 65535") }
         guard server.maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard delay >= 0, delay <= 1000 else { throw ValidationError("--commit-delay-ms must be from 0 to 1000") }
@@ -230,11 +200,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard server.rules.maxGapSeconds >= 0 else { throw ValidationError("--max-gap must not be negative") }
         return Settings(
             server: server,
-            dataDir: try env.value(dataDir, "TALLY_DATA_DIR", default: "./tally-data"),
-            postgresURL: try env.optionalValue(postgres, "TALLY_POSTGRES_URL"),
-            postgresSchema: try env.value(postgresSchema, "TALLY_POSTGRES_SCHEMA", default: "tally"),
-            postgresPassword: try Self.password(file: env.optionalValue(postgresPasswordFile, "TALLY_POSTGRES_PASSWORD_FILE"), env: env),
-            postgresTimeout: postgresTimeouts.0, postgresStatementTimeout: postgresTimeouts.1,
             kafkaBrokers: try env.optionalValue(kafkaBrokers, "TALLY_KAFKA_BROKERS"),
             publish: try env.optionalValue(publish?.description, "TALLY_PUBLISH").map {
                 guard let topics = PublishTopics(argument: $0) else { throw ValidationError("TALLY_PUBLISH=\($0) is not heartbeats=TOPIC,watch=TOPIC,ads=TOPIC") }
@@ -245,19 +210,5 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-extension ServeCommand {
-    /// The password file's first line, else `PGPASSWORD` (libpq's variable, so existing deployments work as they are).
-    static func password(file: String?, env: EnvironmentResolver) throws -> String? {
-        if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ValidationError("cannot read the PostgreSQL password file \(file)")
-            }
-            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            guard !line.isEmpty else { throw ValidationError("the PostgreSQL password file \(file) is empty") }
-            return line
-        }
-        return try env.optionalValue(nil, "PGPASSWORD")
-    }
-}
-
 extension WatchAtMode: ExpressibleByArgument {}
+extension AccessConfiguration.Mode: ExpressibleByArgument {}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TallyCore
+import TallyStore
+
+/// Where the state lives, for every command that opens the store (`serve`, `keys`): the same flags and variables,
+/// so that `tally keys` manages exactly the keys the server reads.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "Directory of the SQLite store. [env: TALLY_DATA_DIR] (default: ./tally-data)")
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp(
+        "PostgreSQL URL (postgres://user@host:5432/db); replaces the SQLite store, and lets several servers share one state. [env: TALLY_POSTGRES_URL]",
+        discussion: "A password on the command line is visible to every user of the machine (ps); give it in TALLY_POSTGRES_URL, in --postgres-password-file, or in PGPASSWORD instead (in that order of precedence, after one in the URL)."))
+    var postgres: String?
+
+    @Option(help: "File whose first line is the PostgreSQL password (for secrets mounted as files). [env: TALLY_POSTGRES_PASSWORD_FILE]")
+    var postgresPasswordFile: String?
+
+    @Option(help: "Schema of Tally's tables in PostgreSQL. [env: TALLY_POSTGRES_SCHEMA] (default: tally)")
+    var postgresSchema: String?
+
+    @Option(help: "How long a request waits for PostgreSQL (a connection, then its statements) before it is answered 503. [env: TALLY_POSTGRES_TIMEOUT] (default: 2s)")
+    var postgresTimeout: DurationArgument?
+
+    @Option(help: "PostgreSQL's statement_timeout for Tally's connections; a statement running longer is aborted and rolled back. [env: TALLY_POSTGRES_STATEMENT_TIMEOUT] (default: 15s)")
+    var postgresStatementTimeout: DurationArgument?
+
+    /// The SQLite directory, or the PostgreSQL settings (password resolved) when a URL is given.
+    enum Location {
+        case sqlite(directory: String)
+        case postgres(PostgresSettings, redactedURL: String)
+    }
+
+    func location(logger: Logger) throws -> Location {
+        let env = EnvironmentResolver()
+        guard let url = try env.optionalValue(postgres, "TALLY_POSTGRES_URL") else {
+            return .sqlite(directory: try env.value(dataDir, "TALLY_DATA_DIR", default: "./tally-data"))
+        }
+        let timeouts = (
+            try env.value(postgresTimeout, "TALLY_POSTGRES_TIMEOUT", default: DurationArgument(.seconds(2))).duration,
+            try env.value(postgresStatementTimeout, "TALLY_POSTGRES_STATEMENT_TIMEOUT", default: DurationArgument(.seconds(15))).duration)
+        guard timeouts.0 > .zero, timeouts.1 > .zero else {
+            throw ValidationError("--postgres-timeout and --postgres-statement-timeout must be positive")
+        }
+        var settings = try PostgresSettings(
+            url: url, schema: try env.value(postgresSchema, "TALLY_POSTGRES_SCHEMA", default: "tally"),
+            operationTimeout: timeouts.0, statementTimeout: timeouts.1)
+        if settings.password != nil, postgres != nil {
+            logger.warning("the PostgreSQL password given in --postgres is visible to every user of this machine; use TALLY_POSTGRES_URL, --postgres-password-file or PGPASSWORD")
+        }
+        settings.password = try settings.password ?? Self.password(file: env.optionalValue(postgresPasswordFile, "TALLY_POSTGRES_PASSWORD_FILE"), env: env)
+        return .postgres(settings, redactedURL: PostgresSettings.redacted(url))
+    }
+
+    /// Opens the whole store, as the server uses it.
+    func open(rules: PlaybackRules, logger: Logger) async throws -> any TallyStorage {
+        switch try location(logger: logger) {
+        case .sqlite(let directory):
+            let sqlite = try SQLiteEventStore(directory: directory)
+            logger.info("opened store", metadata: ["path": "\(sqlite.path)"])
+            return sqlite
+        case .postgres(let settings, let url):
+            let store = try await PostgresEventStore(settings: settings, rules: rules, logger: logger)
+            logger.info("opened store", metadata: ["postgres": "\(url)", "schema": "\(settings.schema)"])
+            return store
+        }
+    }
+
+    /// Opens the keys, and how to close them: on SQLite without the data directory's lock, which a running server
+    /// holds.
+    func openKeys(logger: Logger) async throws -> (keys: any APIKeyStore, close: @Sendable () async throws -> Void) {
+        switch try location(logger: logger) {
+        case .sqlite(let directory):
+            return (try SQLiteAPIKeys.open(directory: directory), {})
+        case .postgres(let settings, _):
+            let store = try await PostgresEventStore(settings: settings, logger: logger)
+            return (store, { try await store.close() })
+        }
+    }
+
+    /// The password file's first line, else `PGPASSWORD` (libpq's variable, so existing deployments work as they are).
+    static func password(file: String?, env: EnvironmentResolver) throws -> String? {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read the PostgreSQL password file \(file)")
+            }
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            guard !line.isEmpty else { throw ValidationError("the PostgreSQL password file \(file) is empty") }
+            return line
+        }
+        return try env.optionalValue(nil, "PGPASSWORD")
+    }
+}
