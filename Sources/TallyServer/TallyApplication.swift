@@ -40,18 +40,19 @@ public enum TallyApplication {
 
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(BrowserMiddleware(policy: configuration.browser))
         router.middlewares.add(JSONErrorMiddleware())
         let webSockets = Router(context: BasicWebSocketRequestContext.self)
         var services: [any Service] = [writer, ticker, StoredStateCheck(store: store, logger: logger)]
-        var upgradeGate: UpgradeGate?
+        var check: AccessCheck?
         if configuration.access.mode == .required {
             // Keys are read before the first request is served, then kept fresh beside the server.
             let ring = KeyRing()
             ring.install(try await store.apiKeys())
-            let check = AccessCheck(ring: ring, clock: clock)
-            router.middlewares.add(AuthMiddleware(check: check))
-            webSockets.middlewares.add(AuthMiddleware(check: check))
-            upgradeGate = UpgradeGate(check: check)
+            let keyCheck = AccessCheck(ring: ring, clock: clock)
+            router.middlewares.add(AuthMiddleware(check: keyCheck))
+            webSockets.middlewares.add(AuthMiddleware(check: keyCheck))
+            check = keyCheck
             services.append(KeyRefresher(ring: ring, store: store, interval: configuration.access.refreshInterval, logger: logger))
         }
         let routes = RouteTable()
@@ -78,7 +79,8 @@ public enum TallyApplication {
 
         return Application(
             router: router,
-            server: HTTPServerBuilder { [connection = configuration.connection, upgradeGate, webSocketResponder = webSockets.buildResponder()] responder in
+            server: HTTPServerBuilder { [
+                connection = configuration.connection, upgradeGate = UpgradeGate(check: check, browser: configuration.browser), webSocketResponder = webSockets.buildResponder()] responder in
                 GuardedHTTPChannel(
                     inner: HTTP1WebSocketUpgradeChannel(
                         responder: responder, webSocketResponder: webSocketResponder,

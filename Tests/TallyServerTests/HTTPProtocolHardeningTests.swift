@@ -17,12 +17,12 @@ struct HTTPProtocolHardeningTests {
     }
 
     @Test(arguments: [
-        ("FOO / HTTP/1.1\r\nHost: x\r\n\r\n", "501"),
-        ("GET /h\u{e9}alth HTTP/1.1\r\nHost: x\r\n\r\n", "400"),
+        ("FOO / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "501"),
+        ("GET /h\u{e9}alth HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "400"),
         ("GET /health HTTP/1.1\r\nHost x\r\n\r\n", "400"),
-        ("POST /heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", "400"),
-        ("POST /heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400"),
-        ("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 100_000) + "\r\n\r\n", "431"),
+        ("POST /heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", "400"),
+        ("POST /heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400"),
+        ("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + String(repeating: "a", count: 100_000) + "\r\n\r\n", "431"),
     ])
     func malformedRequestsAreAnsweredAndClosed(request: String, status: String) async throws {
         try await withTally(testing: .live) { client in
@@ -51,14 +51,14 @@ struct HTTPProtocolHardeningTests {
             #expect(silent.closed)
 
             let keepAlive = try RawConnection(port: client.port!)
-            keepAlive.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            keepAlive.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let answered = await keepAlive.read(for: .seconds(5))
             #expect(answered.text.hasPrefix("HTTP/1.1 200 "))
             #expect(answered.closed)
 
             let slowBody = try RawConnection(port: client.port!)
             let beat = heartbeatJSON(user: "slow", position: 1, timestamp: "2023-11-14T22:13:20Z")
-            slowBody.send("POST /heartbeat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(beat.utf8.count + 1)\r\n\r\n\(beat)")
+            slowBody.send("POST /heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(beat.utf8.count + 1)\r\n\r\n\(beat)")
             #expect(await slowBody.read(for: .seconds(5)).closed)
             // The test client's own connection was closed as idle meanwhile; ask on a new one.
             let after = try await LoopbackHTTP.send(port: client.port!, method: "GET", "/users/slow/watch-time")
@@ -81,7 +81,7 @@ struct HTTPProtocolHardeningTests {
         try await withTally(testing: .live) { client in
             let connection = try RawConnection(port: client.port!)
             let chunk = "100000\r\n" + String(repeating: "a", count: 0x100000) + "\r\n"
-            connection.send("POST /heartbeats HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunk + chunk + "0\r\n\r\n")
+            connection.send("POST /heartbeats HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunk + chunk + "0\r\n\r\n")
             let (text, _) = await connection.read(for: .seconds(5))
             #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text.prefix(80))")
             #expect(text.contains("body_too_large"))

@@ -6,8 +6,12 @@ import TallyCore
 struct RequestBody {
     let maxBytes: Int
 
-    /// JSON and NDJSON media types; a missing `Content-Type` is accepted because some event generators omit it.
-    static let acceptedTypes: Set<String> = ["application/json", "application/x-ndjson", "application/ndjson", "application/jsonl"]
+    /// JSON and NDJSON media types, and `text/plain` holding either (what `navigator.sendBeacon` sends for a string,
+    /// and the one type a browser may POST across origins without a preflight); a missing `Content-Type` is
+    /// accepted because some event generators omit it.
+    static let acceptedTypes: Set<String> = [
+        "application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "text/plain",
+    ]
 
     func collect(_ request: Request) async throws -> ByteBuffer {
         if let contentType = request.headers[.contentType] {
@@ -16,7 +20,7 @@ struct RequestBody {
             guard Self.acceptedTypes.contains(mediaType) else {
                 throw APIError(
                     .unsupportedMediaType, code: "unsupported_media_type",
-                    message: "Content-Type must be application/json (or application/x-ndjson for batches), got \(contentType)",
+                    message: "Content-Type must be application/json, application/x-ndjson for batches, or text/plain holding either, got \(contentType)",
                     field: "Content-Type")
             }
         }

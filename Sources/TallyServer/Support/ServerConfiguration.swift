@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var connection: ConnectionLimits
     /// Whether requests need API keys (`--auth`); off by default here, and in `tally serve` on loopback addresses.
     public var access = AccessConfiguration()
+    /// Which web pages may call the server (`--cors-origins`) and which Host names it answers to (`--allowed-hosts`).
+    public var browser = BrowserPolicy()
     /// Bytes of rendered session trees shared between readers (default 64 MiB); see `SessionRenderCache`.
     public var sessionRenderCacheBytes: Int = 64 << 20
     /// Playback states the writer keeps (`PlaybackHotSet`); about 300 bytes each.

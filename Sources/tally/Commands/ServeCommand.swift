@@ -22,11 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on. [env: TALLY_PORT] (default: 8000)")
     var port: Int?
 
-    @Option(help: "required: every route but /health needs an API key (tally keys create); off: none is asked for. [env: TALLY_AUTH] (default: off on a loopback --host, required on any other)")
-    var auth: AccessConfiguration.Mode?
-
-    @Flag(help: "Allow --auth off on an address other machines can reach. [env: TALLY_ALLOW_INSECURE=1]")
-    var allowInsecure = false
+    @OptionGroup(title: "Access")
+    var access: AccessOptions
 
     @OptionGroup(title: "Store")
     var store: StoreOptions
@@ -150,11 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
         var server = ServerConfiguration()
         server.host = try env.value(host, "TALLY_HOST", default: server.host)
         server.port = try env.value(port, "TALLY_PORT", default: server.port)
-        server.access.mode = try env.value(auth, "TALLY_AUTH", default: AccessConfiguration.defaultMode(host: server.host))
-        let insecure = allowInsecure || env.environment["TALLY_ALLOW_INSECURE"] == "1"
-        if server.access.mode == .off, !AccessConfiguration.isLoopback(server.host), !insecure {
-            throw ValidationError("--auth off on \(server.host), which other machines can reach, lets anyone write and read every event; create keys with tally keys create, or add --allow-insecure")
-        }
+        try access.apply(to: &server, env: env)
         server.maxBodyBytes = try env.value(maxBodyBytes, "TALLY_MAX_BODY_BYTES", default: server.maxBodyBytes)
         server.rules.watchAt = try env.value(watchAt, "TALLY_WATCH_AT", default: server.rules.watchAt)
         server.rules.maxGapSeconds = try env.value(maxGap, "TALLY_MAX_GAP", default: server.rules.maxGapSeconds)
@@ -211,4 +204,4 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension WatchAtMode: ExpressibleByArgument {}
-extension AccessConfiguration.Mode: ExpressibleByArgument {}
+

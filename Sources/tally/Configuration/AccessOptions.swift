@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import TallyCore
+import TallyServer
+
+/// Who may reach `tally serve`: keys, browsers and names (docs/security.md).
+struct AccessOptions: ParsableArguments {
+    @Option(help: "required: every route but /health needs an API key (tally keys create); off: none is asked for. [env: TALLY_AUTH] (default: off on a loopback --host, required on any other)")
+    var auth: AccessConfiguration.Mode?
+
+    @Flag(help: "Allow --auth off on an address other machines can reach. [env: TALLY_ALLOW_INSECURE=1]")
+    var allowInsecure = false
+
+    @Option(help: "Web pages that may call the server from a browser: origins (https://shop.example,https://app.example), or * to let any page send events (ingest routes only). [env: TALLY_CORS_ORIGINS] (default: none; same-origin pages always may)")
+    var corsOrigins: String?
+
+    @Option(help: "Host names the server answers to besides its --host (and, on loopback, localhost, 127.0.0.1, ::1); other Host headers get 421. [env: TALLY_ALLOWED_HOSTS] (default: none; any name on a wildcard --host)")
+    var allowedHosts: String?
+
+    func apply(to server: inout ServerConfiguration, env: EnvironmentResolver) throws {
+        server.access.mode = try env.value(auth, "TALLY_AUTH", default: AccessConfiguration.defaultMode(host: server.host))
+        let insecure = allowInsecure || env.environment["TALLY_ALLOW_INSECURE"] == "1"
+        if server.access.mode == .off, !AccessConfiguration.isLoopback(server.host), !insecure {
+            throw ValidationError("--auth off on \(server.host), which other machines can reach, lets anyone write and read every event; create keys with tally keys create, or add --allow-insecure")
+        }
+        let origins = Self.list(try env.optionalValue(corsOrigins, "TALLY_CORS_ORIGINS"))
+        for origin in origins where origin != "*" {
+            guard Self.isOrigin(origin) else {
+                throw ValidationError("--cors-origins: \(origin) is not an origin (scheme://host[:port], no path), nor *")
+            }
+        }
+        server.browser = BrowserPolicy(
+            origins: origins, allowedHosts: Self.list(try env.optionalValue(allowedHosts, "TALLY_ALLOWED_HOSTS")),
+            listenHost: server.host)
+    }
+
+    static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func isOrigin(_ text: String) -> Bool {
+        for scheme in ["http://", "https://"] where text.lowercased().hasPrefix(scheme) {
+            let rest = text.dropFirst(scheme.count)
+            return !rest.isEmpty && !rest.contains("/") && !rest.contains { $0 == " " || $0 == "*" }
+        }
+        return false
+    }
+}
+
+extension AccessConfiguration.Mode: ExpressibleByArgument {}
