@@ -38,7 +38,7 @@ public enum TallyApplication {
             view: resume, store: store, retention: configuration.resumeRetention,
             clock: ResumeView.monotonicMilliseconds, logger: logger)
 
-        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let router = Router(context: TallyRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(BrowserMiddleware(policy: configuration.browser))
         router.middlewares.add(JSONErrorMiddleware())
@@ -51,9 +51,15 @@ public enum TallyApplication {
             ring.install(try await store.apiKeys())
             let keyCheck = AccessCheck(ring: ring, clock: clock)
             router.middlewares.add(AuthMiddleware(check: keyCheck))
-            webSockets.middlewares.add(AuthMiddleware(check: keyCheck))
             check = keyCheck
             services.append(KeyRefresher(ring: ring, store: store, interval: configuration.access.refreshInterval, logger: logger))
+        }
+        let rates = configuration.rateLimits
+        if rates.isEnabled {
+            router.middlewares.add(RateLimitMiddleware(
+                byKey: .init(writes: rates.perKeyWrites.map { RateLimiter(limit: $0) }, reads: rates.perKeyReads.map { RateLimiter(limit: $0) }),
+                byAddress: .init(writes: rates.perAddressWrites.map { RateLimiter(limit: $0) }, reads: rates.perAddressReads.map { RateLimiter(limit: $0) }),
+                clientAddress: ClientAddress(trustedProxies: rates.trustedProxies), clock: clock))
         }
         let routes = RouteTable()
         router.middlewares.add(MethodMiddleware(routes: routes))

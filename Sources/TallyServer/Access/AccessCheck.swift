@@ -8,9 +8,11 @@ struct AccessCheck: Sendable {
     let ring: KeyRing
     let clock: WallClock
 
-    /// Throws the 401 or 403 the request gets; returns for a request that may go on.
-    func authorize(method: String, path: String, authorization: String?, queryKey: Substring?) throws(APIError) {
-        guard case .needs(let scope) = AccessPolicy.access(method: method, path: path) else { return }
+    /// Throws the 401 or 403 the request gets; for a request that may go on, returns the id of its key (nil on an
+    /// open route).
+    @discardableResult
+    func authorize(method: String, path: String, authorization: String?, queryKey: Substring?) throws(APIError) -> String? {
+        guard case .needs(let scope) = AccessPolicy.access(method: method, path: path) else { return nil }
         let needed = "scope \(scope)\(scope == .admin ? "" : " or admin")"
         let text: Substring
         let inQuery: Bool
@@ -44,6 +46,7 @@ struct AccessCheck: Sendable {
                 .forbidden, code: "key_in_url",
                 message: "only ingest keys may be sent in the query string; send key \(key.id) in Authorization: Bearer KEY, and consider it exposed")
         }
+        return key.id
     }
 
     static func unauthorized(_ code: String, _ message: String, error: String?) -> APIError {

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var access = AccessConfiguration()
     /// Which web pages may call the server (`--cors-origins`) and which Host names it answers to (`--allowed-hosts`).
     public var browser = BrowserPolicy()
+    /// Requests per second per key and per client address, for writes and reads (`--rate-limit`); off by default.
+    public var rateLimits = RateLimits()
     /// Bytes of rendered session trees shared between readers (default 64 MiB); see `SessionRenderCache`.
     public var sessionRenderCacheBytes: Int = 64 << 20
     /// Playback states the writer keeps (`PlaybackHotSet`); about 300 bytes each.

@@ -17,6 +17,12 @@ struct AccessOptions: ParsableArguments {
     @Option(help: "Host names the server answers to besides its --host (and, on loopback, localhost, 127.0.0.1, ::1); other Host headers get 421. [env: TALLY_ALLOWED_HOSTS] (default: none; any name on a wildcard --host)")
     var allowedHosts: String?
 
+    @Option(help: "Requests per second each key and each client address may make: writes=RATE,reads=RATE, a RATE being N/s, N/m or N/h with an optional :BURST (default twice the per-second rate), e.g. writes=2000/s,reads=100/s:500. Over it: 429 with Retry-After. Per server. [env: TALLY_RATE_LIMIT] (default: none)")
+    var rateLimit: String?
+
+    @Option(help: "Addresses of reverse proxies whose X-Forwarded-For names the client for rate limits (comma-separated). [env: TALLY_TRUSTED_PROXIES] (default: none)")
+    var trustedProxies: String?
+
     func apply(to server: inout ServerConfiguration, env: EnvironmentResolver) throws {
         server.access.mode = try env.value(auth, "TALLY_AUTH", default: AccessConfiguration.defaultMode(host: server.host))
         let insecure = allowInsecure || env.environment["TALLY_ALLOW_INSECURE"] == "1"
@@ -29,6 +35,19 @@ struct AccessOptions: ParsableArguments {
                 throw ValidationError("--cors-origins: \(origin) is not an origin (scheme://host[:port], no path), nor *")
             }
         }
+        var rates = RateLimits(trustedProxies: Set(Self.list(try env.optionalValue(trustedProxies, "TALLY_TRUSTED_PROXIES"))))
+        for item in Self.list(try env.optionalValue(rateLimit, "TALLY_RATE_LIMIT")) {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let limit = RateLimit(parts[1]) else {
+                throw ValidationError("--rate-limit: \(item) is not writes=N/s[:BURST] or reads=N/s[:BURST] (units s, m, h)")
+            }
+            switch parts[0] {
+            case "writes": (rates.perKeyWrites, rates.perAddressWrites) = (limit, limit)
+            case "reads": (rates.perKeyReads, rates.perAddressReads) = (limit, limit)
+            default: throw ValidationError("--rate-limit: \(parts[0]) is neither writes nor reads")
+            }
+        }
+        server.rateLimits = rates
         server.browser = BrowserPolicy(
             origins: origins, allowedHosts: Self.list(try env.optionalValue(allowedHosts, "TALLY_ALLOWED_HOSTS")),
             listenHost: server.host)

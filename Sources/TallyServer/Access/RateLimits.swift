@@ -1,0 +1,24 @@
+import TallyCore
+
+/// The rate limits a server enforces (each nil: none), and whose `X-Forwarded-For` it believes.
+public struct RateLimits: Sendable {
+    public var perKeyWrites: RateLimit?
+    public var perKeyReads: RateLimit?
+    public var perAddressWrites: RateLimit?
+    public var perAddressReads: RateLimit?
+    /// Peers whose `X-Forwarded-For` names the client (a reverse proxy); any other peer is the client.
+    public var trustedProxies: Set<String>
+
+    public init(
+        perKeyWrites: RateLimit? = nil, perKeyReads: RateLimit? = nil, perAddressWrites: RateLimit? = nil,
+        perAddressReads: RateLimit? = nil, trustedProxies: Set<String> = []
+    ) {
+        self.perKeyWrites = perKeyWrites
+        self.perKeyReads = perKeyReads
+        self.perAddressWrites = perAddressWrites
+        self.perAddressReads = perAddressReads
+        self.trustedProxies = trustedProxies
+    }
+
+    var isEnabled: Bool { [perKeyWrites, perKeyReads, perAddressWrites, perAddressReads].contains { $0 != nil } }
+}
