@@ -85,17 +85,9 @@ public enum TallyApplication {
 
         return Application(
             router: router,
-            server: HTTPServerBuilder { [
-                connection = configuration.connection, upgradeGate = UpgradeGate(check: check, browser: configuration.browser), webSocketResponder = webSockets.buildResponder()] responder in
-                GuardedHTTPChannel(
-                    inner: HTTP1WebSocketUpgradeChannel(
-                        responder: responder, webSocketResponder: webSocketResponder,
-                        configuration: .init(ws: .init(
-                            maxFrameSize: configuration.sessionLimits.maxMessageBytes,
-                            autoPing: .enabled(timePeriod: connection.webSocket.pingInterval),
-                            closeTimeout: connection.webSocket.closeTimeout))),
-                    limits: connection, upgradeGate: upgradeGate)
-            },
+            server: try serverBuilder(
+                configuration: configuration, upgradeGate: UpgradeGate(check: check, browser: configuration.browser),
+                webSocketResponder: webSockets.buildResponder()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
             services: services,
             logger: logger)

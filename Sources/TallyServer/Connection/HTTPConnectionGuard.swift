@@ -122,8 +122,11 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 // the pipeline because removing a handler inside the upgrader's own write stops the 101.
                 cancelTimer()
                 upgraded = true
-                try? context.pipeline.syncOperations.addHandler(
-                    WebSocketConnectionGuard(limits: limits.webSocket), position: .first)
+                // Where the bytes enter, ahead of the HTTP encoder: first, or right after TLS decrypts them.
+                let pipeline = context.pipeline.syncOperations
+                let position: ChannelPipeline.SynchronousOperations.Position =
+                    (try? pipeline.handler(type: HTTPResponseEncoder.self)).map { .before($0) } ?? .first
+                try? pipeline.addHandler(WebSocketConnectionGuard(limits: limits.webSocket), position: position)
                 context.write(data, promise: promise)
                 return
             }

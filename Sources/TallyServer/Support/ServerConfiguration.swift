@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var browser = BrowserPolicy()
     /// Requests per second per key and per client address, for writes and reads (`--rate-limit`); off by default.
     public var rateLimits = RateLimits()
+    /// PEM files of the certificate chain and private key: when set, the server speaks HTTPS and WSS only.
+    public var tls: (certificate: String, privateKey: String)?
     /// Bytes of rendered session trees shared between readers (default 64 MiB); see `SessionRenderCache`.
     public var sessionRenderCacheBytes: Int = 64 << 20
     /// Playback states the writer keeps (`PlaybackHotSet`); about 300 bytes each.

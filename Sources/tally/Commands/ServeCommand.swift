@@ -116,6 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("access", metadata: [
             "auth": "\(settings.server.access.mode.rawValue)",
             "detail": "\(settings.server.access.mode == .off ? "no API key is asked for" : "every route but /health needs an API key (tally keys create)")",
+            "tls": "\(settings.server.tls == nil ? "off" : "on")",
         ])
         let app = try await TallyApplication.build(
             configuration: settings.server, store: store, registry: registry, publisher: publisher, logger: logger)

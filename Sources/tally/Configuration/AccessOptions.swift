@@ -23,6 +23,12 @@ struct AccessOptions: ParsableArguments {
     @Option(help: "Addresses of reverse proxies whose X-Forwarded-For names the client for rate limits (comma-separated). [env: TALLY_TRUSTED_PROXIES] (default: none)")
     var trustedProxies: String?
 
+    @Option(help: "PEM file of the server's certificate chain: with --tls-key, the server speaks HTTPS and WSS only. [env: TALLY_TLS_CERT]")
+    var tlsCert: String?
+
+    @Option(help: "PEM file of the certificate's private key. [env: TALLY_TLS_KEY]")
+    var tlsKey: String?
+
     func apply(to server: inout ServerConfiguration, env: EnvironmentResolver) throws {
         server.access.mode = try env.value(auth, "TALLY_AUTH", default: AccessConfiguration.defaultMode(host: server.host))
         let insecure = allowInsecure || env.environment["TALLY_ALLOW_INSECURE"] == "1"
@@ -48,6 +54,11 @@ struct AccessOptions: ParsableArguments {
             }
         }
         server.rateLimits = rates
+        switch (try env.optionalValue(tlsCert, "TALLY_TLS_CERT"), try env.optionalValue(tlsKey, "TALLY_TLS_KEY")) {
+        case (let certificate?, let key?): server.tls = (certificate, key)
+        case (nil, nil): server.tls = nil
+        default: throw ValidationError("--tls-cert and --tls-key go together")
+        }
         server.browser = BrowserPolicy(
             origins: origins, allowedHosts: Self.list(try env.optionalValue(allowedHosts, "TALLY_ALLOWED_HOSTS")),
             listenHost: server.host)
