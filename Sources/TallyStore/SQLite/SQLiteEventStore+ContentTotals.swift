@@ -52,8 +52,9 @@ extension SQLiteEventStore {
             upsert.bind(s.events)
             try upsert.step()
         }
+        let current = try db.cachedStatement(sql: "SELECT viewers, watch_ms, events FROM content_totals WHERE content_id = ?")
         for (content, delta) in deltas where !recount.contains(content) {
-            guard let row = try Row.fetchOne(db, sql: "SELECT viewers, watch_ms, events FROM content_totals WHERE content_id = ?", arguments: [content]) else {
+            guard let row = try Row.fetchOne(current, arguments: [content]) else {
                 try save(delta, content: content, in: db)
                 continue
             }
@@ -68,8 +69,8 @@ extension SQLiteEventStore {
     }
 
     private static func save(_ totals: ContentTotals, content: String, in db: Database) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO content_totals (content_id, viewers, watch_ms, events) VALUES (?, ?, ?, ?)",
-                       arguments: [content, totals.viewers, String(totals.exactWatchMilliseconds), String(totals.exactEvents)])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO content_totals (content_id, viewers, watch_ms, events) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [content, totals.viewers, String(totals.exactWatchMilliseconds), String(totals.exactEvents)])
     }
 
     /// The title's totals summed from its usable states (the truth the table is kept from).
