@@ -43,7 +43,7 @@ public protocol ResumeWindowStore: Sendable {
     func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int
     /// The end of the newest stored window (`nil` when none), where a replay of the log resumes. Read as the end
     /// of the latest-starting windows, through the index on starts: a server's windows share one unit, so the
-    /// latest to start is the latest to end, and `max(window_end_ms)` over every row cost a full scan per start.
+    /// latest to start is the latest to end, and a start-up read stays one index probe however many windows are kept.
     func lastResumeWindowEnd() async throws -> Timestamp?
     /// Largest heartbeat event time stored (`nil` when none).
     func latestHeartbeatTime() async throws -> Timestamp?

@@ -28,7 +28,7 @@ public struct SQLiteAPIKeys: APIKeyStore {
     }
 
     public func createAPIKey(_ record: APIKeyRecord) async throws {
-        try await perform("creating an API key") {
+        try await SQLiteEventStore.perform("creating an API key") {
             try await database.write { db in
                 try db.execute(sql: """
                     INSERT INTO api_keys (id, name, scope, secret_sha256, created_ms) VALUES (?, ?, ?, ?, ?)
@@ -39,7 +39,7 @@ public struct SQLiteAPIKeys: APIKeyStore {
     }
 
     public func apiKeys() async throws -> [APIKeyRecord] {
-        try await perform("reading API keys") {
+        try await SQLiteEventStore.perform("reading API keys") {
             try await database.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT id, name, scope, secret_sha256, created_ms, last_used_ms, revoked_ms FROM api_keys
@@ -50,7 +50,7 @@ public struct SQLiteAPIKeys: APIKeyStore {
     }
 
     public func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool {
-        try await perform("revoking an API key") {
+        try await SQLiteEventStore.perform("revoking an API key") {
             try await database.write { db in
                 try db.execute(sql: "UPDATE api_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
                                arguments: [time.millisecondsSinceEpoch, id])
@@ -61,7 +61,7 @@ public struct SQLiteAPIKeys: APIKeyStore {
 
     public func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws {
         guard !uses.isEmpty else { return }
-        try await perform("recording API key use") {
+        try await SQLiteEventStore.perform("recording API key use") {
             try await database.write { db in
                 for (id, time) in uses {
                     try db.execute(sql: """
@@ -86,14 +86,6 @@ public struct SQLiteAPIKeys: APIKeyStore {
                 revokedAt: try stored.optionalInteger(6, "revoked_ms", in: StoredRow.timeRange).map(Timestamp.init(millisecondsSinceEpoch:)))
         } catch {
             return nil
-        }
-    }
-
-    private func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            throw StoreError(operation: operation, underlying: error)
         }
     }
 }

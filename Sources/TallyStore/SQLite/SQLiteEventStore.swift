@@ -104,6 +104,11 @@ public final class SQLiteEventStore: EventStore {
     }
 
     func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        try await Self.perform(operation, body)
+    }
+
+    /// Runs `body`, naming `operation` in the `StoreError` any failure becomes.
+    static func perform<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {
