@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "tally", targets: ["tally"]),
         .library(name: "TallyCore", targets: ["TallyCore"]),
+        // For the benchmarks package (Benchmarks/), which measures the server's per-request checks.
+        .library(name: "TallyStore", targets: ["TallyStore"]),
+        .library(name: "TallyServer", targets: ["TallyServer"]),
     ],
     traits: [
         .trait(name: "Kafka", description: "Kafka sources and sinks through librdkafka (Debian: librdkafka-dev)"),

@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so that `swift build` and `swift test` of Tally do not build
-// package-benchmark. Run: cd Benchmarks && swift package benchmark --target TallyCoreBenchmarks
+// package-benchmark. Run: cd Benchmarks && swift package benchmark --target TallyCoreBenchmarks (or ServerBenchmarks)
 import PackageDescription
 
 let package = Package(
@@ -20,6 +20,18 @@ let package = Package(
                 .product(name: "TallyCore", package: "tally"),
             ],
             path: "Benchmarks/TallyCoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // The server's per-request checks (API keys), measured apart from HTTP.
+        .executableTarget(
+            name: "ServerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "TallyCore", package: "tally"),
+                .product(name: "TallyStore", package: "tally"),
+                .product(name: "TallyServer", package: "tally"),
+            ],
+            path: "Benchmarks/ServerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         // Measured HyperLogLog error against exact counts (docs/performance.md).

@@ -199,5 +199,13 @@ struct AccessDefaultTests {
         #expect(AccessPolicy.access(method: "GET", path: "/metrics") == .needs(.admin))
         #expect(AccessPolicy.access(method: "GET", path: "/sessions") == .needs(.admin))
         #expect(AccessPolicy.access(method: "HEAD", path: "/health") == .open)
+        // Empty segments do not count; anything past a known path falls under the general rules.
+        #expect(AccessPolicy.access(method: "GET", path: "//health/") == .open)
+        #expect(AccessPolicy.access(method: "POST", path: "/health") == .needs(.ingest))
+        #expect(AccessPolicy.access(method: "GET", path: "/health/x") == .needs(.read))
+        #expect(AccessPolicy.access(method: "POST", path: "/metrics/") == .needs(.admin))
+        #expect(AccessPolicy.access(method: "GET", path: "//sessions//s//stream") == .needs(.ingest))
+        #expect(AccessPolicy.access(method: "GET", path: "/sessions/s/stream/x") == .needs(.read))
+        #expect(AccessPolicy.access(method: "GET", path: "") == .needs(.read))
     }
 }

@@ -20,15 +20,41 @@ public struct APIKeyToken: Sendable, Hashable {
 
     /// Nil for anything that is not a well-formed key (nothing is looked up for it).
     public init?(_ text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
-        let expected = Self.prefix.utf8.count + Self.idLength + 1 + Self.secretLength
-        guard utf8.count == expected, utf8.starts(with: Self.prefix.utf8) else { return nil }
-        let id = utf8[Self.prefix.utf8.count..<(Self.prefix.utf8.count + Self.idLength)]
-        let separator = Self.prefix.utf8.count + Self.idLength
-        let secret = utf8[(separator + 1)...]
-        guard utf8[separator] == UInt8(ascii: "_"), id.allSatisfy(Self.isHex), secret.allSatisfy(Self.isHex) else { return nil }
-        self.id = String(decoding: id, as: UTF8.self)
-        self.secret = String(decoding: secret, as: UTF8.self)
+        var text = String(text)
+        guard let token = text.withUTF8({ bytes in
+            Self.parse(UnsafeRawBufferPointer(bytes)).map { parsed in
+                APIKeyToken(id: String(decoding: parsed.idText, as: UTF8.self), secret: String(decoding: parsed.secret, as: UTF8.self))
+            }
+        }) else { return nil }
+        self = token
+    }
+
+    /// The parts of a key's text, checked for form without copying: servers parse the key of every request.
+    /// `id` is the id's 16 hex digits read as a number (the lookup key of `KeyRing`), `idText` and `secret` point
+    /// into `text`.
+    public static func parse(_ text: UnsafeRawBufferPointer) -> (id: UInt64, idText: UnsafeRawBufferPointer, secret: UnsafeRawBufferPointer)? {
+        let prefixLength = prefix.utf8.count
+        guard text.count == prefixLength + idLength + 1 + secretLength, text.starts(with: prefix.utf8),
+            text[prefixLength + idLength] == UInt8(ascii: "_")
+        else { return nil }
+        let idText = UnsafeRawBufferPointer(rebasing: text[prefixLength..<(prefixLength + idLength)])
+        let secret = UnsafeRawBufferPointer(rebasing: text[(prefixLength + idLength + 1)...])
+        guard let id = numericID(idText), secret.allSatisfy(isHex) else { return nil }
+        return (id, idText, secret)
+    }
+
+    /// The id's hex digits as a number; nil unless they are `idLength` lowercase hex digits.
+    public static func numericID(_ digits: some Collection<UInt8>) -> UInt64? {
+        guard digits.count == idLength else { return nil }
+        var value: UInt64 = 0
+        for digit in digits {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(digit - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(digit - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+        }
+        return value
     }
 
     private init(id: String, secret: String) {
@@ -58,10 +84,10 @@ public struct APIKeyToken: Sendable, Hashable {
 
 /// Compares two digests in time that depends only on their lengths, so that a client timing its answers learns
 /// nothing about how much of a guess was right.
-/// Concrete arrays: a generic version would not be specialized across modules, on every authenticated request.
-public func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+/// Raw buffers: a generic version would not be specialized across modules, on every authenticated request.
+public func constantTimeEquals(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     guard a.count == b.count else { return false }
     var difference: UInt8 = 0
-    for index in a.indices { difference |= a[index] ^ b[index] }
+    for index in 0..<a.count { difference |= a[index] ^ b[index] }
     return difference == 0
 }

@@ -11,15 +11,40 @@ public enum AccessPolicy {
     /// Writes are `ingest`; reads are `read`; `/metrics` and the session listing (every session id of every user)
     /// are `admin`. A path no route serves falls under the same rules, so a client without a key learns nothing
     /// about which paths exist.
-    public static func access(method: String, path: some StringProtocol) -> RouteAccess {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+    public static func access(method: String, path: String) -> RouteAccess {
         if method == "OPTIONS" { return .open }
-        if segments == ["health"], method == "GET" || method == "HEAD" { return .open }
-        if segments == ["metrics"] { return .needs(.admin) }
-        if segments == ["sessions"] { return .needs(.admin) }
+        let path = PathShape(path)
+        if path.count == 1 {
+            if path.first == "health", method == "GET" || method == "HEAD" { return .open }
+            if path.first == "metrics" || path.first == "sessions" { return .needs(.admin) }
+        }
         if method == "POST" { return .needs(.ingest) }
         // The session stream is a WebSocket: its upgrade is a GET that then writes session messages.
-        if segments.count == 3, segments[0] == "sessions", segments[2] == "stream" { return .needs(.ingest) }
+        if path.count == 3, path.first == "sessions", path.third == "stream" { return .needs(.ingest) }
         return .needs(.read)
+    }
+}
+
+/// The number of non-empty segments of a path and the first and third of them: all the policy looks at, found
+/// without allocating, since every request asks.
+struct PathShape {
+    private(set) var count = 0
+    private(set) var first: Substring = ""
+    private(set) var third: Substring = ""
+
+    init(_ path: String) {
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        while start != utf8.endIndex {
+            guard utf8[start] != UInt8(ascii: "/") else {
+                start = utf8.index(after: start)
+                continue
+            }
+            var end = utf8.index(after: start)
+            while end != utf8.endIndex, utf8[end] != UInt8(ascii: "/") { end = utf8.index(after: end) }
+            count += 1
+            if count == 1 { first = path[start..<end] } else if count == 3 { third = path[start..<end] }
+            start = end
+        }
     }
 }

@@ -18,3 +18,13 @@ extension APIKeyToken {
     /// SHA-256 of the secret, the only part of the key a store keeps.
     public var secretDigest: [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
 }
+
+extension APIKeyRecord {
+    /// Whether `secret`, as a client sent it, is this key's: its SHA-256 is compared with the stored one in
+    /// constant time. Nothing is allocated, since servers check the key of every request.
+    public func isSecret(_ secret: UnsafeRawBufferPointer) -> Bool {
+        SHA256.hash(data: secret).withUnsafeBytes { digest in
+            secretDigest.withUnsafeBytes { stored in constantTimeEquals(digest, stored) }
+        }
+    }
+}
