@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "tally", targets: ["tally"]),
         .library(name: "TallyCore", targets: ["TallyCore"]),
         // For the benchmarks package (Benchmarks/), which measures the server's per-request checks.
-        .library(name: "TallyStore", targets: ["TallyStore"]),
+        .library(name: "TallyPipeline", targets: ["TallyPipeline"]),
         .library(name: "TallyServer", targets: ["TallyServer"]),
     ],
     traits: [
@@ -64,17 +64,38 @@ let package = Package(
         ),
         // File and stdin adapters: chunked reads with idle detection, gzip, buffered output, progress lines.
         .target(name: "TallyIO", dependencies: ["TallyCore", "CZlib"]),
-        // Durable storage adapters and the group-commit writer.
+        // The ingest pipeline and the contracts of storage: store protocols, group commit (`IngestWriter`), the
+        // playback hot set, the resume and session read models, the resume ticker. No database driver: the engines
+        // below implement its protocols, and only the composition root (`tally serve`) picks one.
         .target(
-            name: "TallyStore",
+            name: "TallyPipeline",
             dependencies: [
                 "TallyCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The embedded engine: one SQLite file per data directory, through GRDB.
+        .target(
+            name: "TallySQLite",
+            dependencies: [
+                "TallyCore",
+                "TallyPipeline",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The shared engine: PostgreSQL for several servers, through PostgresNIO.
+        .target(
+            name: "TallyPostgres",
+            dependencies: [
+                "TallyCore",
+                "TallyPipeline",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -83,7 +104,7 @@ let package = Package(
             name: "TallyServer",
             dependencies: [
                 "TallyCore",
-                "TallyStore",
+                "TallyPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 // HTTPS and WSS (--tls-cert/--tls-key), over swift-nio-ssl.
@@ -103,7 +124,9 @@ let package = Package(
             name: "tally",
             dependencies: [
                 "TallyCore",
-                "TallyStore",
+                "TallyPipeline",
+                "TallySQLite",
+                "TallyPostgres",
                 "TallyServer",
                 "TallyIO",
                 .target(name: "TallyKafka", condition: .when(traits: ["Kafka"])),
@@ -117,7 +140,7 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets (temporary directories).
-        .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyStore"], path: "Tests/TallyTestSupport"),
+        .target(name: "TallyTestSupport", dependencies: ["TallyCore", "TallyPipeline", "TallySQLite", "TallyPostgres"], path: "Tests/TallyTestSupport"),
         .testTarget(name: "TallyCoreTests", dependencies: ["TallyCore"]),
         // Runs the built `tally` binary as a user would (it is built by `swift test` next to the test bundle).
         .testTarget(
@@ -133,13 +156,18 @@ let package = Package(
         // GRDB directly: the corrupt-row tests write what Tally never would.
         .testTarget(
             name: "TallyStoreTests",
-            dependencies: ["TallyCore", "TallyStore", "TallyTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TallyCore", "TallyPipeline", "TallySQLite", "TallyPostgres", "TallyTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "TallyServerTests",
             dependencies: [
                 "TallyCore",
-                "TallyStore",
+                "TallyPipeline",
+                "TallySQLite",
+                "TallyPostgres",
                 "TallyServer",
                 "TallyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -6,7 +6,7 @@ import Prometheus
 import ServiceLifecycle
 import Synchronization
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// Assembles the HTTP server: restores the resume windows, starts the group-commit writer and the stored-state
 /// check as services next to the HTTP server, and registers every route. Shutdown order is the reverse of start:

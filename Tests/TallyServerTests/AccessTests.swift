@@ -4,7 +4,8 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
+import TallySQLite
 
 /// The real server with `--auth required`: each status a client can get for its key, over HTTP and WebSocket.
 @Suite("API keys and scopes")

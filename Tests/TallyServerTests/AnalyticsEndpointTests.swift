@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 @Suite("Ad analytics endpoints")
 struct AnalyticsEndpointTests {

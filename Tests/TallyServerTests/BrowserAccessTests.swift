@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 /// What browsers meet: CORS preflights and headers, sendBeacon's text/plain, WebSocket origins, foreign Host names.
 @Suite("Browsers: CORS, beacons, origins and hosts")

@@ -4,7 +4,8 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
+import TallySQLite
 
 @Suite("Durability, concurrency and operations")
 struct DurabilityAndOperationsTests {

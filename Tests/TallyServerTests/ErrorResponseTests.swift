@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 @Suite("Error responses")
 struct ErrorResponseTests {

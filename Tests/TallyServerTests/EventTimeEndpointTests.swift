@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 /// The server guards its event clock: times from the far future are refused, a client with a bad clock cannot
 /// move other users' windows, and windows close when heartbeats stop.

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 /// Clients that do not speak HTTP properly, or too slowly, against the live server: each gets an answer (or a
 /// closed connection) within a bound, never an open socket forever.

@@ -4,7 +4,8 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
+import TallySQLite
 
 /// Attacks on the running server, one test per attack in issue 15: each must cost the attacker's own input and
 /// nothing else (no crash, no other user's data, no acknowledgement of what was not stored).

@@ -1,6 +1,6 @@
 import Testing
 import TallyCore
-import TallyStore
+import TallyPipeline
 @testable import TallyServer
 
 /// The per-request key check below HTTP: reading `Authorization`, parsing a key in place, the ring's lookup and its

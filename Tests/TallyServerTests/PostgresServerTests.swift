@@ -5,7 +5,8 @@ import Logging
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
+import TallyPostgres
 import TallyTestSupport
 
 /// The server's features end to end on the PostgreSQL store (the store-level contract is in TallyStoreTests).

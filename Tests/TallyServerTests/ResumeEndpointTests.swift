@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 @Suite("Resume endpoints")
 struct ResumeEndpointTests {

@@ -11,7 +11,8 @@ import Metrics
 import Prometheus
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
+import TallySQLite
 
 /// The process-wide Prometheus registry for tests (swift-metrics can be bootstrapped once per process).
 let testRegistry: PrometheusCollectorRegistry = {

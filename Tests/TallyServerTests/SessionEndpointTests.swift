@@ -7,7 +7,7 @@ import HummingbirdTesting
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 let sessionId = "e6fa79ca-d142-4046-a134-5134f16a0b5e"
 

@@ -5,7 +5,8 @@ import Logging
 import Testing
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
+import TallyPostgres
 
 private let postgresTestsEnabled = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGRES_URL"] != nil
 

@@ -3,7 +3,8 @@ import GRDB
 import Synchronization
 import Testing
 import TallyCore
-@testable import TallyStore
+@testable import TallyPipeline
+@testable import TallySQLite
 
 /// A reproducible stream of pseudo-random numbers (SplitMix64), so that a failing case can be replayed by its seed.
 struct SeededGenerator: RandomNumberGenerator {

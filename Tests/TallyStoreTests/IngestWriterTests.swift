@@ -2,7 +2,8 @@ import Logging
 import ServiceLifecycle
 import Testing
 import TallyCore
-@testable import TallyStore
+@testable import TallyPipeline
+@testable import TallySQLite
 
 /// Runs `writer` in a service group for the duration of `body`, then shuts it down gracefully.
 func withRunningWriter<T: Sendable>(

@@ -3,7 +3,8 @@ import GRDB
 import Logging
 import Testing
 import TallyCore
-@testable import TallyStore
+@testable import TallyPipeline
+@testable import TallySQLite
 
 /// The writer keeps a bounded set of playback states and reads the rest from the store; queries read the store.
 @Suite("Playback hot set and stored totals")

@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import Testing
 import TallyCore
-@testable import TallyStore
+@testable import TallyPipeline
+@testable import TallyPostgres
 
 @Suite("Store contract: PostgreSQL", .enabled(if: testPostgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped"))
 struct PostgresContractTests {

@@ -1,6 +1,6 @@
 import Testing
 import TallyCore
-@testable import TallyStore
+@testable import TallyPipeline
 
 /// A `/resume/stream` reader's queue is bounded in bytes: one that stops reading is dropped with a reason, one that
 /// keeps up never is.

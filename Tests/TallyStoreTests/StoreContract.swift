@@ -1,7 +1,8 @@
 import Synchronization
 import Testing
 import TallyCore
-@testable import TallyStore
+@testable import TallyPipeline
+@testable import TallySQLite
 
 /// Behaviour every backend must have. `open` opens the same storage each time it is called (so a check can close
 /// and reopen it), and storage no other check uses. `SQLiteContractTests` and `PostgresContractTests` run them all.

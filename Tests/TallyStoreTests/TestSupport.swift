@@ -1,7 +1,7 @@
 import Foundation
 @_exported import TallyTestSupport
 import TallyCore
-@testable import TallyStore
+@testable import TallyPipeline
 
 func heartbeat(_ user: String, _ movie: String, position: Int64, second: Int64) -> ReceivedEvent {
     ReceivedEvent(

@@ -1,5 +1,5 @@
 import Testing
-import TallyStore
+import TallyPipeline
 
 @Suite("Write health")
 struct WriteHealthTests {

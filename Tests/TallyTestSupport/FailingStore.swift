@@ -1,5 +1,5 @@
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// A store that is down: every write and health check fails with `StoreError`, reads find nothing. Proves that
 /// failures store nothing, acknowledge nothing, and surface as 503.

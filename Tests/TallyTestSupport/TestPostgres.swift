@@ -1,5 +1,6 @@
 import Foundation
-import TallyStore
+import TallyPipeline
+import TallyPostgres
 
 /// The throwaway PostgreSQL the PostgreSQL tests use, or nil when `TALLY_TEST_POSTGRES_URL` is not set (those tests
 /// are then skipped).

@@ -1,7 +1,7 @@
 import Benchmark
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 /// A ring of 1,000 ingest keys, as a server with many client apps would hold, and one of them to send.
 let keys: [APIKeyToken] = (0..<1_000).map { _ in APIKeyToken.generate() }

@@ -1,6 +1,6 @@
 import Logging
 import ServiceLifecycle
-import TallyStore
+import TallyPipeline
 
 /// Rereads the keys every `interval` and saves when keys were last used, so that `tally keys create` and
 /// `revoke` reach every running server of the store within seconds. A failed read keeps the keys it had.

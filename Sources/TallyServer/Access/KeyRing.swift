@@ -1,6 +1,6 @@
 import Synchronization
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// The keys a server accepts, as last read from the store, and when each was last used since the last save.
 ///

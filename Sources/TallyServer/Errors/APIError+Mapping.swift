@@ -1,6 +1,6 @@
 import Hummingbird
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 extension APIError {
     /// Maps any error thrown below the HTTP edge to what the client sees. Internal details of unexpected errors are

@@ -1,7 +1,7 @@
 import Hummingbird
 import Metrics
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// `POST /analytics?timestamp=…&user=…&click|impression` (204 once committed) and `GET /analytics?timestamp=…`
 /// (the hour's `unique_users`, `clicks` and `impressions` as `text/plain`).

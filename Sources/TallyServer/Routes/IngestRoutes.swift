@@ -1,7 +1,7 @@
 import Hummingbird
 import Metrics
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// `POST /heartbeat`, `POST /heartbeats`, `POST /` and `POST /events`: decode, validate, hand to the writer, and
 /// acknowledge with `202 {"accepted":N}` only once the events are committed.

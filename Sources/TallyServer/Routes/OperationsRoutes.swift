@@ -1,6 +1,6 @@
 import Hummingbird
 import Prometheus
-import TallyStore
+import TallyPipeline
 
 /// `GET /health` for load balancers and `GET /metrics` for Prometheus.
 ///

@@ -1,6 +1,6 @@
 import Hummingbird
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// Watch-time, latest-moment and continue-watching answers, read from a `PlaybackReader`: the in-memory view on
 /// SQLite, the shared rows on PostgreSQL.

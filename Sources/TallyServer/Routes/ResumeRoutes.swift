@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 import ServiceLifecycle
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// `GET /users/{user}/resume` (latest or a given closed window) and `GET /resume/stream` (every array as it is
 /// emitted, as server-sent events or NDJSON).

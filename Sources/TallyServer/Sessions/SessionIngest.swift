@@ -1,6 +1,6 @@
 import Hummingbird
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// The one path a session message takes, whether it came as a WebSocket frame or an HTTP body: decode, hand to the
 /// writer (which checks it against the session in commit order), and answer with the ack or the refusal.

@@ -1,7 +1,7 @@
 import Hummingbird
 import ServiceLifecycle
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// The HTTP face of session traces: the fallback for clients without WebSockets (`POST …/events`), a long-poll for
 /// followers (`GET …/events?after=N`), the tree by id, and a listing for operators.

@@ -2,7 +2,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// `GET /sessions/{id}/stream` as a WebSocket: each text frame is one message; the server answers each with
 /// `{"accepted":N,"total":T}` once durable, or `{"error":{…}}` (the connection stays open); after the ack of the

@@ -1,5 +1,5 @@
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// Everything `tally serve` can be told, with the documented defaults.
 public struct ServerConfiguration: Sendable {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TallyCore
-import TallyStore
+import TallyPipeline
 
 /// `tally keys`: API keys in the store the server uses (`--data-dir` or `--postgres`, as for `tally serve`).
 struct KeysCommand: AsyncParsableCommand {

@@ -6,7 +6,7 @@ import NIOCore
 import ServiceLifecycle
 import TallyCore
 import TallyServer
-import TallyStore
+import TallyPipeline
 
 /// `tally serve`: the HTTP server on the embedded SQLite store, or on PostgreSQL shared by several servers.
 struct ServeCommand: AsyncParsableCommand {

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import TallyCore
-import TallyStore
+import TallyPipeline
+import TallyPostgres
+import TallySQLite
 
 /// Where the state lives, for every command that opens the store (`serve`, `keys`): the same flags and variables,
 /// so that `tally keys` manages exactly the keys the server reads.

@@ -1,7 +1,7 @@
 #if Kafka
 import TallyCore
 import TallyKafka
-import TallyStore
+import TallyPipeline
 
 /// Publishes accepted events to their Kafka topics (key: the user id, value: the canonical JSON event) and returns
 /// once the brokers acknowledged every one, so that the writer acknowledges clients only after Kafka has them.

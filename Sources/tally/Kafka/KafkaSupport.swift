@@ -1,6 +1,6 @@
 import ArgumentParser
 import Logging
-import TallyStore
+import TallyPipeline
 #if Kafka
 import TallyKafka
 #endif

@@ -38,7 +38,7 @@ public protocol EventStore: Sendable {
 
 /// The size of `checkWritable`'s row: about a batch of heartbeats, so a disk with room for a few bytes but not a
 /// batch is not taken for writable.
-let writeProbeBytes = 64 * 1024
+package let writeProbeBytes = 64 * 1024
 
 /// A stored row that could not be loaded and was set aside instead of stopping the server.
 public struct QuarantinedRow: Hashable, Sendable {
@@ -48,6 +48,12 @@ public struct QuarantinedRow: Hashable, Sendable {
     public var key: String
     /// Which column was wrong, and how.
     public var reason: String
+
+    package init(source: String, key: String, reason: String) {
+        self.source = source
+        self.key = key
+        self.reason = reason
+    }
 }
 
 /// Storage failures, mapped to `503` with a retryable error at the HTTP edge.
@@ -71,7 +77,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
 extension EventKind {
     /// The table of the raw log of this kind, the same in every backend's schema.
-    var tableName: String {
+    package var tableName: String {
         switch self {
         case .heartbeat: "heartbeats"
         case .watch: "watch_events"

@@ -1,6 +1,7 @@
 import NIOCore
 import PostgresNIO
 import TallyCore
+import TallyPipeline
 
 extension PostgresEventStore: APIKeyStore {
     public func createAPIKey(_ record: APIKeyRecord) async throws {

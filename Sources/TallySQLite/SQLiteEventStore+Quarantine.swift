@@ -1,5 +1,6 @@
 import GRDB
 import TallyCore
+import TallyPipeline
 
 /// A stored row that could not be loaded, on its way to the quarantine table.
 struct QuarantineCandidate {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import TallyCore
+import TallyPipeline
 
 /// The embedded default store: one SQLite file in WAL mode under the data directory.
 ///

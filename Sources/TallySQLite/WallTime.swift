@@ -1,5 +1,6 @@
 import Foundation
 import TallyCore
+import TallyPipeline
 
 extension Timestamp {
     /// The wall clock, for the few stored facts that are about when Tally did something (not about events).

@@ -1,5 +1,6 @@
 import PostgresNIO
 import TallyCore
+import TallyPipeline
 
 extension PostgresEventStore: SessionStore {
     func writeSessions(_ sessions: [SessionCommit], on connection: PostgresConnection) async throws {

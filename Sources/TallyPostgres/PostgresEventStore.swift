@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import TallyCore
+import TallyPipeline
 
 /// The shared backend: every Tally server pointed at one PostgreSQL database reads and writes the same state.
 ///

@@ -29,7 +29,7 @@ public protocol SessionStore: Sendable {
 
 extension SessionHeader {
     /// A header as a store keeps it: the start and end entries as their timestamps.
-    init(stored id: String, start: Int64?, end: Int64?, entries: Int, lastSeq: Int64?, lastActivity: Int64) {
+    package init(stored id: String, start: Int64?, end: Int64?, entries: Int, lastSeq: Int64?, lastActivity: Int64) {
         self.init(
             id: id, start: start.map { SessionEntry(kind: .start(sessionId: id), timestamp: $0) },
             end: end.map { SessionEntry(kind: .end(sessionId: id), timestamp: $0) }, entryCount: entries,
@@ -39,7 +39,7 @@ extension SessionHeader {
 
 extension SessionEntry {
     /// An entry as a store keeps it: its type name, and a name for events.
-    init(stored type: String, sessionId: String, timestamp: Int64, name: String?) {
+    package init(stored type: String, sessionId: String, timestamp: Int64, name: String?) {
         let kind: Kind = switch type {
         case "SESSION_START": .start(sessionId: sessionId)
         case "SESSION_END": .end(sessionId: sessionId)

@@ -1,5 +1,6 @@
 import PostgresNIO
 import TallyCore
+import TallyPipeline
 
 typealias PlaybackRow = (String, String, Int64, Int64, Int64, Int64, Int64?, Int64, Int64)
 

@@ -1,5 +1,6 @@
 import GRDB
 import TallyCore
+import TallyPipeline
 
 /// Playback state in SQLite: the rows are the source of truth and queries read them, so memory does not grow with
 /// the number of (user, content) keys. Per-content totals live in `content_totals`, kept by the append transaction,

@@ -16,7 +16,7 @@ public struct ResumeRecord: Hashable, Sendable {
     }
 
     /// A record as a store keeps it: the window's bounds in milliseconds and the array's JSON text.
-    init(stored userId: String, start: Int64, end: Int64, revision: Int, json: String) {
+    package init(stored userId: String, start: Int64, end: Int64, revision: Int, json: String) {
         let unit: WindowUnit = end - start == 60_000 ? .minute : .seconds((end - start) / 1000)
         let window = EventWindow(unit: unit, start: Timestamp(millisecondsSinceEpoch: start), end: Timestamp(millisecondsSinceEpoch: end))
         self.init(userId: userId, window: window, revision: revision, json: Array(json.utf8))

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TallyCore
+import TallyPipeline
 
 /// A row read back from SQLite without trusting it.
 ///

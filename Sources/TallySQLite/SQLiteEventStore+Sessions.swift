@@ -1,5 +1,6 @@
 import GRDB
 import TallyCore
+import TallyPipeline
 
 extension SQLiteEventStore: SessionStore {
     static func write(_ sessions: [SessionCommit], in db: Database) throws {

@@ -1,5 +1,6 @@
 import PostgresNIO
 import TallyCore
+import TallyPipeline
 
 extension PostgresEventStore: PlaybackReader {
     public func state(_ key: PlaybackKey) async throws -> PlaybackState? {

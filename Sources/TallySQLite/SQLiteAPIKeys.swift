@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TallyCore
+import TallyPipeline
 
 /// API keys in the SQLite store's `api_keys` table, through any GRDB writer: the server's pool, or the connection
 /// `tally keys` opens while the server runs. That one does not take the data directory's lock (it is the server's,

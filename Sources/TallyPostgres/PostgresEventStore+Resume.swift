@@ -1,5 +1,6 @@
 import PostgresNIO
 import TallyCore
+import TallyPipeline
 
 extension PostgresEventStore: ResumeWindowStore {
     public func saveResumeWindows(_ records: [ResumeRecord]) async throws {

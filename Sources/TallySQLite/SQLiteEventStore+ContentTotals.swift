@@ -1,5 +1,6 @@
 import GRDB
 import TallyCore
+import TallyPipeline
 
 /// A `content_totals` row: viewers as an integer, the 128-bit sums as decimal text (SQLite integers are 64-bit and
 /// its arithmetic overflows into floating point).

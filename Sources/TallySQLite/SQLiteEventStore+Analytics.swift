@@ -1,5 +1,6 @@
 import GRDB
 import TallyCore
+import TallyPipeline
 
 extension SQLiteEventStore: AdAnalyticsStore {
     public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {

@@ -1,5 +1,6 @@
 import PostgresNIO
 import TallyCore
+import TallyPipeline
 
 extension PostgresEventStore: AdAnalyticsStore {
     public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {

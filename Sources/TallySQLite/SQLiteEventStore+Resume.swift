@@ -1,5 +1,6 @@
 import GRDB
 import TallyCore
+import TallyPipeline
 
 extension SQLiteEventStore: ResumeWindowStore {
     public func saveResumeWindows(_ records: [ResumeRecord]) async throws {
