@@ -28,7 +28,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "TallyCore", package: "tally"),
-                .product(name: "TallyStore", package: "tally"),
+                .product(name: "TallyPipeline", package: "tally"),
                 .product(name: "TallyServer", package: "tally"),
             ],
             path: "Benchmarks/ServerBenchmarks",
