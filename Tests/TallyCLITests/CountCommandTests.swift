@@ -64,6 +64,24 @@ struct CountCommandTests {
         #expect(try TallyBinary.run(["count", "--precision", "30"]).status != 0)
         #expect(try TallyBinary.run(["count", "--emit", "sometimes"]).stderr.contains("--emit"))
     }
+
+    /// Usage errors (exit 64), never a crash: a duration whose milliseconds overflow used to trap.
+    @Test(arguments: [
+        ["--emit", "sometimes"], ["--emit", "updates=0s"], ["--emit", "updates="], ["--emit", "updates=99999999999999999d"],
+        ["--retention", "99999999999999999d"], ["--retention", "-1s"],
+    ])
+    func badDurationsAndEmitModesAreUsageErrors(arguments: [String]) throws {
+        let result = try TallyBinary.run(["count"] + arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains(arguments[0]))
+    }
+
+    @Test func emitIsTypedWithItsDefaultInHelp() throws {
+        let help = try TallyBinary.run(["count", "--help"]).stdout
+        #expect(help.contains("default: final)"), "\(help)")
+        let updates = try TallyBinary.run(["count", "--exact", "--windows", "minute", "--emit", "updates=250ms"], input: Data())
+        #expect(updates.status == 0, "\(updates.stderr)")
+    }
 }
 
 @Suite("tally count checkpoints", .offCooperativePool)

@@ -40,8 +40,8 @@ struct CountCommand: AsyncParsableCommand {
     @Option(help: "HyperLogLog precision p (2^p registers, 4...18). [env: TALLY_PRECISION] (default: 14)")
     var precision: Int?
 
-    @Option(help: "final (closed windows only) or updates[=INTERVAL] (also provisional results of open windows).")
-    var emit: String = "final"
+    @Option(help: "final (closed windows only) or updates[=INTERVAL] (also provisional results of open windows, every second or every INTERVAL).")
+    var emit: EmitMode = .final
 
     @Flag(help: "Check the whole syntax of every frame, not only up to the two fields.")
     var validate = false
@@ -102,7 +102,7 @@ struct CountCommand: AsyncParsableCommand {
             configuration: configuration,
             userField: try env.value(userField, "TALLY_USER_FIELD", default: "uid"),
             timeField: try env.value(timeField, "TALLY_TIME_FIELD", default: "ts"),
-            updates: try Self.updateInterval(emit), maxRejected: eventTime.maxRejected)
+            updates: emit.updateInterval, maxRejected: eventTime.maxRejected)
     }
 
     func run() async throws {
@@ -239,15 +239,6 @@ struct CountCommand: AsyncParsableCommand {
         let s = stream.statistics
         return RunOutcome(lines: s.lines - s.blankLines, counted: s.counted,
                           rejected: s.lines - s.blankLines - s.counted - s.handedOver)
-    }
-
-    static func updateInterval(_ emit: String) throws -> Duration? {
-        if emit == "final" { return nil }
-        if emit == "updates" { return .seconds(1) }
-        if emit.hasPrefix("updates="), let interval = DurationArgument(argument: String(emit.dropFirst(8))), interval.duration > .zero {
-            return interval.duration
-        }
-        throw ValidationError("--emit must be final, updates or updates=INTERVAL (e.g. updates=1s)")
     }
 
     static func progressFields(_ stream: CountStream, _ progress: ProgressReporter) -> [(String, String)] {

@@ -12,7 +12,7 @@ enum CountMerge {
         let ignored = [("--windows", command.windows != nil), ("--exact", command.exact), ("--precision", command.precision != nil),
                        ("--validate", command.validate), ("--user-field", command.userField != nil),
                        ("--time-field", command.timeField != nil), ("--lateness", command.lateness != nil),
-                       ("--max-ahead", command.eventTime.maxAhead != nil), ("--corroboration", command.eventTime.corroboration != nil), ("--emit", command.emit != "final")]
+                       ("--max-ahead", command.eventTime.maxAhead != nil), ("--corroboration", command.eventTime.corroboration != nil), ("--emit", command.emit != .final)]
             .filter(\.1).map(\.0)
         guard ignored.isEmpty else {
             throw ValidationError("--merge takes windows and estimates from the shards' sketches; drop \(ignored.joined(separator: ", "))")

@@ -14,7 +14,9 @@ struct DurationArgument: ExpressibleByArgument, Hashable, Sendable {
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (suffix, ms) in units where text.hasSuffix(suffix) {
             guard let value = Int64(text.dropLast(suffix.count)), value >= 0 else { return nil }
-            self.duration = .milliseconds(value * ms)
+            let (milliseconds, overflow) = value.multipliedReportingOverflow(by: ms)
+            guard !overflow else { return nil }
+            self.duration = .milliseconds(milliseconds)
             return
         }
         guard let seconds = Int64(text), seconds >= 0 else { return nil }
