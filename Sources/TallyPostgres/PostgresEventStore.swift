@@ -16,29 +16,30 @@ public final class PostgresEventStore: EventStore {
     let logger: Logger
     let processor: PlaybackProcessor
     let operationTimeout: Duration
-    private let runner: Task<Void, Never>
 
-    /// Connects, runs pending migrations (under an advisory lock), and keeps the connection pool running until
-    /// `close()`.
-    public init(settings: PostgresSettings, rules: PlaybackRules = PlaybackRules(), logger: Logger) async throws {
-        let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
-        self.client = client
+    /// A store over a new connection pool that `run()` runs; `open` (in `PostgresStores`) runs it and migrates.
+    init(settings: PostgresSettings, rules: PlaybackRules, logger: Logger) {
+        self.client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         self.schema = settings.schema
         self.logger = logger
         self.processor = PlaybackProcessor(rules: rules)
         self.operationTimeout = settings.operationTimeout
-        // The pool's run loop lives as long as the store: it is cancelled by `close()`, which the writer calls at
-        // the end of a graceful shutdown.
-        self.runner = Task { await client.run() }
+    }
+
+    /// Runs the connection pool until the task is cancelled. Every query waits for it.
+    func run() async {
+        await client.run()
+    }
+
+    /// Runs pending migrations (under an advisory lock, so servers starting together migrate once), within
+    /// `connectTimeout`: an unreachable database fails start-up instead of hanging it.
+    func migrate(connectTimeout: Duration, host: String, port: Int) async throws {
         do {
-            try await Self.within(settings.connectTimeout) { [schema] in
+            try await Self.within(connectTimeout) { [client, schema, logger] in
                 try await PostgresSchema.migrate(client, schema: schema, logger: logger)
             }
         } catch {
-            runner.cancel()
-            throw StoreError(
-                operation: "migrating PostgreSQL schema \(settings.schema) at \(settings.host):\(settings.port)",
-                reason: Self.describe(error))
+            throw StoreError(operation: "migrating PostgreSQL schema \(schema) at \(host):\(port)", reason: Self.describe(error))
         }
     }
 
@@ -107,10 +108,9 @@ public final class PostgresEventStore: EventStore {
     /// in text), and values out of range are handled by the processors' checked arithmetic.
     public func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) { (0, []) }
 
-    public func close() async throws {
-        runner.cancel()
-        await runner.value
-    }
+    /// Nothing to flush: every write is committed before it returns. The pool stops with the `PostgresStores`
+    /// scope that opened the store.
+    public func close() async throws {}
 
     /// Runs one store operation within `operationTimeout`: a database that is down or unreachable costs a request
     /// about that long, not the pool's minute of reconnecting before it gives up.

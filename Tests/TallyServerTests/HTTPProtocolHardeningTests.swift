@@ -43,7 +43,8 @@ struct HTTPProtocolHardeningTests {
             let (text, closed) = await slow.read(for: .seconds(5))
             #expect(text.hasPrefix("HTTP/1.1 408 "), "\(text)")
             #expect(closed)
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // The 1 s header timeout, not the 5 s read: on two loaded cores, a full test run delays it by up to ~2 s.
+            #expect(ContinuousClock.now - started < .seconds(4))
 
             let idle = try RawConnection(port: client.port!)
             let silent = await idle.read(for: .seconds(5))

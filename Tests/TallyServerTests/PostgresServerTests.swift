@@ -19,7 +19,10 @@ struct PostgresServerTests {
     }
 
     func withPostgresTally<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        try await withTally(configuration: .fewUsers, store: { [settings] _ in try await PostgresEventStore(settings: settings, logger: Logger(label: "test")) }, body)
+        try await PostgresStores.withStores { stores in
+            try await withTally(
+                configuration: .fewUsers, store: { [settings] _ in try await stores.open(settings: settings, logger: Logger(label: "test")) }, body)
+        }
     }
 
     @Test func playbackQueriesReadTheSharedRows() async throws {

@@ -31,10 +31,17 @@ func withTally<T: Sendable>(
     _ body: @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let store = try await makeStore(directory.path)
-    let app = try await TallyApplication.build(
-        configuration: configuration, store: store, registry: testRegistry, clock: clock,
-        logger: Logger(label: "test"))
-    return try await app.test(testing) { client in try await body(client) }
+    do {
+        let app = try await TallyApplication.build(
+            configuration: configuration, store: store, registry: testRegistry, clock: clock,
+            logger: Logger(label: "test"))
+        let result = try await app.test(testing) { client in try await body(client) }
+        try await store.close()
+        return result
+    } catch {
+        try? await store.close()
+        throw error
+    }
 }
 
 extension TestClientProtocol {

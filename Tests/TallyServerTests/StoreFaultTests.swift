@@ -95,29 +95,31 @@ struct StoreFaultTests {
 
     func outageAndRecovery(url: String, script: String, port: Int) async throws {
         let settings = try PostgresSettings(url: url, schema: uniqueName("outage_"), maximumConnections: 4)
-        try await withTally(store: { _ in try await PostgresEventStore(settings: settings, logger: Logger(label: "test")) }) { client in
-            #expect(try await client.post("/heartbeats", Self.batch(0, count: 10, movie: "m")).status == .accepted)
-            let stopped = try await Shell.run(script, ["stop", "\(port)"])
-            try #require(stopped.status == 0, "\(stopped.output)")
+        try await PostgresStores.withStores { stores in
+            try await withTally(store: { _ in try await stores.open(settings: settings, logger: Logger(label: "test")) }) { client in
+                #expect(try await client.post("/heartbeats", Self.batch(0, count: 10, movie: "m")).status == .accepted)
+                let stopped = try await Shell.run(script, ["stop", "\(port)"])
+                try #require(stopped.status == 0, "\(stopped.output)")
 
-            let (refused, took) = try await Self.took { try await client.post("/heartbeats", Self.batch(10, count: 10, movie: "m")) }
-            #expect(refused.status == .serviceUnavailable, "\(refused.text)")
-            #expect(refused.headers[.retryAfter] != nil)
-            #expect(took < .seconds(4), "a POST with PostgreSQL down took \(took)")
-            let (health, healthTook) = try await Self.took { try await client.get("/health") }
-            #expect(health.status == .serviceUnavailable, "\(health.text)")
-            #expect(healthTook < .seconds(4), "/health with PostgreSQL down took \(healthTook)")
+                let (refused, took) = try await Self.took { try await client.post("/heartbeats", Self.batch(10, count: 10, movie: "m")) }
+                #expect(refused.status == .serviceUnavailable, "\(refused.text)")
+                #expect(refused.headers[.retryAfter] != nil)
+                #expect(took < .seconds(4), "a POST with PostgreSQL down took \(took)")
+                let (health, healthTook) = try await Self.took { try await client.get("/health") }
+                #expect(health.status == .serviceUnavailable, "\(health.text)")
+                #expect(healthTook < .seconds(4), "/health with PostgreSQL down took \(healthTook)")
 
-            let resumed = try await Shell.run(script, ["resume", "\(port)"])
-            try #require(resumed.status == 0, "\(resumed.output)")
-            var healed = false
-            for _ in 0..<30 where !healed {
-                healed = try await client.post("/heartbeats", Self.batch(20, count: 10, movie: "m")).status == .accepted
-                if !healed { try await Task.sleep(for: .seconds(1)) }
+                let resumed = try await Shell.run(script, ["resume", "\(port)"])
+                try #require(resumed.status == 0, "\(resumed.output)")
+                var healed = false
+                for _ in 0..<30 where !healed {
+                    healed = try await client.post("/heartbeats", Self.batch(20, count: 10, movie: "m")).status == .accepted
+                    if !healed { try await Task.sleep(for: .seconds(1)) }
+                }
+                #expect(healed, "writes never recovered after PostgreSQL returned")
+                #expect(try await client.get("/health").status == .ok)
+                #expect(try await client.get("/movies/m/watch-time").json["events"] as? Int == 20)
             }
-            #expect(healed, "writes never recovered after PostgreSQL returned")
-            #expect(try await client.get("/health").status == .ok)
-            #expect(try await client.get("/movies/m/watch-time").json["events"] as? Int == 20)
         }
     }
 }

@@ -5,7 +5,7 @@ import TallyCore
 @testable import TallyPipeline
 @testable import TallySQLite
 
-/// Runs `writer` in a service group for the duration of `body`, then shuts it down gracefully.
+/// Runs `writer` in a service group for the duration of `body`, then shuts it down gracefully and closes its store.
 func withRunningWriter<T: Sendable>(
     _ writer: IngestWriter, _ body: @Sendable () async throws -> T
 ) async throws -> T {
@@ -15,11 +15,12 @@ func withRunningWriter<T: Sendable>(
         let result = try await body()
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
+        try await writer.store.close()
         return result
     }
 }
 
-/// A writer on a fresh SQLite store in `dir`, with its store (closed when the writer stops).
+/// A writer on a fresh SQLite store in `dir`, with its store (`withRunningWriter` closes it).
 func makeWriter(
     _ dir: TemporaryDirectory, configuration: WriterConfiguration = WriterConfiguration(), hotKeys: Int = 200_000
 ) throws -> (IngestWriter, SQLiteEventStore) {
@@ -104,6 +105,7 @@ struct IngestWriterTests {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
+        try await writer.store.close()
         await #expect(throws: IngestError.shuttingDown) {
             try await writer.submit([heartbeat("late", "m", position: 0, second: 0)])
         }

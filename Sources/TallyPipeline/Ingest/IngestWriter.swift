@@ -7,7 +7,8 @@ import TallyCore
 /// they touch, commits raw events and derived state in one transaction, publishes the new state, then answers every
 /// request of the batch.
 ///
-/// On graceful shutdown it stops taking new requests, commits everything already queued, and closes the store.
+/// On graceful shutdown it stops taking new requests and commits everything already queued; whoever opened the store
+/// closes it after the writer stopped.
 public struct IngestWriter: Service {
     public let queue: CommitQueue
     public let store: any EventStore
@@ -85,8 +86,7 @@ public struct IngestWriter: Service {
             logger.info("writer drained; flushing the publisher")
             await publisher.close()
         }
-        logger.info("writer drained; closing store")
-        try await store.close()
+        logger.info("writer drained")
     }
 
     private func nextBatch() async -> [CommitQueue.Request]? {

@@ -80,14 +80,7 @@ struct KeysCommand: AsyncParsableCommand {
     static func withKeys(_ options: StoreOptions, _ body: (any APIKeyStore) async throws -> Void) async throws {
         var logger = Logger(label: "tally")
         logger.logLevel = .warning
-        let (keys, close) = try await options.openKeys(logger: logger)
-        do {
-            try await body(keys)
-        } catch {
-            try? await close()
-            throw error
-        }
-        try await close()
+        try await options.withKeys(logger: logger, body)
     }
 }
 

@@ -112,25 +112,28 @@ struct ServeCommand: AsyncParsableCommand {
         let publisher = try KafkaSupport.publisher(
             brokers: settings.kafkaBrokers, topics: settings.publish, deliveryTimeout: settings.kafkaDeliveryTimeout,
             properties: KafkaProperty.dictionary(kafkaProperty), logger: logger)
-        let store = try await self.store.open(rules: settings.server.rules, logger: logger)
-        logger.info("access", metadata: [
-            "auth": "\(settings.server.access.mode.rawValue)",
-            "detail": "\(settings.server.access.mode == .off ? "no API key is asked for" : "every route but /health needs an API key (tally keys create)")",
-            "tls": "\(settings.server.tls == nil ? "off" : "on")",
-        ])
-        let app = try await TallyApplication.build(
-            configuration: settings.server, store: store, registry: registry, publisher: publisher, logger: logger)
-        // SIGTERM/SIGINT drain requests for at most --shutdown-timeout, then cancel what is left: no client can keep
-        // the process alive (queued events are still committed or refused, never acknowledged and dropped).
-        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = settings.server.connection.shutdownTimeout
-        group.maximumCancellationDuration = .seconds(5)
-        do {
-            try await ServiceGroup(configuration: group).run()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw CLIError("\(settings.server.host):\(settings.server.port) is in use; stop what listens there or choose another --port")
-        } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
-            throw CLIError("cannot listen on \(settings.server.host):\(settings.server.port): \(error)")
+        // The store is opened around the whole service group: start-up reads it before the services run, and the
+        // writer commits its last batch after the others stopped.
+        try await self.store.withStore(rules: settings.server.rules, logger: logger) { store in
+            logger.info("access", metadata: [
+                "auth": "\(settings.server.access.mode.rawValue)",
+                "detail": "\(settings.server.access.mode == .off ? "no API key is asked for" : "every route but /health needs an API key (tally keys create)")",
+                "tls": "\(settings.server.tls == nil ? "off" : "on")",
+            ])
+            let app = try await TallyApplication.build(
+                configuration: settings.server, store: store, registry: registry, publisher: publisher, logger: logger)
+            // SIGTERM/SIGINT drain requests for at most --shutdown-timeout, then cancel what is left: no client can keep
+            // the process alive (queued events are still committed or refused, never acknowledged and dropped).
+            var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = settings.server.connection.shutdownTimeout
+            group.maximumCancellationDuration = .seconds(5)
+            do {
+                try await ServiceGroup(configuration: group).run()
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                throw CLIError("\(settings.server.host):\(settings.server.port) is in use; stop what listens there or choose another --port")
+            } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
+                throw CLIError("cannot listen on \(settings.server.host):\(settings.server.port): \(error)")
+            }
         }
         logger.info("stopped")
     }

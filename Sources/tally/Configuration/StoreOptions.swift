@@ -56,30 +56,45 @@ struct StoreOptions: ParsableArguments {
         return .postgres(settings, redactedURL: PostgresSettings.redacted(url))
     }
 
-    /// Opens the whole store, as the server uses it.
-    func open(rules: PlaybackRules, logger: Logger) async throws -> any TallyStorage {
+    /// Runs `body` with the whole store, as the server uses it, and closes it after `body` however it ends
+    /// (SQLite: releases the data directory; PostgreSQL: stops the connection pool).
+    func withStore<T>(rules: PlaybackRules, logger: Logger, _ body: (any TallyStorage) async throws -> T) async throws -> T {
         switch try location(logger: logger) {
         case .sqlite(let directory):
             let sqlite = try SQLiteEventStore(directory: directory)
             logger.info("opened store", metadata: ["path": "\(sqlite.path)"])
-            return sqlite
+            return try await Self.closing(sqlite) { try await body(sqlite) }
         case .postgres(let settings, let url):
-            let store = try await PostgresEventStore(settings: settings, rules: rules, logger: logger)
-            logger.info("opened store", metadata: ["postgres": "\(url)", "schema": "\(settings.schema)"])
-            return store
+            return try await PostgresStores.withStores { stores in
+                let store = try await stores.open(settings: settings, rules: rules, logger: logger)
+                logger.info("opened store", metadata: ["postgres": "\(url)", "schema": "\(settings.schema)"])
+                return try await body(store)
+            }
         }
     }
 
-    /// Opens the keys, and how to close them: on SQLite without the data directory's lock, which a running server
-    /// holds.
-    func openKeys(logger: Logger) async throws -> (keys: any APIKeyStore, close: @Sendable () async throws -> Void) {
+    /// Runs `body` with the keys alone: on SQLite without the data directory's lock, which a running server holds.
+    func withKeys<T>(logger: Logger, _ body: (any APIKeyStore) async throws -> T) async throws -> T {
         switch try location(logger: logger) {
         case .sqlite(let directory):
-            return (try SQLiteAPIKeys.open(directory: directory), {})
+            return try await body(try SQLiteAPIKeys.open(directory: directory))
         case .postgres(let settings, _):
-            let store = try await PostgresEventStore(settings: settings, logger: logger)
-            return (store, { try await store.close() })
+            return try await PostgresStores.withStores { stores in
+                try await body(try await stores.open(settings: settings, logger: logger))
+            }
         }
+    }
+
+    private static func closing<T>(_ store: some EventStore, _ body: () async throws -> T) async throws -> T {
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+        return result
     }
 
     /// The password file's first line, else `PGPASSWORD` (libpq's variable, so existing deployments work as they are).
