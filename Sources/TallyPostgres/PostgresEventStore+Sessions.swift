@@ -3,6 +3,8 @@ import TallyCore
 import TallyPipeline
 
 extension PostgresEventStore: SessionStore {
+    public var sharesSessionsWithOtherServers: Bool { true }
+
     func writeSessions(_ sessions: [SessionCommit], on connection: PostgresConnection) async throws {
         for commit in sessions {
             let id = commit.header.id

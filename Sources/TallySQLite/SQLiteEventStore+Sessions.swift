@@ -3,6 +3,9 @@ import TallyCore
 import TallyPipeline
 
 extension SQLiteEventStore: SessionStore {
+    /// One server per data directory (its lock): the writer's cached headers are exact.
+    public var sharesSessionsWithOtherServers: Bool { false }
+
     static func write(_ sessions: [SessionCommit], in db: Database) throws {
         guard !sessions.isEmpty else { return }
         var entry = PreparedInsert(try db.cachedStatement(sql: """

@@ -74,6 +74,27 @@ struct PostgresServerTests {
         }
     }
 
+    /// A session whose messages reach two servers in turn (HTTP fallback behind a load balancer): each server plans
+    /// from the stored header, and reads show what the other wrote. A cached header made the third post conflict
+    /// with the second's entries, and a read return the count it cached.
+    @Test func aSessionMovesBetweenServers() async throws {
+        try await PostgresStores.withStores { stores in
+            let open: @Sendable (String) async throws -> any TallyStorage = { [settings] _ in try await stores.open(settings: settings, logger: Logger(label: "test")) }
+            try await withTally(configuration: .fewUsers, store: open) { a in
+                try await withTally(configuration: .fewUsers, store: open) { b in
+                    #expect(try await a.post("/sessions/s/events", #"[{"timestamp":100,"type":"SESSION_START","session_id":"s"}]"#).status == .accepted)
+                    #expect(try await a.get("/sessions/s/events?timeout=0").json["total"] as? Int == 1)
+                    #expect(try await b.post("/sessions/s/events", #"[{"timestamp":101,"type":"EVENT","name":"x"}]"#).status == .accepted)
+                    #expect(try await a.get("/sessions/s/events?timeout=0").json["total"] as? Int == 2)
+                    let third = try await a.post("/sessions/s/events", #"[{"timestamp":102,"type":"EVENT","name":"y"}]"#)
+                    #expect(third.status == .accepted, "\(third.text)")
+                    #expect(try await b.get("/sessions/s/events?timeout=0").json["total"] as? Int == 3)
+                    #expect(try await b.get("/sessions/s").json["status"] as? String == "open")
+                }
+            }
+        }
+    }
+
     @Test func healthReadsTheDatabase() async throws {
         try await withPostgresTally { client in
             let health = try await client.get("/health")

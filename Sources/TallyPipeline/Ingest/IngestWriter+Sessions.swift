@@ -24,7 +24,7 @@ extension IngestWriter {
             let header: SessionHeader
             if let commit = staged[request.id] {
                 header = commit.header
-            } else if let cached = sessions.view.header(request.id) {
+            } else if !sessions.store.sharesSessionsWithOtherServers, let cached = sessions.view.header(request.id) {
                 header = cached
             } else if let stored = try await sessions.store.sessionHeader(id: request.id) {
                 header = stored

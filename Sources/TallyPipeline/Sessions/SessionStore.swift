@@ -18,6 +18,9 @@ public struct SessionCommit: Sendable {
 /// Reads of stored session traces. Writes go through `EventStore.append`, in the same transaction as every
 /// other event of the batch.
 public protocol SessionStore: Sendable {
+    /// Whether other servers may write the same sessions (PostgreSQL). The writer then plans every session from
+    /// its stored header: a header it cached may be behind another server's commits.
+    var sharesSessionsWithOtherServers: Bool { get }
     func sessionHeader(id: String) async throws -> SessionHeader?
     /// Entries with an ordinal above `after`, in arrival order, at most `limit`.
     func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)]

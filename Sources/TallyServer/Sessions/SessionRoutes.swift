@@ -107,9 +107,10 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
         }
     }
 
+    /// From the store, like every query: the writer's header cache (`SessionsView`) is for planning, and on
+    /// PostgreSQL another server may have moved the session on since this one cached it.
     private func header(_ id: String) async throws -> SessionHeader? {
-        if let cached = view.header(id) { return cached }
-        return try await store.sessionHeader(id: id)
+        try await store.sessionHeader(id: id)
     }
 
     static func integer(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
