@@ -159,6 +159,8 @@ let package = Package(
             dependencies: [
                 "TallyCore", "TallyPipeline", "TallySQLite", "TallyPostgres", "TallyTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The schema agreement test reads PostgreSQL's catalog.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

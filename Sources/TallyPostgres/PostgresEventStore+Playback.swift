@@ -2,6 +2,7 @@ import PostgresNIO
 import TallyCore
 import TallyPipeline
 
+/// A `playback_state` row in `StoredTables.playbackState` order.
 typealias PlaybackRow = (String, String, Int64, Int64, Int64, Int64, Int64?, Int64, Int64)
 
 extension PostgresEventStore {
@@ -18,7 +19,7 @@ extension PostgresEventStore {
             """, logger: logger)
         var current: [PlaybackKey: PlaybackState] = [:]
         let rows = try await connection.query("""
-            SELECT p.user_id, p.content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+            SELECT \(unescaped: StoredTables.playbackState.columnList(qualifiedBy: "p"))
             FROM \(unescaped: s).playback_state p
             JOIN unnest(\(users)::text[], \(contents)::text[]) AS k(u, c) ON p.user_id = k.u AND p.content_id = k.c
             """, logger: logger)
@@ -61,7 +62,7 @@ extension PostgresEventStore {
         // Durations are never negative: -1 stands for "no heartbeat seen yet" in the array and becomes NULL.
         try await connection.query("""
             INSERT INTO \(unescaped: s).playback_state
-                (user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events)
+                (\(unescaped: StoredTables.playbackState.columnList))
             SELECT u, c, p, l, ls, mp, NULLIF(d, -1), w, e FROM unnest(
                 \(rows.map(\.key.user))::text[], \(rows.map(\.key.content))::text[], \(rows.map(\.value.position))::int8[],
                 \(rows.map(\.value.latestAt.millisecondsSinceEpoch))::int8[], \(rows.map(\.value.lastSeenAt.millisecondsSinceEpoch))::int8[],
@@ -78,8 +79,7 @@ extension PostgresEventStore {
 
     static func state(_ row: PlaybackRow) -> PlaybackState {
         PlaybackState(
-            position: row.2, latestAt: Timestamp(millisecondsSinceEpoch: row.3),
-            lastSeenAt: Timestamp(millisecondsSinceEpoch: row.4), maxPosition: row.5, duration: row.6,
-            watchMilliseconds: row.7, events: row.8)
+            storedPosition: row.2, latestMs: row.3, lastSeenMs: row.4, maxPosition: row.5, duration: row.6, watchMs: row.7,
+            events: row.8)
     }
 }

@@ -6,7 +6,7 @@ extension PostgresEventStore: PlaybackReader {
     public func state(_ key: PlaybackKey) async throws -> PlaybackState? {
         try await perform("reading a playback state") { [self] in
             let rows = try await client.query("""
-                SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+                SELECT \(unescaped: StoredTables.playbackState.columnList)
                 FROM \(unescaped: s).playback_state WHERE user_id = \(key.user) AND content_id = \(key.content)
                 """, logger: logger)
             for try await row in rows.decode(PlaybackRow.self) { return Self.state(row) }
@@ -31,7 +31,7 @@ extension PostgresEventStore: PlaybackReader {
     public func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
         try await perform("reading a user's playback states") { [self] in
             let rows = try await client.query("""
-                SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+                SELECT \(unescaped: StoredTables.playbackState.columnList)
                 FROM \(unescaped: s).playback_state WHERE user_id = \(user)
                 """, logger: logger)
             var titles: [(content: String, state: PlaybackState)] = []
@@ -45,7 +45,7 @@ extension PostgresEventStore: PlaybackReader {
         return try await perform("reading \(keys.count) playback states") { [self] in
             let users = keys.map(\.user), contents = keys.map(\.content)
             let rows = try await client.query("""
-                SELECT p.user_id, p.content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+                SELECT \(unescaped: StoredTables.playbackState.columnList(qualifiedBy: "p"))
                 FROM \(unescaped: s).playback_state p
                 JOIN unnest(\(users)::text[], \(contents)::text[]) AS k(u, c) ON p.user_id = k.u AND p.content_id = k.c
                 """, logger: logger)

@@ -13,10 +13,12 @@ extension PostgresEventStore: SessionStore {
                     if case .event(let name) = stored.entry.kind { return name }
                     return ""
                 }
+                // Names travel in a text[] without NULLs; a start or end entry stores NULL (StoredTables.sessionEntries).
                 try await connection.query("""
-                    INSERT INTO \(unescaped: s).session_entries (session_id, ordinal, type, timestamp, name)
-                    SELECT \(id), * FROM unnest(\(commit.stored.map { Int64($0.ordinal) })::int8[],
-                        \(commit.stored.map(\.entry.kind.typeName))::text[], \(commit.stored.map(\.entry.timestamp))::int8[], \(names)::text[])
+                    INSERT INTO \(unescaped: s).session_entries (\(unescaped: StoredTables.sessionEntries.columnList))
+                    SELECT \(id), o, t, ts, CASE WHEN t = 'EVENT' THEN n END
+                    FROM unnest(\(commit.stored.map { Int64($0.ordinal) })::int8[], \(commit.stored.map(\.entry.kind.typeName))::text[],
+                        \(commit.stored.map(\.entry.timestamp))::int8[], \(names)::text[]) AS e(o, t, ts, n)
                     """, logger: logger)
             }
             let h = commit.header
@@ -48,7 +50,7 @@ extension PostgresEventStore: SessionStore {
                 WHERE session_id = \(id) AND ordinal > \(Int64(after)) ORDER BY ordinal LIMIT \(Int64(limit))
                 """, logger: logger)
             var entries: [(ordinal: Int, entry: SessionEntry)] = []
-            for try await (ordinal, type, timestamp, name) in rows.decode((Int64, String, Int64, String).self) {
+            for try await (ordinal, type, timestamp, name) in rows.decode((Int64, String, Int64, String?).self) {
                 entries.append((Int(ordinal), SessionEntry(stored: type, sessionId: id, timestamp: timestamp, name: name)))
             }
             return entries

@@ -53,7 +53,7 @@ public final class PostgresEventStore: EventStore {
 
     private func loadPlaybackStates(on connection: PostgresConnection) async throws -> [PlaybackKey: PlaybackState] {
         let rows = try await connection.query("""
-            SELECT user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events
+            SELECT \(unescaped: StoredTables.playbackState.columnList)
             FROM \(unescaped: s).playback_state
             """, logger: logger)
         var states: [PlaybackKey: PlaybackState] = [:]

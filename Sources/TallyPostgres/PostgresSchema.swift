@@ -65,6 +65,11 @@ enum PostgresSchema {
                     secret_sha256 bytea NOT NULL, created_ms bigint NOT NULL, last_used_ms bigint, revoked_ms bigint)
                 """,
             ]),
+            // A start or end entry has no name: NULL, as in SQLite, where v3 stored "" (StoredTables.sessionEntries).
+            ("v9-session-entry-names", [
+                "ALTER TABLE \(s).session_entries ALTER COLUMN name DROP NOT NULL",
+                "UPDATE \(s).session_entries SET name = NULL WHERE type <> 'EVENT'",
+            ]),
         ]
     }
 

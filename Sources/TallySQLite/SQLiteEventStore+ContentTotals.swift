@@ -24,7 +24,7 @@ extension SQLiteEventStore {
         let previous = try db.cachedStatement(sql: "SELECT watch_ms, events FROM playback_state WHERE user_id = ? AND content_id = ?")
         var upsert = PreparedInsert(try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO playback_state
-                (user_id, content_id, position, latest_ms, last_seen_ms, max_position, duration, watch_ms, events)
+                (\(StoredTables.playbackState.columnList))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
         var deltas: [String: ContentTotals] = [:]

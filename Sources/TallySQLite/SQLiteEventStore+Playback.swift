@@ -6,10 +6,9 @@ import TallyPipeline
 /// the number of (user, content) keys. Per-content totals live in `content_totals`, kept by the append transaction,
 /// so a title's watch time is one row however many viewers it has.
 extension SQLiteEventStore: PlaybackReader {
-    static let playbackColumns = """
-        CAST(user_id AS BLOB), CAST(content_id AS BLOB), position, latest_ms, last_seen_ms, max_position, duration,
-        watch_ms, events
-        """
+    /// `playback_state`'s columns, the key read as bytes: `StoredRow` tells text from what is not.
+    static let playbackColumns = StoredTables.playbackState.columns.enumerated()
+        .map { $0.offset < 2 ? "CAST(\($0.element.name) AS BLOB)" : $0.element.name }.joined(separator: ", ")
     static let playbackKeyCondition = "CAST(user_id AS BLOB) IS ? AND CAST(content_id AS BLOB) IS ?"
 
     public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
@@ -119,12 +118,12 @@ extension SQLiteEventStore: PlaybackReader {
     private static func playbackState(_ row: StoredRow) throws(CorruptRow) -> (key: PlaybackKey, state: PlaybackState) {
         let key = PlaybackKey(user: try row.id(0, "user_id"), content: try row.id(1, "content_id"))
         let state = PlaybackState(
-            position: try row.integer(2, "position", in: StoredRow.nonNegative),
-            latestAt: Timestamp(millisecondsSinceEpoch: try row.integer(3, "latest_ms", in: StoredRow.timeRange)),
-            lastSeenAt: Timestamp(millisecondsSinceEpoch: try row.integer(4, "last_seen_ms", in: StoredRow.timeRange)),
+            storedPosition: try row.integer(2, "position", in: StoredRow.nonNegative),
+            latestMs: try row.integer(3, "latest_ms", in: StoredRow.timeRange),
+            lastSeenMs: try row.integer(4, "last_seen_ms", in: StoredRow.timeRange),
             maxPosition: try row.integer(5, "max_position", in: StoredRow.nonNegative),
             duration: try row.optionalInteger(6, "duration", in: StoredRow.nonNegative),
-            watchMilliseconds: try row.integer(7, "watch_ms", in: StoredRow.nonNegative),
+            watchMs: try row.integer(7, "watch_ms", in: StoredRow.nonNegative),
             events: try row.integer(8, "events", in: StoredRow.nonNegative))
         return (key, state)
     }
