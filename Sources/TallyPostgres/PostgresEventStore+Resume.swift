@@ -75,17 +75,13 @@ extension PostgresEventStore: ResumeWindowStore {
             SELECT user_id, movie_id, duration, position, event_time_ms FROM \(unescaped: s).heartbeats
             WHERE event_time_ms >= \(from.millisecondsSinceEpoch) ORDER BY id
             """, logger: logger)
-        var batch: [Heartbeat] = []
-        batch.reserveCapacity(10_000)
+        var batches = ReplayBatches()
         for try await (user, movie, duration, position, time) in rows.decode((String, String, Int64, Int64, Int64).self) {
-            batch.append(Heartbeat(userId: user, movieId: movie, duration: duration, position: position,
-                                   timestamp: Timestamp(millisecondsSinceEpoch: time)))
-            if batch.count == 10_000 {
-                body(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
+            let heartbeat = Heartbeat(
+                userId: user, movieId: movie, duration: duration, position: position, timestamp: Timestamp(millisecondsSinceEpoch: time))
+            batches.append(heartbeat, to: body)
         }
-        if !batch.isEmpty { body(batch) }
+        batches.finish(to: body)
     }
 
     private func optionalTime(_ rows: PostgresRowSequence) async throws -> Timestamp? {

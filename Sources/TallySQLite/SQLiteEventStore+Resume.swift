@@ -96,21 +96,16 @@ extension SQLiteEventStore: ResumeWindowStore {
                     SELECT CAST(user_id AS BLOB), CAST(movie_id AS BLOB), duration, position, event_time_ms, id
                     FROM heartbeats WHERE event_time_ms >= ? ORDER BY id
                     """, arguments: [from.millisecondsSinceEpoch])
-                var batch: [Heartbeat] = []
+                var batches = ReplayBatches()
                 var corrupt: [QuarantineCandidate] = []
-                batch.reserveCapacity(10_000)
                 while let row = try rows.next() {
                     // The log keeps every event it got: an unreadable row is recorded and skipped, not deleted.
                     if let heartbeat = StoredRow.decode(
                         row, source: "heartbeats", keyColumns: 5..<6, deleteWhere: nil, corrupt: &corrupt, Self.heartbeat) {
-                        batch.append(heartbeat)
-                    }
-                    if batch.count == 10_000 {
-                        body(batch)
-                        batch.removeAll(keepingCapacity: true)
+                        batches.append(heartbeat, to: body)
                     }
                 }
-                if !batch.isEmpty { body(batch) }
+                batches.finish(to: body)
                 return corrupt
             }
             try await quarantine(corrupt)
