@@ -7,13 +7,11 @@ extension PostgresEventStore: ResumeWindowStore {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") { [self] in
             try await client.query("""
-                INSERT INTO \(unescaped: s).resume_windows (user_id, window_start_ms, window_end_ms, revision, positions)
+                INSERT INTO \(unescaped: s).resume_windows (\(unescaped: StoredTables.resumeWindows.columnList))
                 SELECT * FROM unnest(\(records.map(\.userId))::text[], \(records.map(\.window.start.millisecondsSinceEpoch))::int8[],
                     \(records.map(\.window.end.millisecondsSinceEpoch))::int8[], \(records.map { Int32($0.revision) })::int4[],
                     \(records.map { String(decoding: $0.json, as: UTF8.self) })::text[])
-                ON CONFLICT (user_id, window_start_ms) DO UPDATE
-                SET window_end_ms = excluded.window_end_ms, revision = excluded.revision, positions = excluded.positions
-                WHERE excluded.revision >= resume_windows.revision
+                \(unescaped: SharedSQL.resumeWindowUpsert)
                 """, logger: logger)
         }
     }

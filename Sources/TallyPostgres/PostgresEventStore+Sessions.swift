@@ -24,12 +24,10 @@ extension PostgresEventStore: SessionStore {
             let h = commit.header
             let tree = commit.tree.map { String(decoding: $0, as: UTF8.self) }
             try await connection.query("""
-                INSERT INTO \(unescaped: s).sessions (session_id, start_ts, end_ts, entries, last_seq, last_activity_ms, tree)
+                INSERT INTO \(unescaped: s).sessions (\(unescaped: StoredTables.sessions.columnList))
                 VALUES (\(id), \(h.start?.timestamp), \(h.end?.timestamp), \(Int64(h.entryCount)), \(h.lastSeq),
                     \(h.lastActivity.millisecondsSinceEpoch), \(tree))
-                ON CONFLICT (session_id) DO UPDATE SET start_ts = excluded.start_ts, end_ts = excluded.end_ts,
-                    entries = excluded.entries, last_seq = excluded.last_seq, last_activity_ms = excluded.last_activity_ms,
-                    tree = coalesce(excluded.tree, sessions.tree)
+                \(unescaped: SharedSQL.sessionHeaderUpsert)
                 """, logger: logger)
         }
     }
@@ -37,7 +35,7 @@ extension PostgresEventStore: SessionStore {
     public func sessionHeader(id: String) async throws -> SessionHeader? {
         try await perform("reading session \(id)") { [self] in
             try await headers(client.query("""
-                SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM \(unescaped: s).sessions
+                SELECT \(unescaped: SharedSQL.sessionHeaderColumns) FROM \(unescaped: s).sessions
                 WHERE session_id = \(id)
                 """, logger: logger)).first
         }
@@ -67,19 +65,10 @@ extension PostgresEventStore: SessionStore {
 
     public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] {
         let cutoff = now.millisecondsSinceEpoch - abandonAfter.milliseconds
-        // 0: all, 1: complete, 2: open, 3: abandoned, chosen by a bound parameter so the statement stays fixed.
-        let mode: Int64 = switch status {
-        case nil: 0
-        case .complete?: 1
-        case .open?: 2
-        case .abandoned?: 3
-        }
         return try await perform("listing sessions") { [self] in
             try await headers(client.query("""
-                SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM \(unescaped: s).sessions
-                WHERE \(mode) = 0 OR (\(mode) = 1 AND end_ts IS NOT NULL)
-                    OR (\(mode) = 2 AND end_ts IS NULL AND last_activity_ms >= \(cutoff))
-                    OR (\(mode) = 3 AND end_ts IS NULL AND last_activity_ms < \(cutoff))
+                SELECT \(unescaped: SharedSQL.sessionHeaderColumns) FROM \(unescaped: s).sessions
+                WHERE \(unescaped: SharedSQL.sessionStatusCondition(status, cutoffMs: cutoff))
                 ORDER BY last_activity_ms DESC LIMIT \(Int64(limit))
                 """, logger: logger))
         }

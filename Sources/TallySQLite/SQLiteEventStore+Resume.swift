@@ -8,11 +8,8 @@ extension SQLiteEventStore: ResumeWindowStore {
         try await perform("saving \(records.count) resume windows") {
             try await pool.write { db in
                 var upsert = PreparedInsert(try db.cachedStatement(sql: """
-                    INSERT INTO resume_windows (user_id, window_start_ms, window_end_ms, revision, positions)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (user_id, window_start_ms) DO UPDATE
-                    SET window_end_ms = excluded.window_end_ms, revision = excluded.revision, positions = excluded.positions
-                    WHERE excluded.revision >= resume_windows.revision
+                    INSERT INTO resume_windows (\(StoredTables.resumeWindows.columnList)) VALUES (?, ?, ?, ?, ?)
+                    \(SharedSQL.resumeWindowUpsert)
                     """))
                 for record in records {
                     upsert.bind(record.userId)

@@ -9,14 +9,11 @@ extension SQLiteEventStore: SessionStore {
     static func write(_ sessions: [SessionCommit], in db: Database) throws {
         guard !sessions.isEmpty else { return }
         var entry = PreparedInsert(try db.cachedStatement(sql: """
-            INSERT INTO session_entries (session_id, ordinal, type, timestamp, name) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO session_entries (\(StoredTables.sessionEntries.columnList)) VALUES (?, ?, ?, ?, ?)
             """))
         var header = PreparedInsert(try db.cachedStatement(sql: """
-            INSERT INTO sessions (session_id, start_ts, end_ts, entries, last_seq, last_activity_ms, tree)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (session_id) DO UPDATE SET start_ts = excluded.start_ts, end_ts = excluded.end_ts,
-                entries = excluded.entries, last_seq = excluded.last_seq, last_activity_ms = excluded.last_activity_ms,
-                tree = coalesce(excluded.tree, sessions.tree)
+            INSERT INTO sessions (\(StoredTables.sessions.columnList)) VALUES (?, ?, ?, ?, ?, ?, ?)
+            \(SharedSQL.sessionHeaderUpsert)
             """))
         for commit in sessions {
             for (ordinal, stored) in commit.stored {
@@ -43,7 +40,7 @@ extension SQLiteEventStore: SessionStore {
         try await perform("reading session \(id)") {
             try await pool.read { db in
                 try Row.fetchOne(db, sql: """
-                    SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM sessions WHERE session_id = ?
+                    SELECT \(SharedSQL.sessionHeaderColumns) FROM sessions WHERE session_id = ?
                     """, arguments: [id]).map { row throws(CorruptRow) in try Self.header(StoredRow(row: row)) }
             }
         }
@@ -77,16 +74,11 @@ extension SQLiteEventStore: SessionStore {
 
     public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] {
         let cutoff = now.millisecondsSinceEpoch - abandonAfter.milliseconds
-        let filter = switch status {
-        case nil: "1 = 1"
-        case .complete?: "end_ts IS NOT NULL"
-        case .open?: "end_ts IS NULL AND last_activity_ms >= \(cutoff)"
-        case .abandoned?: "end_ts IS NULL AND last_activity_ms < \(cutoff)"
-        }
+        let filter = SharedSQL.sessionStatusCondition(status, cutoffMs: cutoff)
         return try await perform("listing sessions") {
             try await pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT session_id, start_ts, end_ts, entries, last_seq, last_activity_ms FROM sessions
+                    SELECT \(SharedSQL.sessionHeaderColumns) FROM sessions
                     WHERE \(filter) ORDER BY last_activity_ms DESC LIMIT ?
                     """, arguments: [limit]).map { row throws(CorruptRow) in try Self.header(StoredRow(row: row)) }
             }
