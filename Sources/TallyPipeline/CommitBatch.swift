@@ -5,15 +5,19 @@ import TallyCore
 public struct CommitBatch: Sendable {
     public var events: [ReceivedEvent]
     public var states: [PlaybackKey: PlaybackState]
+    /// The rules `states` were planned by. A store shared by several servers re-plans the batch from its committed
+    /// states with these, so the rules live in one place (the writer's configuration), never in the store.
+    public var rules: PlaybackRules
     public var sessions: [SessionCommit]
     public var ads: [AdEvent]
 
     public init(
-        events: [ReceivedEvent] = [], states: [PlaybackKey: PlaybackState] = [:], sessions: [SessionCommit] = [],
-        ads: [AdEvent] = []
+        events: [ReceivedEvent] = [], states: [PlaybackKey: PlaybackState] = [:], rules: PlaybackRules = PlaybackRules(),
+        sessions: [SessionCommit] = [], ads: [AdEvent] = []
     ) {
         self.events = events
         self.states = states
+        self.rules = rules
         self.sessions = sessions
         self.ads = ads
     }

@@ -8,7 +8,9 @@ typealias PlaybackRow = (String, String, Int64, Int64, Int64, Int64, Int64?, Int
 extension PostgresEventStore {
     /// Locks the batch's keys, plans their new states from the committed ones, logs the events and upserts the
     /// states. Returns the states as committed.
-    func writePlayback(_ events: [ReceivedEvent], on connection: PostgresConnection) async throws -> [PlaybackKey: PlaybackState] {
+    func writePlayback(
+        _ events: [ReceivedEvent], rules: PlaybackRules, on connection: PostgresConnection
+    ) async throws -> [PlaybackKey: PlaybackState] {
         guard !events.isEmpty else { return [:] }
         let keys = Array(Set(events.map(\.event.key)))
         let users = keys.map(\.user), contents = keys.map(\.content)
@@ -24,7 +26,7 @@ extension PostgresEventStore {
             JOIN unnest(\(users)::text[], \(contents)::text[]) AS k(u, c) ON p.user_id = k.u AND p.content_id = k.c
             """, logger: logger)
         for try await row in rows.decode(PlaybackRow.self) { current[Self.key(row)] = Self.state(row) }
-        let states = processor.plan(events) { current[$0] }
+        let states = PlaybackProcessor(rules: rules).plan(events) { current[$0] }
 
         var hb = (users: [String](), movies: [String](), durations: [Int64](), positions: [Int64](), times: [Int64](), received: [Int64]())
         var watch = (users: [String](), slugs: [String](), at: [Int64](), received: [Int64]())

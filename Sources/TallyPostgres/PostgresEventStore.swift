@@ -14,15 +14,13 @@ public final class PostgresEventStore: EventStore {
     let client: PostgresClient
     let schema: String
     let logger: Logger
-    let processor: PlaybackProcessor
     let operationTimeout: Duration
 
     /// A store over a new connection pool that `run()` runs; `open` (in `PostgresStores`) runs it and migrates.
-    init(settings: PostgresSettings, rules: PlaybackRules, logger: Logger) {
+    init(settings: PostgresSettings, logger: Logger) {
         self.client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         self.schema = settings.schema
         self.logger = logger
-        self.processor = PlaybackProcessor(rules: rules)
         self.operationTimeout = settings.operationTimeout
     }
 
@@ -71,7 +69,7 @@ public final class PostgresEventStore: EventStore {
                     return [:]
                 }
                 return try await client.withTransaction(logger: logger) { connection in
-                    let states = try await writePlayback(batch.events, on: connection)
+                    let states = try await writePlayback(batch.events, rules: batch.rules, on: connection)
                     try await writeAds(batch.ads, on: connection)
                     try await writeSessions(batch.sessions, on: connection)
                     return states

@@ -30,8 +30,8 @@ public struct PostgresStores: Sendable {
     }
 
     /// Connects and migrates a store (within `settings.connectTimeout`); its pool runs until the scope ends.
-    public func open(settings: PostgresSettings, rules: PlaybackRules = PlaybackRules(), logger: Logger) async throws -> PostgresEventStore {
-        let store = PostgresEventStore(settings: settings, rules: rules, logger: logger)
+    public func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresEventStore {
+        let store = PostgresEventStore(settings: settings, logger: logger)
         pools.yield(store)
         try await store.migrate(connectTimeout: settings.connectTimeout, host: settings.host, port: settings.port)
         return store

@@ -72,6 +72,21 @@ struct PostgresContractTests {
         }
     }
 
+    /// The store re-plans a batch with the rules the writer planned it by (carried in the batch), not rules of
+    /// its own: heartbeats 30 s apart count as watch time under the default 60 s gap and not under a 10 s one.
+    @Test func rePlanningUsesTheBatchsRules() async throws {
+        try await withOpener { open in
+            let store = try await open()
+            let viewing = { (user: String) in [heartbeat(user, "m", position: 0, second: 0), heartbeat(user, "m", position: 30, second: 30)] }
+            try await store.append(CommitBatch(events: viewing("u"), states: [:], rules: PlaybackRules(maxGapSeconds: 10)))
+            try await store.append(CommitBatch(events: viewing("v"), states: [:]))
+            let states = try await store.loadPlaybackStates()
+            #expect(states[PlaybackKey(user: "u", content: "m")]?.watchMilliseconds == 0)
+            #expect(states[PlaybackKey(user: "v", content: "m")]?.watchMilliseconds == 30_000)
+            try await store.close()
+        }
+    }
+
     @Test func badURLIsAClearError() {
         #expect(throws: PostgresSettings.SettingsError.self) { try PostgresSettings(url: "mysql://x") }
         #expect(throws: PostgresSettings.SettingsError.self) { try PostgresSettings(url: testPostgresURL!, schema: "Bad-Name") }

@@ -114,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             properties: KafkaProperty.dictionary(kafkaProperty), logger: logger)
         // The store is opened around the whole service group: start-up reads it before the services run, and the
         // writer commits its last batch after the others stopped.
-        try await self.store.withStore(rules: settings.server.rules, logger: logger) { store in
+        try await self.store.withStore(logger: logger) { store in
             logger.info("access", metadata: [
                 "auth": "\(settings.server.access.mode.rawValue)",
                 "detail": "\(settings.server.access.mode == .off ? "no API key is asked for" : "every route but /health needs an API key (tally keys create)")",

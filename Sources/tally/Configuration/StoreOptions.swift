@@ -58,7 +58,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Runs `body` with the whole store, as the server uses it, and closes it after `body` however it ends
     /// (SQLite: releases the data directory; PostgreSQL: stops the connection pool).
-    func withStore<T>(rules: PlaybackRules, logger: Logger, _ body: (any TallyStorage) async throws -> T) async throws -> T {
+    func withStore<T>(logger: Logger, _ body: (any TallyStorage) async throws -> T) async throws -> T {
         switch try location(logger: logger) {
         case .sqlite(let directory):
             let sqlite = try SQLiteEventStore(directory: directory)
@@ -66,7 +66,7 @@ struct StoreOptions: ParsableArguments {
             return try await Self.closing(sqlite) { try await body(sqlite) }
         case .postgres(let settings, let url):
             return try await PostgresStores.withStores { stores in
-                let store = try await stores.open(settings: settings, rules: rules, logger: logger)
+                let store = try await stores.open(settings: settings, logger: logger)
                 logger.info("opened store", metadata: ["postgres": "\(url)", "schema": "\(settings.schema)"])
                 return try await body(store)
             }
