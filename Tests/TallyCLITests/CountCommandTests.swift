@@ -157,6 +157,24 @@ struct CountCheckpointTests {
         #expect(other.status != 0)
         #expect(other.stderr.contains("other inputs"))
     }
+
+    /// A file that is not a count checkpoint (here a HyperLogLog's magic, then a truncated one) is refused with
+    /// what was expected and found, and what to do; the run does not start over silently.
+    @Test func unusableCheckpointsAreClearErrors() throws {
+        let dir = TemporaryDirectory()
+        let input = dir.path + "/f.jsonl"
+        try #"{"uid":"a","ts":1468244384}"#.write(toFile: input, atomically: true, encoding: .utf8)
+        let ck = dir.path + "/ck"
+        try Data("THL1 and more".utf8).write(to: URL(fileURLWithPath: ck))
+        let foreign = try TallyBinary.run(["count", input, "--checkpoint", ck])
+        #expect(foreign.status != 0)
+        #expect(foreign.stderr.contains("expected a tally count checkpoint (TCF1) but found a HyperLogLog sketch (THL1)"), "\(foreign.stderr)")
+        #expect(foreign.stderr.contains("remove it to start over"))
+        try Data("TCF1\u{1}".utf8).write(to: URL(fileURLWithPath: ck))
+        let truncated = try TallyBinary.run(["count", input, "--checkpoint", ck])
+        #expect(truncated.status != 0)
+        #expect(truncated.stderr.contains("cannot resume from checkpoint \(ck)"), "\(truncated.stderr)")
+    }
 }
 
 @Suite("tally count --threads", .offCooperativePool)

@@ -15,10 +15,9 @@ public struct ByteWriter: Sendable {
         write(UInt32(value.utf8.count))
         bytes.append(contentsOf: value.utf8)
     }
-    /// The four ASCII bytes that open every format (`"THL1"`, `"TCK1"`, …): kind and version.
-    public mutating func write(magic: StaticString) {
-        precondition(magic.utf8CodeUnitCount == 4, "a magic is four bytes")
-        magic.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    /// Opens `format`'s bytes with its magic (kind and version).
+    public mutating func write(format: BinaryFormat) {
+        bytes.append(contentsOf: format.rawValue.utf8)
     }
 
     public mutating func write(raw: [UInt8]) {
@@ -29,7 +28,7 @@ public struct ByteWriter: Sendable {
 
 /// Reads what `ByteWriter` wrote; every read is bounds-checked, so a truncated or foreign file is an error, not a crash.
 public struct ByteReader: Sendable {
-    public struct Failure: Error, CustomStringConvertible, Sendable {
+    public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
         public var description: String
     }
 
@@ -62,10 +61,15 @@ public struct ByteReader: Sendable {
         let count = Int(try readUInt32())
         return String(decoding: try take(count), as: UTF8.self)
     }
-    /// Reads the four magic bytes; false when they are not `magic` (a file of another kind or version).
-    public mutating func readMagic(_ magic: StaticString) throws(Failure) -> Bool {
-        let found = try take(4)
-        return magic.withUTF8Buffer { found.elementsEqual($0) }
+    /// Reads the magic and returns which of `expected` and `others` it is; throws, naming what was expected and
+    /// what was found, for anything else (another kind of file, or a version this build does not read).
+    @discardableResult
+    public mutating func read(format expected: BinaryFormat, alsoAccepting others: [BinaryFormat] = []) throws(Failure) -> BinaryFormat {
+        let found = String(decoding: try take(4), as: UTF8.self)
+        if let format = ([expected] + others).first(where: { $0.rawValue == found }) { return format }
+        let what = BinaryFormat(rawValue: found).map { "\($0.contents) (\($0.rawValue))" }
+            ?? "bytes of no format Tally knows"
+        throw Failure(description: "expected \(expected.contents) (\(expected.rawValue)) but found \(what)")
     }
 
     public mutating func readRaw() throws(Failure) -> [UInt8] {

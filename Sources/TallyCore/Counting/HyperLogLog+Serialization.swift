@@ -14,7 +14,7 @@ extension HyperLogLog {
     }
 
     func encode(into writer: inout ByteWriter) {
-        writer.write(magic: "THL1")
+        writer.write(format: .hyperLogLog)
         writer.write(UInt8(precision))
         if let sparse {
             writer.write(UInt8(0))
@@ -30,7 +30,7 @@ extension HyperLogLog {
     }
 
     init(from reader: inout ByteReader) throws {
-        guard try reader.readMagic("THL1") else { throw ByteReader.Failure(description: "not a HyperLogLog sketch (bad magic)") }
+        try reader.read(format: .hyperLogLog)
         let precision = Int(try reader.readUInt8())
         guard (4...18).contains(precision) else { throw ByteReader.Failure(description: "invalid HyperLogLog precision \(precision)") }
         self.init(precision: precision)

@@ -2,7 +2,7 @@
 /// restarted merge still knows every shard's latest contribution to each window within the retention.
 extension ShardMerger {
     public func encode(into writer: inout ByteWriter) {
-        writer.write(magic: "TMS1")
+        writer.write(format: .mergeState)
         writer.write(retention.milliseconds)
         writer.write(horizon)
         writer.write(newestFinalEnd)
@@ -29,7 +29,7 @@ extension ShardMerger {
 
     public init(from reader: inout ByteReader, retention: Duration) throws {
         self.init(retention: retention)
-        guard try reader.readMagic("TMS1") else { throw ByteReader.Failure(description: "not a tally count --merge checkpoint") }
+        try reader.read(format: .mergeState)
         let saved = try reader.readInt64()
         guard saved == retention.milliseconds else {
             throw ByteReader.Failure(description: "the checkpoint was made with --retention \(saved) ms")

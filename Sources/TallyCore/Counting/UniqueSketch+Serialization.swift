@@ -7,7 +7,7 @@ extension UniqueSketch {
             return sketch.serialized()
         case .exact(let set):
             var writer = ByteWriter()
-            writer.write(magic: "TXS1")
+            writer.write(format: .uniqueSketch)
             writer.write(UInt32(set.count))
             for user in set.sorted() { writer.write(user) }
             return writer.bytes
@@ -20,7 +20,7 @@ extension UniqueSketch {
             return
         }
         var reader = ByteReader(bytes)
-        guard try reader.readMagic("TXS1") else { throw ByteReader.Failure(description: "not a sketch (unknown magic)") }
+        try reader.read(format: .uniqueSketch)
         let count = Int(try reader.readUInt32())
         guard count <= bytes.count else { throw ByteReader.Failure(description: "exact set claims \(count) ids in \(bytes.count) bytes") }
         var set = Set<String>(minimumCapacity: count)

@@ -51,7 +51,7 @@ public struct CountStream: Sendable {
     /// Serialises the counting state (not the input position, which the caller records).
     public func checkpoint() -> [UInt8] {
         var writer = ByteWriter()
-        writer.write(magic: "TCK3")
+        writer.write(format: .countState)
         counter.encode(into: &writer)
         for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, splitter.lineCount + appliedLines, processedBytes] { writer.write(value) }
         return writer.bytes
@@ -62,9 +62,7 @@ public struct CountStream: Sendable {
                 validate: Bool = false) throws {
         self.init(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
         var reader = ByteReader(checkpoint)
-        guard try reader.readMagic("TCK3") else {
-            throw ByteReader.Failure(description: "not a tally count checkpoint of this version (held events' source positions came with TCK3): remove it to start over")
-        }
+        try reader.read(format: .countState)
         counter = try UniqueWindowCounter(configuration: configuration, from: &reader)
         tally.malformed = try reader.readInt()
         tally.missing = try reader.readInt()

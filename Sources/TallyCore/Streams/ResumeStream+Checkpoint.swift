@@ -3,7 +3,7 @@ extension ResumeStream {
     /// position, which the caller records next to it).
     public func checkpoint() -> [UInt8] {
         var writer = ByteWriter()
-        writer.write(magic: "TRS3")
+        writer.write(format: .resumeState)
         processor.encode(into: &writer)
         writer.write(invalidLines)
         writer.write(lines)
@@ -16,9 +16,7 @@ extension ResumeStream {
                 strict: Bool = false, limits: InputLimits = .default) throws {
         self.init(configuration: configuration, format: format, strict: strict, limits: limits)
         var reader = ByteReader(checkpoint)
-        guard try reader.readMagic("TRS3") else {
-            throw ByteReader.Failure(description: "not a tally resume checkpoint of this version (held events' source positions came with TRS3): remove it to start over")
-        }
+        try reader.read(format: .resumeState)
         processor = try ResumeWindowProcessor(configuration: configuration, from: &reader)
         invalidLines = try reader.readInt()
         let lines = try reader.readInt(), bytes = try reader.readInt()

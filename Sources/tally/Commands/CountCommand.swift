@@ -151,7 +151,7 @@ struct CountCommand: AsyncParsableCommand {
                                              timeField: timeField, validate: validate)
                     stream.shard = shard
                 } catch {
-                    throw ValidationError("cannot resume from \(checkpoint): \(error)")
+                    throw CheckpointFile.unusable(checkpoint, error)
                 }
                 resumeIndex = saved.fileIndex
                 resumeOffset = saved.fileOffset

@@ -38,7 +38,7 @@ enum KafkaProcessing {
             do {
                 stream = try makeStream(saved.state)
             } catch {
-                throw ValidationError("cannot resume from \(path): \(error)")
+                throw CheckpointFile.unusable(path, error)
             }
             for position in saved.positions {
                 positions[KafkaPartition(topic: position.topic, partition: position.partition)] = position.next

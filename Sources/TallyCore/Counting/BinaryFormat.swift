@@ -1,0 +1,35 @@
+/// Every binary format Tally writes, in one table: the four ASCII bytes that open it (its kind and version) and
+/// what it holds. A reader names the format it expects, so a file of another kind or version is refused with both
+/// names, and no two formats can share a magic (`BinaryFormatTests`).
+public enum BinaryFormat: String, CaseIterable, Sendable {
+    /// A HyperLogLog sketch (sparse or dense registers).
+    case hyperLogLog = "THL1"
+    /// A window's unique-user sketch: exact set or HyperLogLog.
+    case uniqueSketch = "TXS1"
+    /// `tally count`'s stream state: open windows, the event clock, held events with their source positions.
+    case countState = "TCK3"
+    /// `tally resume`'s stream state.
+    case resumeState = "TRS3"
+    /// `tally count --merge`'s state: the shards' windows being merged.
+    case mergeState = "TMS1"
+    /// `tally count --checkpoint` over files: the inputs, where in them the count stands, then `countState`.
+    case countCheckpoint = "TCF1"
+    /// `--checkpoint` of a Kafka processor: source, partition offsets, then the stream's state.
+    case kafkaCheckpoint = "TKP1"
+    /// The Kafka checkpoint's first magic, which it shared with the first version of `countState`: read, never
+    /// written.
+    case kafkaCheckpointLegacy = "TCK1"
+
+    /// What the bytes hold, for error messages.
+    public var contents: String {
+        switch self {
+        case .hyperLogLog: "a HyperLogLog sketch"
+        case .uniqueSketch: "a unique-user sketch"
+        case .countState: "a tally count state"
+        case .resumeState: "a tally resume state"
+        case .mergeState: "a tally count --merge state"
+        case .countCheckpoint: "a tally count checkpoint"
+        case .kafkaCheckpoint, .kafkaCheckpointLegacy: "a checkpoint of a Kafka processor"
+        }
+    }
+}
