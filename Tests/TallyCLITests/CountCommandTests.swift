@@ -76,6 +76,22 @@ struct CountCommandTests {
         #expect(result.stderr.contains(arguments[0]))
     }
 
+    /// Each setting's default, range and variable come from one definition: the help shows the default the run
+    /// uses, a variable is checked like its flag, and the flag wins over the variable.
+    @Test func settingsComeFromOneDefinition() throws {
+        let help = try TallyBinary.run(["count", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("Allowed: 4 to 18. [env: TALLY_PRECISION] (default: 14)"), "\(help)")
+        let variable = try TallyBinary.run(["count"], environment: ["TALLY_PRECISION": "30"])
+        #expect(variable.status == 64)
+        #expect(variable.stderr.contains("--precision (or TALLY_PRECISION) must be from 4 to 18, not 30"), "\(variable.stderr)")
+        let flagWins = try TallyBinary.run(["count", "--precision", "12"], environment: ["TALLY_PRECISION": "30"])
+        #expect(flagWins.status == 0, "\(flagWins.stderr)")
+        let resume = try TallyBinary.run(["resume"], environment: ["TALLY_LATENESS": "1s"])
+        #expect(resume.status == 0, "\(resume.stderr)")
+        #expect(resume.stderr.contains("TALLY_LATENESS is not read by tally resume"), "\(resume.stderr)")
+        #expect(try TallyBinary.run(["resume"], environment: ["TALLY_RESUME_LATENESS": "soon"]).stderr.contains("TALLY_RESUME_LATENESS=soon"))
+    }
+
     @Test func emitIsTypedWithItsDefaultInHelp() throws {
         let help = try TallyBinary.run(["count", "--help"]).stdout
         #expect(help.contains("default: final)"), "\(help)")

@@ -63,6 +63,10 @@ struct WindowUnitTests {
         #expect(WindowUnit("2h") == .seconds(7200))
         #expect(WindowUnit("0s") == nil)
         #expect(WindowUnit("fortnight") == nil)
+        // Sizes whose seconds or milliseconds overflow 64 bits are refused, not a trap.
+        #expect(WindowUnit("9223372036854775807h") == nil)
+        #expect(WindowUnit("9223372036854775807s") == nil)
+        #expect(WindowUnit("9223372036854775s") == .seconds(9_223_372_036_854_775))
     }
 }
 

@@ -44,7 +44,11 @@ public struct FrameScanner: Sendable {
     public let timeField: [UInt8]
     public let validate: Bool
 
-    public init(userField: String = "uid", timeField: String = "ts", validate: Bool = false) {
+    /// The brief's field names: `{"uid": …, "ts": …}`.
+    public static let defaultUserField = "uid"
+    public static let defaultTimeField = "ts"
+
+    public init(userField: String = Self.defaultUserField, timeField: String = Self.defaultTimeField, validate: Bool = false) {
         self.userField = Array(userField.utf8)
         self.timeField = Array(timeField.utf8)
         self.validate = validate

@@ -16,8 +16,13 @@ public struct HyperLogLog: Hashable, Sendable {
 
     static let sparsePrecision = 25
 
-    public init(precision: Int = 14) {
-        precondition((4...18).contains(precision), "HyperLogLog precision must be 4...18")
+    /// The precisions a sketch may have: 2^4 to 2^18 registers.
+    public static let precisionRange = 4...18
+    /// 2^14 registers: about 0.8% standard error in 12 KiB.
+    public static let defaultPrecision = 14
+
+    public init(precision: Int = Self.defaultPrecision) {
+        precondition(Self.precisionRange.contains(precision), "HyperLogLog precision must be in \(Self.precisionRange)")
         self.precision = precision
     }
 

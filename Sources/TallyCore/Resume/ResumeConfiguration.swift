@@ -23,7 +23,7 @@ public struct ResumeConfiguration: Hashable, Sendable {
     public var corroboration: Int
 
     public init(
-        window: WindowUnit = .minute, lateness: Duration = .seconds(10), idleTimeout: Duration = .seconds(5),
+        window: WindowUnit = .minute, lateness: Duration = .seconds(10), idleTimeout: Duration = EventClockConfiguration.defaultIdleTimeout,
         late: LatePolicy = .drop, retention: Duration = .seconds(3600),
         maxAhead: Duration = EventClockConfiguration.defaultMaxJump,
         corroboration: Int = EventClockConfiguration.defaultCorroboration

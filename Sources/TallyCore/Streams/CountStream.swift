@@ -20,7 +20,10 @@ public struct CountStream: Sendable {
     private var scratch = FrameScanner.Scratch()
     private var outputs: [CountResult] = []
 
-    public init(configuration: CountConfiguration, userField: String = "uid", timeField: String = "ts", validate: Bool = false) {
+    public init(
+        configuration: CountConfiguration, userField: String = FrameScanner.defaultUserField,
+        timeField: String = FrameScanner.defaultTimeField, validate: Bool = false
+    ) {
         counter = UniqueWindowCounter(configuration: configuration)
         scanner = FrameScanner(userField: userField, timeField: timeField, validate: validate)
     }
@@ -58,7 +61,7 @@ public struct CountStream: Sendable {
     }
 
     /// Resumes from `checkpoint()` bytes; throws when they are damaged or were made with other options.
-    public init(configuration: CountConfiguration, checkpoint: [UInt8], userField: String = "uid", timeField: String = "ts",
+    public init(configuration: CountConfiguration, checkpoint: [UInt8], userField: String = FrameScanner.defaultUserField, timeField: String = FrameScanner.defaultTimeField,
                 validate: Bool = false) throws {
         self.init(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
         var reader = ByteReader(checkpoint)

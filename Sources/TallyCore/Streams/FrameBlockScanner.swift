@@ -18,7 +18,10 @@ public struct FrameBlockScanner: Sendable {
     let scanner: FrameScanner
     let exact: Bool
 
-    public init(userField: String = "uid", timeField: String = "ts", validate: Bool = false, exact: Bool) {
+    public init(
+        userField: String = FrameScanner.defaultUserField, timeField: String = FrameScanner.defaultTimeField, validate: Bool = false,
+        exact: Bool
+    ) {
         scanner = FrameScanner(userField: userField, timeField: timeField, validate: validate)
         self.exact = exact
     }

@@ -19,7 +19,9 @@ public struct EventClockConfiguration: Hashable, Sendable {
     public static let defaultCorroboration = 3
     public static let defaultMaxHeld = 4096
 
-    public init(lateness: Duration, idleTimeout: Duration = .seconds(5), maxJump: Duration = Self.defaultMaxJump,
+    public static let defaultIdleTimeout: Duration = .seconds(5)
+
+    public init(lateness: Duration, idleTimeout: Duration = Self.defaultIdleTimeout, maxJump: Duration = Self.defaultMaxJump,
                 corroboration: Int = Self.defaultCorroboration, maxHeld: Int = Self.defaultMaxHeld) {
         precondition(corroboration >= 1 && maxHeld >= corroboration, "corroboration needs at least one key and room to hold them")
         self.lateness = lateness

@@ -26,12 +26,17 @@ public enum WindowUnit: Hashable, Sendable, CustomStringConvertible {
         default:
             let lower = text.lowercased()
             guard let suffix = lower.last, let number = Int64(lower.dropLast()), number > 0 else { return nil }
+            let unitSeconds: Int64
             switch suffix {
-            case "s": self = .seconds(number)
-            case "m": self = .seconds(number * 60)
-            case "h": self = .seconds(number * 3600)
+            case "s": unitSeconds = 1
+            case "m": unitSeconds = 60
+            case "h": unitSeconds = 3600
             default: return nil
             }
+            // Milliseconds must fit too: windows are kept in milliseconds.
+            let (seconds, overflow) = number.multipliedReportingOverflow(by: unitSeconds)
+            guard !overflow, seconds <= Int64.max / 1000 else { return nil }
+            self = .seconds(seconds)
         }
     }
 

@@ -18,26 +18,25 @@ struct CountCommand: AsyncParsableCommand {
     @Argument(help: "Input files (plain or gzip); stdin when none or '-'.")
     var files: [String] = []
 
-    @Option(help: "Comma-separated units: minute,hour,day,week,month,year. [env: TALLY_WINDOWS] (default: all)")
+    @Option(help: CountSettings.windows.help)
     var windows: String?
 
-    @Option(help: "Top-level key of the user id. [env: TALLY_USER_FIELD] (default: uid)")
+    @Option(help: CountSettings.userField.help)
     var userField: String?
 
-    @Option(help: "Top-level key of the time (unix seconds or ms, number or string). [env: TALLY_TIME_FIELD] (default: ts)")
+    @Option(help: CountSettings.timeField.help)
     var timeField: String?
 
-    @Option(help: "Allowed lateness. [env: TALLY_LATENESS] (default: 5s)")
+    @Option(help: CountSettings.lateness.help)
     var lateness: DurationArgument?
 
-    @Option(help: "Late frames within this of the watermark revise closed windows; older ones are rejected. [env: TALLY_RETENTION] (default: 2h)")
+    @Option(help: CountSettings.retention.help)
     var retention: DurationArgument?
-
 
     @Flag(help: "Count exactly with sets of ids instead of HyperLogLog.")
     var exact = false
 
-    @Option(help: "HyperLogLog precision p (2^p registers, 4...18). [env: TALLY_PRECISION] (default: 14)")
+    @Option(help: CountSettings.precision.help)
     var precision: Int?
 
     @Option(help: "final (closed windows only) or updates[=INTERVAL] (also provisional results of open windows, every second or every INTERVAL).")
@@ -80,8 +79,7 @@ struct CountCommand: AsyncParsableCommand {
     }
 
     func setup() throws -> Setup {
-        let env = EnvironmentResolver()
-        let unitsText = try env.value(windows, "TALLY_WINDOWS", default: "minute,hour,day,week,month,year")
+        let unitsText = try CountSettings.windows.resolve(windows)
         var units: [WindowUnit] = []
         for name in unitsText.split(separator: ",") {
             guard let unit = WindowUnit(String(name)), CountConfiguration.supportedUnits.contains(unit) else {
@@ -90,18 +88,17 @@ struct CountCommand: AsyncParsableCommand {
             units.append(unit)
         }
         let eventTime = try self.eventTime.resolve()
-        let precision = try env.value(self.precision, "TALLY_PRECISION", default: 14)
-        guard (4...18).contains(precision) else { throw ValidationError("--precision must be from 4 to 18") }
+        let precision = try CountSettings.precision.resolve(self.precision)
         let configuration = CountConfiguration(
             units: units,
-            lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(5))).duration,
-            retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(7200))).duration,
+            lateness: try CountSettings.lateness.resolve(lateness).duration,
+            retention: try CountSettings.retention.resolve(retention).duration,
             maxAhead: eventTime.maxAhead, corroboration: eventTime.corroboration, idleTimeout: eventTime.idleTimeout,
             exact: exact, precision: precision)
         return Setup(
             configuration: configuration,
-            userField: try env.value(userField, "TALLY_USER_FIELD", default: "uid"),
-            timeField: try env.value(timeField, "TALLY_TIME_FIELD", default: "ts"),
+            userField: try CountSettings.userField.resolve(userField),
+            timeField: try CountSettings.timeField.resolve(timeField),
             updates: emit.updateInterval, maxRejected: eventTime.maxRejected)
     }
 

@@ -19,16 +19,16 @@ struct ResumeCommand: AsyncParsableCommand {
     @Argument(help: "Input files (plain or gzip); stdin when none or '-'.")
     var files: [String] = []
 
-    @Option(help: "Window size: minute, hour, day, week, month, year, or e.g. 30s. [env: TALLY_WINDOW] (default: minute)")
+    @Option(help: ResumeSettings.window.help)
     var window: WindowUnit?
 
-    @Option(help: "Allowed lateness, e.g. 10s. [env: TALLY_LATENESS] (default: 10s)")
+    @Option(help: ResumeSettings.lateness.help)
     var lateness: DurationArgument?
 
-    @Option(help: "Late events: drop (count and report) or emit (re-emit the corrected array with \"revision\"). [env: TALLY_LATE] (default: drop)")
+    @Option(help: ResumeSettings.late.help)
     var late: LatePolicy?
 
-    @Option(help: "How long closed windows are kept for --late emit. [env: TALLY_RETENTION] (default: 1h)")
+    @Option(help: ResumeSettings.retention.help)
     var retention: DurationArgument?
 
     @Option(help: "compact (one array per line) or pretty (the brief's layout, window headers on stderr).")
@@ -53,14 +53,14 @@ struct ResumeCommand: AsyncParsableCommand {
     var kafka: KafkaSourceOptions
 
     func run() async throws {
-        let env = EnvironmentResolver()
+        for warning in ResumeSettings.renamedWarnings(EnvironmentResolver().environment) { ProgressReporter.writeStderr(warning) }
         let eventTime = try self.eventTime.resolve()
         let configuration = ResumeConfiguration(
-            window: try env.value(window, "TALLY_WINDOW", default: .minute),
-            lateness: try env.value(lateness, "TALLY_LATENESS", default: DurationArgument(.seconds(10))).duration,
+            window: try ResumeSettings.window.resolve(window),
+            lateness: try ResumeSettings.lateness.resolve(lateness).duration,
             idleTimeout: eventTime.idleTimeout,
-            late: try env.value(late, "TALLY_LATE", default: .drop),
-            retention: try env.value(retention, "TALLY_RETENTION", default: DurationArgument(.seconds(3600))).duration,
+            late: try ResumeSettings.late.resolve(late),
+            retention: try ResumeSettings.retention.resolve(retention).duration,
             maxAhead: eventTime.maxAhead, corroboration: eventTime.corroboration)
         if kafka.isKafka {
             guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
