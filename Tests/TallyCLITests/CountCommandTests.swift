@@ -92,6 +92,21 @@ struct CountCommandTests {
         #expect(try TallyBinary.run(["resume"], environment: ["TALLY_RESUME_LATENESS": "soon"]).stderr.contains("TALLY_RESUME_LATENESS=soon"))
     }
 
+    /// serve's settings, the same way: bad values of flags and variables are usage errors naming both, before
+    /// anything is opened; the old --commit-delay-ms is checked as the duration it stands for.
+    @Test(arguments: [
+        (["serve", "--port", "0"], [String: String](), "--port (or TALLY_PORT) must be from 1 to 65535, not 0"),
+        (["serve", "--commit-delay", "2s"], [:], "--commit-delay (or TALLY_COMMIT_DELAY) must be from 0 to 1s, not 2s"),
+        (["serve", "--commit-delay-ms", "2000"], [:], "--commit-delay (or TALLY_COMMIT_DELAY) must be from 0 to 1s, not 2s"),
+        (["serve"], ["TALLY_HEADER_TIMEOUT": "0s"], "--header-timeout (or TALLY_HEADER_TIMEOUT) must be positive, not 0ms"),
+        (["serve"], ["TALLY_MAX_BODY_BYTES": "10"], "--max-body-bytes (or TALLY_MAX_BODY_BYTES) must be at least 1024, not 10"),
+    ])
+    func serveSettingsAreChecked(arguments: [String], environment: [String: String], message: String) throws {
+        let result = try TallyBinary.run(arguments + ["--data-dir", "/nonexistent/tally"], environment: environment)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
     @Test func emitIsTypedWithItsDefaultInHelp() throws {
         let help = try TallyBinary.run(["count", "--help"]).stdout
         #expect(help.contains("default: final)"), "\(help)")

@@ -65,7 +65,7 @@ struct ProcessLifecycleTests {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
         let data = TemporaryDirectory()
         let port = Int.random(in: 40_000..<60_000)
-        let server = try TallyProcess(binary: binary, port: port, dataDir: data.path, extra: ["--commit-delay-ms", "50"])
+        let server = try TallyProcess(binary: binary, port: port, dataDir: data.path, extra: ["--commit-delay", "50ms"])
         try await server.waitUntilHealthy()
         let acked = try await Self.sendWhile(port: port, seconds: 0.5) { server.kill(signal: SIGTERM) }
         #expect(server.wait() == 0)

@@ -73,6 +73,15 @@ extension Setting where Value: Comparable {
     }
 }
 
+extension Setting where Value: Comparable {
+    /// A setting whose values are at least `minimum`.
+    init(_ flag: String, _ variable: String, _ summary: String, default defaultValue: Value?, atLeast minimum: Value) {
+        self.init(flag, variable, summary, default: defaultValue, allowed: "at least \(minimum)") {
+            $0 >= minimum ? nil : "must be at least \(minimum)"
+        }
+    }
+}
+
 extension Setting where Value == DurationArgument {
     /// A duration that must be more than zero.
     static func positive(_ flag: String, _ variable: String, _ summary: String, default defaultValue: Duration) -> Setting {
