@@ -24,9 +24,13 @@ public struct PostgresSettings: Sendable {
     /// aborted by the server, so its transaction is rolled back rather than left to commit after the client gave up.
     public var statementTimeout: Duration
 
+    public static let defaultSchema = "tally"
+    public static let defaultOperationTimeout: Duration = .seconds(2)
+    public static let defaultStatementTimeout: Duration = .seconds(15)
+
     public init(
-        url: String, schema: String = "tally", maximumConnections: Int = 20, connectTimeout: Duration = .seconds(10),
-        operationTimeout: Duration = .seconds(2), statementTimeout: Duration = .seconds(15)
+        url: String, schema: String = Self.defaultSchema, maximumConnections: Int = 20, connectTimeout: Duration = .seconds(10),
+        operationTimeout: Duration = Self.defaultOperationTimeout, statementTimeout: Duration = Self.defaultStatementTimeout
     ) throws {
         guard let components = URLComponents(string: url),
             ["postgres", "postgresql"].contains(components.scheme ?? ""), let host = components.host, !host.isEmpty

@@ -28,10 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Store")
     var store: StoreOptions
 
-    @Option(help: "Kafka bootstrap servers (HOST:PORT,…) to publish accepted events to; needs the Kafka trait. [env: TALLY_KAFKA_BROKERS]")
+    @Option(help: ServeSettings.kafkaBrokers.help)
     var kafkaBrokers: String?
 
-    @Option(help: "Topic per kind of event: heartbeats=TOPIC,watch=TOPIC,ads=TOPIC. Clients are acknowledged once Kafka has the events. [env: TALLY_PUBLISH]")
+    @Option(help: ServeSettings.publish.help)
     var publish: PublishTopics?
 
     @Option(help: ServeSettings.kafkaDeliveryTimeout.help)
@@ -179,11 +179,8 @@ struct ServeCommand: AsyncParsableCommand {
         server.connection.webSocket.closeTimeout = try ServeSettings.websocketCloseTimeout.resolve(websocketCloseTimeout, env).duration
         return Settings(
             server: server,
-            kafkaBrokers: try env.optionalValue(kafkaBrokers, "TALLY_KAFKA_BROKERS"),
-            publish: try env.optionalValue(publish?.description, "TALLY_PUBLISH").map {
-                guard let topics = PublishTopics(argument: $0) else { throw ValidationError("TALLY_PUBLISH=\($0) is not heartbeats=TOPIC,watch=TOPIC,ads=TOPIC") }
-                return topics
-            },
+            kafkaBrokers: try ServeSettings.kafkaBrokers.resolveOptional(kafkaBrokers, env),
+            publish: try ServeSettings.publish.resolveOptional(publish, env),
             kafkaDeliveryTimeout: try ServeSettings.kafkaDeliveryTimeout.resolve(kafkaDeliveryTimeout, env).duration,
             logLevel: try ServeSettings.logLevel.resolve(logLevel, env))
     }

@@ -72,6 +72,13 @@ enum ServeSettings {
     static let websocketCloseTimeout = Setting<DurationArgument>.positive(
         "--websocket-close-timeout", "TALLY_WEBSOCKET_CLOSE_TIMEOUT", "After the server's WebSocket close, how long it waits for the client's before dropping it.",
         default: defaults.connection.webSocket.closeTimeout)
+    static let kafkaBrokers = Setting<String>(
+        "--kafka-brokers", "TALLY_KAFKA_BROKERS",
+        "Kafka bootstrap servers (HOST:PORT,…) to publish accepted events to; needs the Kafka trait.", default: nil, shownAs: "none")
+    static let publish = Setting<PublishTopics>(
+        "--publish", "TALLY_PUBLISH",
+        "Topic per kind of event: heartbeats=TOPIC,watch=TOPIC,ads=TOPIC. Clients are acknowledged once Kafka has the events.",
+        default: nil, shownAs: "none")
     static let kafkaDeliveryTimeout = Setting<DurationArgument>.positive(
         "--kafka-delivery-timeout", "TALLY_KAFKA_DELIVERY_TIMEOUT", "How long a publish may take before the request fails with 503.",
         default: .seconds(30))

@@ -45,7 +45,9 @@ struct Setting<Value: ExpressibleByArgument & Sendable>: Sendable {
         if let given {
             value = given
         } else if let text = env.environment[variable], !text.isEmpty {
-            guard let parsed = Value(argument: text) else { throw ValidationError("\(variable)=\(text) is not a valid value") }
+            guard let parsed = Value(argument: text) else {
+                throw ValidationError("\(variable)=\(text) is not a valid value for \(flag)" + (allowed.map { " (allowed: \($0))" } ?? ""))
+            }
             value = parsed
         } else {
             value = defaultValue

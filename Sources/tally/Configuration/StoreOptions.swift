@@ -9,24 +9,24 @@ import TallySQLite
 /// Where the state lives, for every command that opens the store (`serve`, `keys`): the same flags and variables,
 /// so that `tally keys` manages exactly the keys the server reads.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "Directory of the SQLite store. [env: TALLY_DATA_DIR] (default: ./tally-data)")
+    @Option(help: StoreSettings.dataDir.help)
     var dataDir: String?
 
     @Option(help: ArgumentHelp(
-        "PostgreSQL URL (postgres://user@host:5432/db); replaces the SQLite store, and lets several servers share one state. [env: TALLY_POSTGRES_URL]",
+        StoreSettings.postgres.help.abstract,
         discussion: "A password on the command line is visible to every user of the machine (ps); give it in TALLY_POSTGRES_URL, in --postgres-password-file, or in PGPASSWORD instead (in that order of precedence, after one in the URL)."))
     var postgres: String?
 
-    @Option(help: "File whose first line is the PostgreSQL password (for secrets mounted as files). [env: TALLY_POSTGRES_PASSWORD_FILE]")
+    @Option(help: StoreSettings.postgresPasswordFile.help)
     var postgresPasswordFile: String?
 
-    @Option(help: "Schema of Tally's tables in PostgreSQL. [env: TALLY_POSTGRES_SCHEMA] (default: tally)")
+    @Option(help: StoreSettings.postgresSchema.help)
     var postgresSchema: String?
 
-    @Option(help: "How long a request waits for PostgreSQL (a connection, then its statements) before it is answered 503. [env: TALLY_POSTGRES_TIMEOUT] (default: 2s)")
+    @Option(help: StoreSettings.postgresTimeout.help)
     var postgresTimeout: DurationArgument?
 
-    @Option(help: "PostgreSQL's statement_timeout for Tally's connections; a statement running longer is aborted and rolled back. [env: TALLY_POSTGRES_STATEMENT_TIMEOUT] (default: 15s)")
+    @Option(help: StoreSettings.postgresStatementTimeout.help)
     var postgresStatementTimeout: DurationArgument?
 
     /// The SQLite directory, or the PostgreSQL settings (password resolved) when a URL is given.
@@ -37,22 +37,17 @@ struct StoreOptions: ParsableArguments {
 
     func location(logger: Logger) throws -> Location {
         let env = EnvironmentResolver()
-        guard let url = try env.optionalValue(postgres, "TALLY_POSTGRES_URL") else {
-            return .sqlite(directory: try env.value(dataDir, "TALLY_DATA_DIR", default: "./tally-data"))
-        }
-        let timeouts = (
-            try env.value(postgresTimeout, "TALLY_POSTGRES_TIMEOUT", default: DurationArgument(.seconds(2))).duration,
-            try env.value(postgresStatementTimeout, "TALLY_POSTGRES_STATEMENT_TIMEOUT", default: DurationArgument(.seconds(15))).duration)
-        guard timeouts.0 > .zero, timeouts.1 > .zero else {
-            throw ValidationError("--postgres-timeout and --postgres-statement-timeout must be positive")
+        guard let url = try StoreSettings.postgres.resolveOptional(postgres, env) else {
+            return .sqlite(directory: try StoreSettings.dataDir.resolve(dataDir, env))
         }
         var settings = try PostgresSettings(
-            url: url, schema: try env.value(postgresSchema, "TALLY_POSTGRES_SCHEMA", default: "tally"),
-            operationTimeout: timeouts.0, statementTimeout: timeouts.1)
+            url: url, schema: try StoreSettings.postgresSchema.resolve(postgresSchema, env),
+            operationTimeout: try StoreSettings.postgresTimeout.resolve(postgresTimeout, env).duration,
+            statementTimeout: try StoreSettings.postgresStatementTimeout.resolve(postgresStatementTimeout, env).duration)
         if settings.password != nil, postgres != nil {
             logger.warning("the PostgreSQL password given in --postgres is visible to every user of this machine; use TALLY_POSTGRES_URL, --postgres-password-file or PGPASSWORD")
         }
-        settings.password = try settings.password ?? Self.password(file: env.optionalValue(postgresPasswordFile, "TALLY_POSTGRES_PASSWORD_FILE"), env: env)
+        settings.password = try settings.password ?? Self.password(file: StoreSettings.postgresPasswordFile.resolveOptional(postgresPasswordFile, env), env: env)
         return .postgres(settings, redactedURL: PostgresSettings.redacted(url))
     }
 

@@ -70,7 +70,7 @@ enum KafkaProcessing {
             producer: producer, outputTopic: destination?.topic, checkpointPath: settings.checkpoint,
             sourceName: sourceName, checkpointInterval: settings.checkpointInterval, idleExit: options.idleExit?.duration,
             untilEnd: options.untilEnd,
-            maxSkew: try EnvironmentResolver().value(options.maxSkew, "TALLY_MAX_SKEW", default: DurationArgument(.seconds(300))).duration,
+            maxSkew: try KafkaSourceOptions.maxSkewSetting.resolve(options.maxSkew).duration,
             logger: logger)
         let services = ServiceGroup(configuration: .init(
             services: [.init(service: processor, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

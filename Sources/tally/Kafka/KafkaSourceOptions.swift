@@ -17,7 +17,7 @@ struct KafkaSourceOptions: ParsableArguments {
     @Flag(help: "With --from: stop (flushing every window) once every assigned partition is read to its end: a replay of a topic's history.")
     var untilEnd = false
 
-    @Option(help: "With --from: pause a partition whose event time runs this far ahead of the slowest assigned partition, until the others catch up (watermark alignment). [env: TALLY_MAX_SKEW] (default: 5m)")
+    @Option(help: KafkaSourceOptions.maxSkewSetting.help)
     var maxSkew: DurationArgument?
 
     @Option(help: "With --from: this processor's static group membership id. (default: from the group and --checkpoint's path; none without --checkpoint)")
@@ -27,4 +27,9 @@ struct KafkaSourceOptions: ParsableArguments {
     var kafkaProperty: [KafkaProperty] = []
 
     var isKafka: Bool { from != nil || to != nil }
+
+    static let maxSkewSetting = Setting<DurationArgument>.positive(
+        "--max-skew", "TALLY_MAX_SKEW",
+        "With --from: pause a partition whose event time runs this far ahead of the slowest assigned partition, until the others catch up (watermark alignment).",
+        default: .seconds(300))
 }
