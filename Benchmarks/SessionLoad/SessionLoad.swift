@@ -34,7 +34,8 @@ struct SessionLoad {
         let sorted = collected.latencies.withLock { $0 }.sorted()
         let entries = options.sessions * (options.messages * options.entries + 2)
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        print("""
+        print(
+            """
             sessions=\(options.sessions) messages_per_session=\(options.messages + 2) entries=\(entries) failed=\(collected.failures.withLock { $0 })
             seconds=\(String(format: "%.2f", seconds)) entries_per_second=\(Int(Double(entries) / seconds)) messages_per_second=\(Int(Double(sorted.count) / seconds))
             ack_ms p50=\(String(format: "%.2f", percentile(0.5))) p99=\(String(format: "%.2f", percentile(0.99))) max=\(String(format: "%.2f", sorted.last ?? 0))
@@ -64,7 +65,9 @@ struct SessionLoad {
                     throw LoadError(description: "no ack for a message of \(id)")
                 }
                 let elapsed = ContinuousClock.now - sent
-                collected.latencies.withLock { $0.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }
+                collected.latencies.withLock {
+                    $0.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                }
             }
         }
         return collected.latencies.withLock { $0 }

@@ -1,21 +1,21 @@
 #if Kafka
-import CRdKafka
+    import CRdKafka
 
-/// A librdkafka failure, with its error name and librdkafka's own message.
-public struct KafkaError: Error, CustomStringConvertible, Sendable {
-    public var code: Int32
-    public var message: String
+    /// A librdkafka failure, with its error name and librdkafka's own message.
+    public struct KafkaError: Error, CustomStringConvertible, Sendable {
+        public var code: Int32
+        public var message: String
 
-    init(_ code: rd_kafka_resp_err_t, _ context: String) {
-        self.code = code.rawValue
-        self.message = "\(context): \(String(cString: rd_kafka_err2str(code)))"
+        init(_ code: rd_kafka_resp_err_t, _ context: String) {
+            self.code = code.rawValue
+            self.message = "\(context): \(String(cString: rd_kafka_err2str(code)))"
+        }
+
+        init(message: String) {
+            self.code = -1
+            self.message = message
+        }
+
+        public var description: String { message }
     }
-
-    init(message: String) {
-        self.code = -1
-        self.message = message
-    }
-
-    public var description: String { message }
-}
 #endif

@@ -5,7 +5,8 @@ import TallyPipeline
 extension PostgresEventStore: AdAnalyticsStore {
     public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
         try await perform("reading ad counts") { [self] in
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT unique_users, clicks, impressions FROM \(unescaped: s).ad_hours WHERE hour_ms = \(hour.startMilliseconds)
                 """, logger: logger)
             for try await (users, clicks, impressions) in rows.decode((Int64, Int64, Int64).self) {
@@ -20,9 +21,11 @@ extension PostgresEventStore: AdAnalyticsStore {
     /// hour order.
     func writeAds(_ ads: [AdEvent], on connection: PostgresConnection) async throws {
         guard !ads.isEmpty else { return }
-        let times = ads.map(\.timestamp.millisecondsSinceEpoch), users = ads.map(\.user)
+        let times = ads.map(\.timestamp.millisecondsSinceEpoch)
+        let users = ads.map(\.user)
         let kinds = ads.map(\.interaction.rawValue)
-        try await connection.query("""
+        try await connection.query(
+            """
             WITH input AS (
                 SELECT t, u, k, t - t % 3600000 AS h FROM unnest(\(times)::int8[], \(users)::text[], \(kinds)::text[]) AS i(t, u, k)
             ), logged AS (

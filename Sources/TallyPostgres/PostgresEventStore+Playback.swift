@@ -13,14 +13,17 @@ extension PostgresEventStore {
     ) async throws -> [PlaybackKey: PlaybackState] {
         guard !events.isEmpty else { return [:] }
         let keys = Array(Set(events.map(\.event.key)))
-        let users = keys.map(\.user), contents = keys.map(\.content)
-        try await connection.query("""
+        let users = keys.map(\.user)
+        let contents = keys.map(\.content)
+        try await connection.query(
+            """
             SELECT pg_advisory_xact_lock(h) FROM (
                 SELECT DISTINCT hashtextextended(u || chr(1) || c, 0) AS h FROM unnest(\(users)::text[], \(contents)::text[]) AS k(u, c)
                 ORDER BY h) locks
             """, logger: logger)
         var current: [PlaybackKey: PlaybackState] = [:]
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT \(unescaped: StoredTables.playbackState.columnList(qualifiedBy: "p"))
             FROM \(unescaped: s).playback_state p
             JOIN unnest(\(users)::text[], \(contents)::text[]) AS k(u, c) ON p.user_id = k.u AND p.content_id = k.c
@@ -33,23 +36,30 @@ extension PostgresEventStore {
         for received in events {
             switch received.event {
             case .heartbeat(let h):
-                hb.users.append(h.userId); hb.movies.append(h.movieId); hb.durations.append(h.duration)
-                hb.positions.append(h.position); hb.times.append(h.timestamp.millisecondsSinceEpoch)
+                hb.users.append(h.userId)
+                hb.movies.append(h.movieId)
+                hb.durations.append(h.duration)
+                hb.positions.append(h.position)
+                hb.times.append(h.timestamp.millisecondsSinceEpoch)
                 hb.received.append(received.receivedAt.millisecondsSinceEpoch)
             case .watch(let w):
-                watch.users.append(w.user); watch.slugs.append(w.slug); watch.at.append(w.at)
+                watch.users.append(w.user)
+                watch.slugs.append(w.slug)
+                watch.at.append(w.at)
                 watch.received.append(received.receivedAt.millisecondsSinceEpoch)
             }
         }
         if !hb.users.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO \(unescaped: s).heartbeats (user_id, movie_id, duration, position, event_time_ms, received_ms)
                 SELECT * FROM unnest(\(hb.users)::text[], \(hb.movies)::text[], \(hb.durations)::int8[], \(hb.positions)::int8[],
                     \(hb.times)::int8[], \(hb.received)::int8[])
                 """, logger: logger)
         }
         if !watch.users.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO \(unescaped: s).watch_events (user_id, slug, at, received_ms)
                 SELECT * FROM unnest(\(watch.users)::text[], \(watch.slugs)::text[], \(watch.at)::int8[], \(watch.received)::int8[])
                 """, logger: logger)
@@ -62,7 +72,8 @@ extension PostgresEventStore {
         guard !states.isEmpty else { return }
         let rows = Array(states)
         // Durations are never negative: -1 stands for "no heartbeat seen yet" in the array and becomes NULL.
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO \(unescaped: s).playback_state
                 (\(unescaped: StoredTables.playbackState.columnList))
             SELECT u, c, p, l, ls, mp, NULLIF(d, -1), w, e FROM unnest(

@@ -5,7 +5,8 @@ import TallyPipeline
 extension PostgresEventStore: PlaybackReader {
     public func state(_ key: PlaybackKey) async throws -> PlaybackState? {
         try await perform("reading a playback state") { [self] in
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT \(unescaped: StoredTables.playbackState.columnList)
                 FROM \(unescaped: s).playback_state WHERE user_id = \(key.user) AND content_id = \(key.content)
                 """, logger: logger)
@@ -16,7 +17,8 @@ extension PostgresEventStore: PlaybackReader {
 
     public func totals(content: String) async throws -> ContentTotals? {
         try await perform("reading content totals") { [self] in
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT count(*), least(coalesce(sum(watch_ms), 0), 9223372036854775807)::int8,
                     least(coalesce(sum(events), 0), 9223372036854775807)::int8
                 FROM \(unescaped: s).playback_state WHERE content_id = \(content)
@@ -30,7 +32,8 @@ extension PostgresEventStore: PlaybackReader {
 
     public func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
         try await perform("reading a user's playback states") { [self] in
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT \(unescaped: StoredTables.playbackState.columnList)
                 FROM \(unescaped: s).playback_state WHERE user_id = \(user)
                 """, logger: logger)
@@ -43,8 +46,10 @@ extension PostgresEventStore: PlaybackReader {
     public func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState] {
         guard !keys.isEmpty else { return [:] }
         return try await perform("reading \(keys.count) playback states") { [self] in
-            let users = keys.map(\.user), contents = keys.map(\.content)
-            let rows = try await client.query("""
+            let users = keys.map(\.user)
+            let contents = keys.map(\.content)
+            let rows = try await client.query(
+                """
                 SELECT \(unescaped: StoredTables.playbackState.columnList(qualifiedBy: "p"))
                 FROM \(unescaped: s).playback_state p
                 JOIN unnest(\(users)::text[], \(contents)::text[]) AS k(u, c) ON p.user_id = k.u AND p.content_id = k.c

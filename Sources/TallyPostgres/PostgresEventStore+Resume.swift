@@ -6,7 +6,8 @@ extension PostgresEventStore: ResumeWindowStore {
     public func saveResumeWindows(_ records: [ResumeRecord]) async throws {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") { [self] in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO \(unescaped: s).resume_windows (\(unescaped: StoredTables.resumeWindows.columnList))
                 SELECT * FROM unnest(\(records.map(\.userId))::text[], \(records.map(\.window.start.millisecondsSinceEpoch))::int8[],
                     \(records.map(\.window.end.millisecondsSinceEpoch))::int8[], \(records.map { Int32($0.revision) })::int4[],
@@ -18,25 +19,32 @@ extension PostgresEventStore: ResumeWindowStore {
 
     public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
         try await perform("reading a resume window") { [self] in
-            try await records(client.query("""
-                SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM \(unescaped: s).resume_windows
-                WHERE user_id = \(user) AND window_start_ms = \(start.millisecondsSinceEpoch)
-                """, logger: logger)).first
+            try await records(
+                client.query(
+                    """
+                    SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM \(unescaped: s).resume_windows
+                    WHERE user_id = \(user) AND window_start_ms = \(start.millisecondsSinceEpoch)
+                    """, logger: logger)
+            ).first
         }
     }
 
     public func latestResumeWindow(user: String) async throws -> ResumeRecord? {
         try await perform("reading the latest resume window") { [self] in
-            try await records(client.query("""
-                SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM \(unescaped: s).resume_windows
-                WHERE user_id = \(user) ORDER BY window_start_ms DESC LIMIT 1
-                """, logger: logger)).first
+            try await records(
+                client.query(
+                    """
+                    SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM \(unescaped: s).resume_windows
+                    WHERE user_id = \(user) ORDER BY window_start_ms DESC LIMIT 1
+                    """, logger: logger)
+            ).first
         }
     }
 
     public func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
         try await perform("pruning resume windows") { [self] in
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 WITH gone AS (DELETE FROM \(unescaped: s).resume_windows WHERE window_start_ms < \(cutoff.millisecondsSinceEpoch) RETURNING 1)
                 SELECT count(*) FROM gone
                 """, logger: logger)
@@ -47,10 +55,12 @@ extension PostgresEventStore: ResumeWindowStore {
 
     public func lastResumeWindowEnd() async throws -> Timestamp? {
         try await perform("reading the last resume window") { [self] in
-            try await optionalTime(client.query("""
-                SELECT max(window_end_ms) FROM \(unescaped: s).resume_windows
-                WHERE window_start_ms = (SELECT max(window_start_ms) FROM \(unescaped: s).resume_windows)
-                """, logger: logger))
+            try await optionalTime(
+                client.query(
+                    """
+                    SELECT max(window_end_ms) FROM \(unescaped: s).resume_windows
+                    WHERE window_start_ms = (SELECT max(window_start_ms) FROM \(unescaped: s).resume_windows)
+                    """, logger: logger))
         }
     }
 
@@ -69,7 +79,8 @@ extension PostgresEventStore: ResumeWindowStore {
     private func replayHeartbeats(
         from: Timestamp, on connection: PostgresConnection, _ body: @Sendable ([Heartbeat]) -> Void
     ) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT user_id, movie_id, duration, position, event_time_ms FROM \(unescaped: s).heartbeats
             WHERE event_time_ms >= \(from.millisecondsSinceEpoch) ORDER BY id
             """, logger: logger)

@@ -14,7 +14,8 @@ extension PostgresEventStore: SessionStore {
                     return ""
                 }
                 // Names travel in a text[] without NULLs; a start or end entry stores NULL (StoredTables.sessionEntries).
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO \(unescaped: s).session_entries (\(unescaped: StoredTables.sessionEntries.columnList))
                     SELECT \(id), o, t, ts, CASE WHEN t = 'EVENT' THEN n END
                     FROM unnest(\(commit.stored.map { Int64($0.ordinal) })::int8[], \(commit.stored.map(\.entry.kind.typeName))::text[],
@@ -23,7 +24,8 @@ extension PostgresEventStore: SessionStore {
             }
             let h = commit.header
             let tree = commit.tree.map { String(decoding: $0, as: UTF8.self) }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO \(unescaped: s).sessions (\(unescaped: StoredTables.sessions.columnList))
                 VALUES (\(id), \(h.start?.timestamp), \(h.end?.timestamp), \(Int64(h.entryCount)), \(h.lastSeq),
                     \(h.lastActivity.millisecondsSinceEpoch), \(tree))
@@ -34,16 +36,20 @@ extension PostgresEventStore: SessionStore {
 
     public func sessionHeader(id: String) async throws -> SessionHeader? {
         try await perform("reading session \(id)") { [self] in
-            try await headers(client.query("""
-                SELECT \(unescaped: SharedSQL.sessionHeaderColumns) FROM \(unescaped: s).sessions
-                WHERE session_id = \(id)
-                """, logger: logger)).first
+            try await headers(
+                client.query(
+                    """
+                    SELECT \(unescaped: SharedSQL.sessionHeaderColumns) FROM \(unescaped: s).sessions
+                    WHERE session_id = \(id)
+                    """, logger: logger)
+            ).first
         }
     }
 
     public func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] {
         try await perform("reading entries of session \(id)") { [self] in
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT ordinal, type, timestamp, name FROM \(unescaped: s).session_entries
                 WHERE session_id = \(id) AND ordinal > \(Int64(after)) ORDER BY ordinal LIMIT \(Int64(limit))
                 """, logger: logger)
@@ -63,21 +69,26 @@ extension PostgresEventStore: SessionStore {
         }
     }
 
-    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] {
+    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws
+        -> [SessionHeader]
+    {
         let cutoff = now.millisecondsSinceEpoch - abandonAfter.milliseconds
         return try await perform("listing sessions") { [self] in
-            try await headers(client.query("""
-                SELECT \(unescaped: SharedSQL.sessionHeaderColumns) FROM \(unescaped: s).sessions
-                WHERE \(unescaped: SharedSQL.sessionStatusCondition(status, cutoffMs: cutoff))
-                ORDER BY last_activity_ms DESC LIMIT \(Int64(limit))
-                """, logger: logger))
+            try await headers(
+                client.query(
+                    """
+                    SELECT \(unescaped: SharedSQL.sessionHeaderColumns) FROM \(unescaped: s).sessions
+                    WHERE \(unescaped: SharedSQL.sessionStatusCondition(status, cutoffMs: cutoff))
+                    ORDER BY last_activity_ms DESC LIMIT \(Int64(limit))
+                    """, logger: logger))
         }
     }
 
     private func headers(_ rows: PostgresRowSequence) async throws -> [SessionHeader] {
         var headers: [SessionHeader] = []
         for try await (id, start, end, entries, lastSeq, activity) in rows.decode((String, Int64?, Int64?, Int64, Int64?, Int64).self) {
-            headers.append(SessionHeader(stored: id, start: start, end: end, entries: Int(entries), lastSeq: lastSeq, lastActivity: activity))
+            headers.append(
+                SessionHeader(stored: id, start: start, end: end, entries: Int(entries), lastSeq: lastSeq, lastActivity: activity))
         }
         return headers
     }

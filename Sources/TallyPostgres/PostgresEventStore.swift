@@ -50,7 +50,8 @@ public final class PostgresEventStore: EventStore {
     }
 
     private func loadPlaybackStates(on connection: PostgresConnection) async throws -> [PlaybackKey: PlaybackState] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT \(unescaped: StoredTables.playbackState.columnList)
             FROM \(unescaped: s).playback_state
             """, logger: logger)
@@ -95,7 +96,8 @@ public final class PostgresEventStore: EventStore {
 
     public func checkWritable() async throws {
         try await perform("write check") { [self] in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO \(unescaped: s).health_probe (id, payload) VALUES (1, decode(repeat('00', \(writeProbeBytes)), 'hex'))
                 ON CONFLICT (id) DO UPDATE SET payload = excluded.payload
                 """, logger: logger)
@@ -165,7 +167,8 @@ public final class PostgresEventStore: EventStore {
             do {
                 return try await body()
             } catch let error as PSQLError where attempt < 3 && ["40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "") {
-                logger.warning("retrying a transaction", metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+                logger.warning(
+                    "retrying a transaction", metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
                 attempt += 1
             }
         }

@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An exclusive hold on a data directory for as long as one store has it open.
@@ -23,7 +24,10 @@ final class DataDirectoryLock: Sendable {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.holder(fd)
             close(fd)
-            throw LockError(message: "\(directory) is in use by another Tally process\(holder.map { " (pid \($0))" } ?? ""); stop it or choose another --data-dir")
+            throw LockError(
+                message:
+                    "\(directory) is in use by another Tally process\(holder.map { " (pid \($0))" } ?? ""); stop it or choose another --data-dir"
+            )
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)

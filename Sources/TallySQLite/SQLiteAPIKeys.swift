@@ -9,10 +9,6 @@ import TallyPipeline
 public struct SQLiteAPIKeys: APIKeyStore {
     let database: any DatabaseWriter
 
-    init(database: any DatabaseWriter) {
-        self.database = database
-    }
-
     /// Opens `tally.sqlite` in `directory` for key management (creating and migrating it if it does not exist yet).
     public static func open(directory: String) throws -> SQLiteAPIKeys {
         do {
@@ -20,7 +16,8 @@ public struct SQLiteAPIKeys: APIKeyStore {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            let queue = try DatabaseQueue(path: (directory as NSString).appendingPathComponent("tally.sqlite"), configuration: configuration)
+            let queue = try DatabaseQueue(
+                path: (directory as NSString).appendingPathComponent("tally.sqlite"), configuration: configuration)
             try SQLiteSchema.migrator.migrate(queue)
             return SQLiteAPIKeys(database: queue)
         } catch {
@@ -31,10 +28,14 @@ public struct SQLiteAPIKeys: APIKeyStore {
     public func createAPIKey(_ record: APIKeyRecord) async throws {
         try await SQLiteEventStore.perform("creating an API key") {
             try await database.write { db in
-                try db.execute(sql: """
-                    INSERT INTO api_keys (id, name, scope, secret_sha256, created_ms) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [record.id, record.name, record.scope.rawValue, Data(record.secretDigest),
-                                     record.createdAt.millisecondsSinceEpoch])
+                try db.execute(
+                    sql: """
+                        INSERT INTO api_keys (id, name, scope, secret_sha256, created_ms) VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        record.id, record.name, record.scope.rawValue, Data(record.secretDigest),
+                        record.createdAt.millisecondsSinceEpoch,
+                    ])
             }
         }
     }
@@ -42,10 +43,13 @@ public struct SQLiteAPIKeys: APIKeyStore {
     public func apiKeys() async throws -> [APIKeyRecord] {
         try await SQLiteEventStore.perform("reading API keys") {
             try await database.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT id, name, scope, secret_sha256, created_ms, last_used_ms, revoked_ms FROM api_keys
-                    ORDER BY created_ms, id
-                    """).compactMap(Self.record)
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, name, scope, secret_sha256, created_ms, last_used_ms, revoked_ms FROM api_keys
+                        ORDER BY created_ms, id
+                        """
+                ).compactMap(Self.record)
             }
         }
     }
@@ -53,8 +57,9 @@ public struct SQLiteAPIKeys: APIKeyStore {
     public func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool {
         try await SQLiteEventStore.perform("revoking an API key") {
             try await database.write { db in
-                try db.execute(sql: "UPDATE api_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
-                               arguments: [time.millisecondsSinceEpoch, id])
+                try db.execute(
+                    sql: "UPDATE api_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
+                    arguments: [time.millisecondsSinceEpoch, id])
                 return db.changesCount > 0
             }
         }
@@ -65,9 +70,10 @@ public struct SQLiteAPIKeys: APIKeyStore {
         try await SQLiteEventStore.perform("recording API key use") {
             try await database.write { db in
                 for (id, time) in uses {
-                    try db.execute(sql: """
-                        UPDATE api_keys SET last_used_ms = max(coalesce(last_used_ms, 0), ?) WHERE id = ?
-                        """, arguments: [time.millisecondsSinceEpoch, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE api_keys SET last_used_ms = max(coalesce(last_used_ms, 0), ?) WHERE id = ?
+                            """, arguments: [time.millisecondsSinceEpoch, id])
                 }
             }
         }
@@ -83,8 +89,10 @@ public struct SQLiteAPIKeys: APIKeyStore {
             return APIKeyRecord(
                 id: try stored.text(0, "id"), name: try stored.text(1, "name"), scope: scope, secretDigest: Array(digest),
                 createdAt: Timestamp(millisecondsSinceEpoch: try stored.integer(4, "created_ms", in: StoredRow.timeRange)),
-                lastUsedAt: try stored.optionalInteger(5, "last_used_ms", in: StoredRow.timeRange).map(Timestamp.init(millisecondsSinceEpoch:)),
-                revokedAt: try stored.optionalInteger(6, "revoked_ms", in: StoredRow.timeRange).map(Timestamp.init(millisecondsSinceEpoch:)))
+                lastUsedAt: try stored.optionalInteger(5, "last_used_ms", in: StoredRow.timeRange).map(
+                    Timestamp.init(millisecondsSinceEpoch:)),
+                revokedAt: try stored.optionalInteger(6, "revoked_ms", in: StoredRow.timeRange).map(Timestamp.init(millisecondsSinceEpoch:))
+            )
         } catch {
             return nil
         }

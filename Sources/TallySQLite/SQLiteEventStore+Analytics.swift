@@ -48,12 +48,16 @@ extension SQLiteEventStore: AdAnalyticsStore {
     /// batch's counts to the hours' counter rows. Runs inside the commit's transaction; returns what it added.
     static func write(_ batch: CommitBatch, in db: Database) throws -> [(hour: AdHour, counts: AdHourCounts)] {
         guard !batch.ads.isEmpty else { return [] }
-        var log = PreparedInsert(try db.cachedStatement(sql: """
-            INSERT INTO ad_events (event_time_ms, user_id, interaction) VALUES (?, ?, ?)
-            """))
-        var firstSeen = PreparedInsert(try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO ad_hour_users (hour_ms, user_id) VALUES (?, ?)
-            """))
+        var log = PreparedInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO ad_events (event_time_ms, user_id, interaction) VALUES (?, ?, ?)
+                    """))
+        var firstSeen = PreparedInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO ad_hour_users (hour_ms, user_id) VALUES (?, ?)
+                    """))
         var newUsers: [AdHour: Int64] = [:]
         for ad in batch.ads {
             log.bind(ad.timestamp.millisecondsSinceEpoch)
@@ -65,13 +69,15 @@ extension SQLiteEventStore: AdAnalyticsStore {
             try firstSeen.step()
             if db.changesCount > 0 { newUsers[ad.hour, default: 0] += 1 }
         }
-        var counters = PreparedInsert(try db.cachedStatement(sql: """
-            INSERT INTO ad_hours (hour_ms, unique_users, clicks, impressions) VALUES (?, ?, ?, ?)
-            ON CONFLICT (hour_ms) DO UPDATE SET
-                unique_users = unique_users + excluded.unique_users,
-                clicks = clicks + excluded.clicks,
-                impressions = impressions + excluded.impressions
-            """))
+        var counters = PreparedInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO ad_hours (hour_ms, unique_users, clicks, impressions) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (hour_ms) DO UPDATE SET
+                        unique_users = unique_users + excluded.unique_users,
+                        clicks = clicks + excluded.clicks,
+                        impressions = impressions + excluded.impressions
+                    """))
         var added: [(hour: AdHour, counts: AdHourCounts)] = []
         for (hour, var counts) in batch.adCountsByHour {
             counts.uniqueUsers = newUsers[hour] ?? 0

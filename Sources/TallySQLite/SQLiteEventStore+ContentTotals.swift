@@ -22,18 +22,21 @@ extension SQLiteEventStore {
     static func writePlaybackStates(_ states: [PlaybackKey: PlaybackState], in db: Database) throws {
         guard !states.isEmpty else { return }
         let previous = try db.cachedStatement(sql: "SELECT watch_ms, events FROM playback_state WHERE user_id = ? AND content_id = ?")
-        var upsert = PreparedInsert(try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO playback_state
-                (\(StoredTables.playbackState.columnList))
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+        var upsert = PreparedInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO playback_state
+                        (\(StoredTables.playbackState.columnList))
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
         var deltas: [String: ContentTotals] = [:]
         var recount: Set<String> = []
         for (key, s) in states {
             if let row = try Row.fetchOne(previous, arguments: [key.user, key.content]) {
                 let stored = StoredRow(row: row)
                 if let watch = try? stored.integer(0, "watch_ms", in: StoredRow.nonNegative),
-                    let events = try? stored.integer(1, "events", in: StoredRow.nonNegative) {
+                    let events = try? stored.integer(1, "events", in: StoredRow.nonNegative)
+                {
                     deltas[key.content, default: ContentTotals()].replace(old: (watch, events), with: s)
                 } else {
                     // The writer quarantines unusable rows before it plans: this one changed behind its back.
@@ -106,7 +109,9 @@ extension SQLiteEventStore {
         var ignored: [QuarantineCandidate] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT \(playbackColumns) FROM playback_state")
         while let row = try rows.next() {
-            if let (key, state) = decodePlayback(row, corrupt: &ignored) { totals[key.content, default: ContentTotals()].replace(old: nil, with: state) }
+            if let (key, state) = decodePlayback(row, corrupt: &ignored) {
+                totals[key.content, default: ContentTotals()].replace(old: nil, with: state)
+            }
         }
         for (content, row) in totals { try save(row, content: content, in: db) }
     }

@@ -33,11 +33,13 @@ extension SQLiteEventStore: PlaybackReader {
                     var last: [DatabaseValue]? = nil
                     var corrupt: [QuarantineCandidate] = []
                     // Raw key columns last: the cursor compares them as the primary key orders them.
-                    let rows = try Row.fetchCursor(db, sql: """
-                        SELECT \(Self.playbackColumns), user_id, content_id FROM playback_state
-                        \(after == nil ? "" : "WHERE (user_id, content_id) > (?, ?)")
-                        ORDER BY user_id, content_id LIMIT \(Self.scanChunk)
-                        """, arguments: StatementArguments(after ?? []))
+                    let rows = try Row.fetchCursor(
+                        db,
+                        sql: """
+                            SELECT \(Self.playbackColumns), user_id, content_id FROM playback_state
+                            \(after == nil ? "" : "WHERE (user_id, content_id) > (?, ?)")
+                            ORDER BY user_id, content_id LIMIT \(Self.scanChunk)
+                            """, arguments: StatementArguments(after ?? []))
                     while let row = try rows.next() {
                         last = [row[9], row[10]]
                         if let decoded = Self.decodePlayback(row, corrupt: &corrupt) { states.append(decoded) }
@@ -60,9 +62,10 @@ extension SQLiteEventStore: PlaybackReader {
             let (states, corrupt) = try await pool.read { db in
                 var states: [PlaybackKey: PlaybackState] = [:]
                 var corrupt: [QuarantineCandidate] = []
-                let statement = try db.cachedStatement(sql: """
-                    SELECT \(Self.playbackColumns) FROM playback_state WHERE user_id = ? AND content_id = ?
-                    """)
+                let statement = try db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.playbackColumns) FROM playback_state WHERE user_id = ? AND content_id = ?
+                        """)
                 for key in keys {
                     guard let row = try Row.fetchOne(statement, arguments: [key.user, key.content]) else { continue }
                     if let (key, state) = Self.decodePlayback(row, corrupt: &corrupt) { states[key] = state }
@@ -86,9 +89,13 @@ extension SQLiteEventStore: PlaybackReader {
     public func totals(content: String) async throws -> ContentTotals? {
         try await perform("reading content totals") {
             try await pool.read { db in
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT viewers, watch_ms, events FROM content_totals WHERE content_id = ?
-                    """, arguments: [content]) else { return nil }
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT viewers, watch_ms, events FROM content_totals WHERE content_id = ?
+                            """, arguments: [content])
+                else { return nil }
                 if let totals = ContentTotals(stored: row), totals.viewers > 0 { return totals }
                 // An unreadable row (another tool wrote it): answer from the states, which are the truth.
                 return try Self.sumTotals(content: content, in: db)
@@ -98,12 +105,16 @@ extension SQLiteEventStore: PlaybackReader {
 
     /// Usable states matching `condition`; a row that is not usable is left for the writer or the start-up check
     /// to quarantine (a read never writes), and reads as absent.
-    private func playbackRows(_ operation: String, where condition: String, _ arguments: StatementArguments) async throws -> [(key: PlaybackKey, state: PlaybackState)] {
+    private func playbackRows(_ operation: String, where condition: String, _ arguments: StatementArguments) async throws -> [(
+        key: PlaybackKey, state: PlaybackState
+    )] {
         try await perform(operation) {
             try await pool.read { db in
                 var corrupt: [QuarantineCandidate] = []
-                return try Row.fetchAll(db, sql: "SELECT \(Self.playbackColumns) FROM playback_state WHERE \(condition)", arguments: arguments)
-                    .compactMap { Self.decodePlayback($0, corrupt: &corrupt) }
+                return try Row.fetchAll(
+                    db, sql: "SELECT \(Self.playbackColumns) FROM playback_state WHERE \(condition)", arguments: arguments
+                )
+                .compactMap { Self.decodePlayback($0, corrupt: &corrupt) }
             }
         }
     }

@@ -28,9 +28,10 @@ extension StoredRow {
             return try decode(stored)
         } catch {
             let key = keyColumns.map { row[$0] as DatabaseValue }
-            corrupt.append(QuarantineCandidate(
-                source: source, key: stored.rendered(columns: keyColumns), row: stored.rendered, reason: error.description,
-                delete: deleteWhere.map { ("DELETE FROM \(source) WHERE \($0)", StatementArguments(key)) }))
+            corrupt.append(
+                QuarantineCandidate(
+                    source: source, key: stored.rendered(columns: keyColumns), row: stored.rendered, reason: error.description,
+                    delete: deleteWhere.map { ("DELETE FROM \(source) WHERE \($0)", StatementArguments(key)) }))
             return nil
         }
     }
@@ -41,9 +42,10 @@ extension SQLiteEventStore {
     /// server starts without them (a key whose state was quarantined starts afresh), an operator can inspect
     /// them, and `/health` reports how many there are.
     static func quarantine(_ candidates: [QuarantineCandidate], in db: Database, now: Timestamp) throws {
-        let insert = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO quarantine (source, row_key, row, reason, quarantined_ms) VALUES (?, ?, ?, ?, ?)
-            """)
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO quarantine (source, row_key, row, reason, quarantined_ms) VALUES (?, ?, ?, ?, ?)
+                """)
         for candidate in candidates {
             try insert.execute(arguments: [
                 candidate.source, candidate.key, candidate.row, candidate.reason, now.millisecondsSinceEpoch,
@@ -62,9 +64,12 @@ extension SQLiteEventStore {
         try await perform("reading the quarantine") {
             try await pool.read { db in
                 let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM quarantine") ?? 0
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT source, row_key, reason FROM quarantine ORDER BY id DESC LIMIT ?
-                    """, arguments: [limit]).map { row in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT source, row_key, reason FROM quarantine ORDER BY id DESC LIMIT ?
+                        """, arguments: [limit]
+                ).map { row in
                     let stored = StoredRow(row: row)
                     return QuarantinedRow(
                         source: (try? stored.text(0, "source")) ?? "?", key: (try? stored.text(1, "row_key")) ?? "?",

@@ -7,10 +7,12 @@ extension SQLiteEventStore: ResumeWindowStore {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") {
             try await pool.write { db in
-                var upsert = PreparedInsert(try db.cachedStatement(sql: """
-                    INSERT INTO resume_windows (\(StoredTables.resumeWindows.columnList)) VALUES (?, ?, ?, ?, ?)
-                    \(SharedSQL.resumeWindowUpsert)
-                    """))
+                var upsert = PreparedInsert(
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO resume_windows (\(StoredTables.resumeWindows.columnList)) VALUES (?, ?, ?, ?, ?)
+                            \(SharedSQL.resumeWindowUpsert)
+                            """))
                 for record in records {
                     upsert.bind(record.userId)
                     upsert.bind(record.window.start.millisecondsSinceEpoch)
@@ -26,10 +28,13 @@ extension SQLiteEventStore: ResumeWindowStore {
     public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
         try await perform("reading a resume window") {
             try await pool.read { db in
-                try Row.fetchOne(db, sql: """
-                    SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM resume_windows
-                    WHERE user_id = ? AND window_start_ms = ?
-                    """, arguments: [user, start.millisecondsSinceEpoch]).map { row throws(CorruptRow) in try Self.record(StoredRow(row: row)) }
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM resume_windows
+                        WHERE user_id = ? AND window_start_ms = ?
+                        """, arguments: [user, start.millisecondsSinceEpoch]
+                ).map { row throws(CorruptRow) in try Self.record(StoredRow(row: row)) }
             }
         }
     }
@@ -40,14 +45,17 @@ extension SQLiteEventStore: ResumeWindowStore {
         try await perform("reading the latest resume window") {
             let (record, corrupt) = try await pool.read { db in
                 var corrupt: [QuarantineCandidate] = []
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT CAST(user_id AS BLOB), window_start_ms, window_end_ms, revision, positions FROM resume_windows
-                    WHERE user_id = ? ORDER BY window_start_ms DESC
-                    """, arguments: [user])
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT CAST(user_id AS BLOB), window_start_ms, window_end_ms, revision, positions FROM resume_windows
+                        WHERE user_id = ? ORDER BY window_start_ms DESC
+                        """, arguments: [user])
                 while let row = try rows.next() {
                     if let record = StoredRow.decode(
                         row, source: "resume_windows", keyColumns: 0..<2,
-                        deleteWhere: "CAST(user_id AS BLOB) IS ? AND window_start_ms IS ?", corrupt: &corrupt, Self.record) {
+                        deleteWhere: "CAST(user_id AS BLOB) IS ? AND window_start_ms IS ?", corrupt: &corrupt, Self.record)
+                    {
                         return (Optional(record), corrupt)
                     }
                 }
@@ -70,10 +78,13 @@ extension SQLiteEventStore: ResumeWindowStore {
     public func lastResumeWindowEnd() async throws -> Timestamp? {
         try await perform("reading the last resume window") {
             try await pool.read { db in
-                try Int64.fetchOne(db, sql: """
-                    SELECT max(window_end_ms) FROM resume_windows
-                    WHERE window_start_ms = (SELECT max(window_start_ms) FROM resume_windows)
-                    """).map(Timestamp.init(millisecondsSinceEpoch:))
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT max(window_end_ms) FROM resume_windows
+                        WHERE window_start_ms = (SELECT max(window_start_ms) FROM resume_windows)
+                        """
+                ).map(Timestamp.init(millisecondsSinceEpoch:))
             }
         }
     }
@@ -89,16 +100,19 @@ extension SQLiteEventStore: ResumeWindowStore {
     public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
         try await perform("replaying heartbeats") {
             let corrupt = try await pool.read { db in
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT CAST(user_id AS BLOB), CAST(movie_id AS BLOB), duration, position, event_time_ms, id
-                    FROM heartbeats WHERE event_time_ms >= ? ORDER BY id
-                    """, arguments: [from.millisecondsSinceEpoch])
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT CAST(user_id AS BLOB), CAST(movie_id AS BLOB), duration, position, event_time_ms, id
+                        FROM heartbeats WHERE event_time_ms >= ? ORDER BY id
+                        """, arguments: [from.millisecondsSinceEpoch])
                 var batches = ReplayBatches()
                 var corrupt: [QuarantineCandidate] = []
                 while let row = try rows.next() {
                     // The log keeps every event it got: an unreadable row is recorded and skipped, not deleted.
                     if let heartbeat = StoredRow.decode(
-                        row, source: "heartbeats", keyColumns: 5..<6, deleteWhere: nil, corrupt: &corrupt, Self.heartbeat) {
+                        row, source: "heartbeats", keyColumns: 5..<6, deleteWhere: nil, corrupt: &corrupt, Self.heartbeat)
+                    {
                         batches.append(heartbeat, to: body)
                     }
                 }

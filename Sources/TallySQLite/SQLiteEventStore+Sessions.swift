@@ -8,13 +8,17 @@ extension SQLiteEventStore: SessionStore {
 
     static func write(_ sessions: [SessionCommit], in db: Database) throws {
         guard !sessions.isEmpty else { return }
-        var entry = PreparedInsert(try db.cachedStatement(sql: """
-            INSERT INTO session_entries (\(StoredTables.sessionEntries.columnList)) VALUES (?, ?, ?, ?, ?)
-            """))
-        var header = PreparedInsert(try db.cachedStatement(sql: """
-            INSERT INTO sessions (\(StoredTables.sessions.columnList)) VALUES (?, ?, ?, ?, ?, ?, ?)
-            \(SharedSQL.sessionHeaderUpsert)
-            """))
+        var entry = PreparedInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO session_entries (\(StoredTables.sessionEntries.columnList)) VALUES (?, ?, ?, ?, ?)
+                    """))
+        var header = PreparedInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO sessions (\(StoredTables.sessions.columnList)) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    \(SharedSQL.sessionHeaderUpsert)
+                    """))
         for commit in sessions {
             for (ordinal, stored) in commit.stored {
                 entry.bind(commit.header.id)
@@ -39,9 +43,12 @@ extension SQLiteEventStore: SessionStore {
     public func sessionHeader(id: String) async throws -> SessionHeader? {
         try await perform("reading session \(id)") {
             try await pool.read { db in
-                try Row.fetchOne(db, sql: """
-                    SELECT \(SharedSQL.sessionHeaderColumns) FROM sessions WHERE session_id = ?
-                    """, arguments: [id]).map { row throws(CorruptRow) in try Self.header(StoredRow(row: row)) }
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT \(SharedSQL.sessionHeaderColumns) FROM sessions WHERE session_id = ?
+                        """, arguments: [id]
+                ).map { row throws(CorruptRow) in try Self.header(StoredRow(row: row)) }
             }
         }
     }
@@ -49,10 +56,13 @@ extension SQLiteEventStore: SessionStore {
     public func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] {
         try await perform("reading entries of session \(id)") {
             try await pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT ordinal, type, timestamp, name FROM session_entries
-                    WHERE session_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?
-                    """, arguments: [id, after, limit]).map { row throws(CorruptRow) in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT ordinal, type, timestamp, name FROM session_entries
+                        WHERE session_id = ? AND ordinal > ? ORDER BY ordinal LIMIT ?
+                        """, arguments: [id, after, limit]
+                ).map { row throws(CorruptRow) in
                     let stored = StoredRow(row: row)
                     let name = try stored.optionalText(3, "name")
                     let entry = SessionEntry(
@@ -72,15 +82,20 @@ extension SQLiteEventStore: SessionStore {
         }
     }
 
-    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] {
+    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws
+        -> [SessionHeader]
+    {
         let cutoff = now.millisecondsSinceEpoch - abandonAfter.milliseconds
         let filter = SharedSQL.sessionStatusCondition(status, cutoffMs: cutoff)
         return try await perform("listing sessions") {
             try await pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT \(SharedSQL.sessionHeaderColumns) FROM sessions
-                    WHERE \(filter) ORDER BY last_activity_ms DESC LIMIT ?
-                    """, arguments: [limit]).map { row throws(CorruptRow) in try Self.header(StoredRow(row: row)) }
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(SharedSQL.sessionHeaderColumns) FROM sessions
+                        WHERE \(filter) ORDER BY last_activity_ms DESC LIMIT ?
+                        """, arguments: [limit]
+                ).map { row throws(CorruptRow) in try Self.header(StoredRow(row: row)) }
             }
         }
     }

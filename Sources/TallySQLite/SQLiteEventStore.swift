@@ -39,16 +39,21 @@ public final class SQLiteEventStore: EventStore {
 
     @discardableResult
     public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
-        let events = batch.events, states = batch.states
+        let events = batch.events
+        let states = batch.states
         return try await perform("appending \(events.count + batch.ads.count) events") {
             let adChanges = try await pool.write { db in
-                var heartbeat = PreparedInsert(try db.cachedStatement(sql: """
-                    INSERT INTO heartbeats (user_id, movie_id, duration, position, event_time_ms, received_ms)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """))
-                var watch = PreparedInsert(try db.cachedStatement(sql: """
-                    INSERT INTO watch_events (user_id, slug, at, received_ms) VALUES (?, ?, ?, ?)
-                    """))
+                var heartbeat = PreparedInsert(
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO heartbeats (user_id, movie_id, duration, position, event_time_ms, received_ms)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """))
+                var watch = PreparedInsert(
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO watch_events (user_id, slug, at, received_ms) VALUES (?, ?, ?, ?)
+                            """))
                 for received in events {
                     switch received.event {
                     case .heartbeat(let h):

@@ -22,7 +22,8 @@ struct StoredRow {
         return value
     }
 
-    func optionalInteger(_ index: Int, _ column: String, in range: ClosedRange<Int64> = Int64.min...Int64.max) throws(CorruptRow) -> Int64? {
+    func optionalInteger(_ index: Int, _ column: String, in range: ClosedRange<Int64> = Int64.min...Int64.max) throws(CorruptRow) -> Int64?
+    {
         let value: DatabaseValue = row[index]
         switch value.storage {
         case .null:

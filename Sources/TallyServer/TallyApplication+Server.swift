@@ -17,10 +17,11 @@ extension TallyApplication {
             let channel = GuardedHTTPChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder,
-                    configuration: .init(ws: .init(
-                        maxFrameSize: maxFrameSize,
-                        autoPing: .enabled(timePeriod: connection.webSocket.pingInterval),
-                        closeTimeout: connection.webSocket.closeTimeout))),
+                    configuration: .init(
+                        ws: .init(
+                            maxFrameSize: maxFrameSize,
+                            autoPing: .enabled(timePeriod: connection.webSocket.pingInterval),
+                            closeTimeout: connection.webSocket.closeTimeout))),
                 limits: connection, upgradeGate: upgradeGate)
             guard let tls else { return channel }
             return try TLSChannel(channel, tlsConfiguration: tls)

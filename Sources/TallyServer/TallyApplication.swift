@@ -56,10 +56,14 @@ public enum TallyApplication {
         }
         let rates = configuration.rateLimits
         if rates.isEnabled {
-            router.middlewares.add(RateLimitMiddleware(
-                byKey: .init(writes: rates.perKeyWrites.map { RateLimiter(limit: $0) }, reads: rates.perKeyReads.map { RateLimiter(limit: $0) }),
-                byAddress: .init(writes: rates.perAddressWrites.map { RateLimiter(limit: $0) }, reads: rates.perAddressReads.map { RateLimiter(limit: $0) }),
-                clientAddress: ClientAddress(trustedProxies: rates.trustedProxies), clock: clock))
+            router.middlewares.add(
+                RateLimitMiddleware(
+                    byKey: .init(
+                        writes: rates.perKeyWrites.map { RateLimiter(limit: $0) }, reads: rates.perKeyReads.map { RateLimiter(limit: $0) }),
+                    byAddress: .init(
+                        writes: rates.perAddressWrites.map { RateLimiter(limit: $0) },
+                        reads: rates.perAddressReads.map { RateLimiter(limit: $0) }),
+                    clientAddress: ClientAddress(trustedProxies: rates.trustedProxies), clock: clock))
         }
         let routes = RouteTable()
         router.middlewares.add(MethodMiddleware(routes: routes))
@@ -112,9 +116,11 @@ public enum TallyApplication {
         }
         let records = emitted.withLock { $0 }
         try await store.saveResumeWindows(records)
-        logger.info("restored resume windows", metadata: [
-            "replayed_from": "\(replayFrom)", "events": "\(resume.statistics.events)", "arrays": "\(records.count)",
-        ])
+        logger.info(
+            "restored resume windows",
+            metadata: [
+                "replayed_from": "\(replayFrom)", "events": "\(resume.statistics.events)", "arrays": "\(records.count)",
+            ])
         return resume
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import Synchronization
 @_exported import TallyTestSupport
+import Testing
 
 /// Locates the `tally` executable that `swift test` builds next to the test bundle.
 enum TallyBinary {
@@ -29,7 +29,9 @@ enum TallyBinary {
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
@@ -42,8 +44,9 @@ enum TallyBinary {
         let errData = ReadAll(stderr.fileHandleForReading)
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: errData.wait(), as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: errData.wait(), as: UTF8.self))
     }
 
     struct MissingBinary: Error, CustomStringConvertible {
@@ -71,7 +74,9 @@ final class ReadAll: @unchecked Sendable {
 
 /// Runs `tally ARGUMENTS` (which must save `checkpoint`), kills it with SIGKILL once it has checkpointed and before
 /// it is done, runs it again to completion, and returns both runs' stdout concatenated, and the second run.
-func killOnceAndRestart(_ arguments: [String], checkpoint: String, directory: TemporaryDirectory) throws -> (combined: String, second: TallyBinary.Result) {
+func killOnceAndRestart(_ arguments: [String], checkpoint: String, directory: TemporaryDirectory) throws -> (
+    combined: String, second: TallyBinary.Result
+) {
     guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
     let firstOutput = directory.path + "/first.out"
     _ = FileManager.default.createFile(atPath: firstOutput, contents: nil)
@@ -115,7 +120,7 @@ final class LineCollector: Sendable {
     var lines: [Substring] {
         let text = received.withLock { String(decoding: $0, as: UTF8.self) }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        lines.removeLast() // the part after the last newline is not a whole line yet
+        lines.removeLast()  // the part after the last newline is not a whole line yet
         return lines.filter { !$0.isEmpty }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("tally count and tally generate frames", .offCooperativePool)
@@ -15,7 +16,10 @@ struct CountCommandTests {
         let result = try TallyBinary.run(["count", path, "--exact", "--windows", "minute,year"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.last?.contains(#""window":"year","start":"2016-01-01T00:00:00Z","end":"2017-01-01T00:00:00Z","uniques":2422,"frames":5000,"final":true"#) == true)
+        #expect(
+            lines.last?.contains(
+                #""window":"year","start":"2016-01-01T00:00:00Z","end":"2017-01-01T00:00:00Z","uniques":2422,"frames":5000,"final":true"#)
+                == true)
         #expect(lines.contains { $0.contains(#""revision":1"#) })
         #expect(result.stderr.contains("count summary lines=5000 counted=5000"))
     }
@@ -29,17 +33,23 @@ struct CountCommandTests {
             {"uid":"d","ts":-5}
             {"uid":"e","ts":99999999999999}
 
-            """ + "\n" // a blank last line
+            """ + "\n"  // a blank last line
         // Without --validate a frame is read only up to its two fields, so the unterminated line 3 still counts.
         let fast = try TallyBinary.run(["count", "--exact", "--windows", "minute"], input: Data(input.utf8))
         #expect(fast.status == 0)
         #expect(fast.stdout.contains(#""uniques":3,"frames":3"#))
         #expect(fast.stderr.contains("count: line 4, byte 85: no uid at the top level"))
-        #expect(fast.stderr.contains("lines=7 counted=3 late=0 rejected_too_old=0 rejected_outlier=1 handed_over=0 malformed=0 missing_fields=1 invalid_fields=1 blank=1"))
+        #expect(
+            fast.stderr.contains(
+                "lines=7 counted=3 late=0 rejected_too_old=0 rejected_outlier=1 handed_over=0 malformed=0 missing_fields=1 invalid_fields=1 blank=1"
+            ))
         let strict = try TallyBinary.run(["count", "--exact", "--windows", "minute", "--validate"], input: Data(input.utf8))
         #expect(strict.stdout.contains(#""uniques":2,"frames":2"#))
         #expect(strict.stderr.contains("count: line 3, byte 84: not valid JSON"))
-        #expect(strict.stderr.contains("lines=7 counted=2 late=0 rejected_too_old=0 rejected_outlier=1 handed_over=0 malformed=1 missing_fields=1 invalid_fields=1 blank=1"))
+        #expect(
+            strict.stderr.contains(
+                "lines=7 counted=2 late=0 rejected_too_old=0 rejected_outlier=1 handed_over=0 malformed=1 missing_fields=1 invalid_fields=1 blank=1"
+            ))
     }
 
     @Test func generatedFramesCountLikeTheBriefSays() throws {
@@ -51,12 +61,13 @@ struct CountCommandTests {
         let exact = try TallyBinary.run(["count", "--exact", "--windows", "day", "--validate"], input: Data(frames.stdout.utf8))
         let estimate = try TallyBinary.run(["count", "--windows", "day"], input: Data(frames.stdout.utf8))
         #expect(exact.stderr.contains("counted=3000"))
-        let users = Set(try frames.stdout.split(separator: "\n").map { line in
-            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["uid"] as? String ?? ""
-        })
+        let users = Set(
+            try frames.stdout.split(separator: "\n").map { line in
+                (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["uid"] as? String ?? ""
+            })
         #expect(users.count > 450)
         #expect(exact.stdout.contains(#""uniques":\#(users.count)"#))
-        #expect(estimate.stdout.contains(#""uniques":\#(users.count)"#)) // sparse HyperLogLog: exact at this size
+        #expect(estimate.stdout.contains(#""uniques":\#(users.count)"#))  // sparse HyperLogLog: exact at this size
     }
 
     @Test func badOptionsAreErrors() throws {
@@ -89,7 +100,8 @@ struct CountCommandTests {
         let resume = try TallyBinary.run(["resume"], environment: ["TALLY_LATENESS": "1s"])
         #expect(resume.status == 0, "\(resume.stderr)")
         #expect(resume.stderr.contains("TALLY_LATENESS is not read by tally resume"), "\(resume.stderr)")
-        #expect(try TallyBinary.run(["resume"], environment: ["TALLY_RESUME_LATENESS": "soon"]).stderr.contains("TALLY_RESUME_LATENESS=soon"))
+        #expect(
+            try TallyBinary.run(["resume"], environment: ["TALLY_RESUME_LATENESS": "soon"]).stderr.contains("TALLY_RESUME_LATENESS=soon"))
     }
 
     /// serve's settings, the same way: bad values of flags and variables are usage errors naming both, before
@@ -136,7 +148,9 @@ struct CountCheckpointTests {
         let dir = TemporaryDirectory()
         let input = dir.path + "/frames.jsonl"
         let checkpoint = dir.path + "/count.checkpoint"
-        let generated = try TallyBinary.run(["generate", "frames", "-c", "60000", "-r", "20", "-n", "20000", "-d", "10", "-p", "5", "-s", "3", "-o", input])
+        let generated = try TallyBinary.run([
+            "generate", "frames", "-c", "60000", "-r", "20", "-n", "20000", "-d", "10", "-p", "5", "-s", "3", "-o", input,
+        ])
         #expect(generated.status == 0)
         let arguments = ["count", input, "--exact", "--windows", "minute,hour,year"]
         let reference = try TallyBinary.run(arguments)
@@ -199,7 +213,8 @@ struct CountCheckpointTests {
         try Data("THL1 and more".utf8).write(to: URL(fileURLWithPath: ck))
         let foreign = try TallyBinary.run(["count", input, "--checkpoint", ck])
         #expect(foreign.status != 0)
-        #expect(foreign.stderr.contains("expected a tally count checkpoint (TCF1) but found a HyperLogLog sketch (THL1)"), "\(foreign.stderr)")
+        #expect(
+            foreign.stderr.contains("expected a tally count checkpoint (TCF1) but found a HyperLogLog sketch (THL1)"), "\(foreign.stderr)")
         #expect(foreign.stderr.contains("remove it to start over"))
         try Data("TCF1\u{1}".utf8).write(to: URL(fileURLWithPath: ck))
         let truncated = try TallyBinary.run(["count", input, "--checkpoint", ck])
@@ -213,7 +228,10 @@ struct CountThreadsTests {
     @Test func threadsGiveByteIdenticalResultsAndAccounting() throws {
         let dir = TemporaryDirectory()
         let input = dir.path + "/frames.jsonl"
-        #expect(try TallyBinary.run(["generate", "frames", "-c", "12000", "-r", "20", "-n", "3000", "-d", "30", "-p", "10", "-s", "8", "-o", input]).status == 0)
+        #expect(
+            try TallyBinary.run([
+                "generate", "frames", "-c", "12000", "-r", "20", "-n", "3000", "-d", "30", "-p", "10", "-s", "8", "-o", input,
+            ]).status == 0)
         // Some bad lines in the middle, to check line numbers and offsets across blocks.
         var text = try String(contentsOfFile: input, encoding: .utf8)
         text += "{\"uid\":\"tail\"}\nnot json\n{\"uid\":\"last\",\"ts\":1468245000}"
@@ -241,7 +259,8 @@ struct CountUpdatesTests {
         let process = Process()
         process.executableURL = binary
         process.arguments = ["count", "--exact", "--windows", "hour", "--emit", "updates=10ms"]
-        let stdin = Pipe(), stdout = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
@@ -250,7 +269,7 @@ struct CountUpdatesTests {
         defer { if process.isRunning { process.terminate() } }
         let parse = { (line: Substring) in (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:] }
         for batch in 0..<3 {
-            let lines = (0..<50).map { #"{"uid":"u\#(batch * 50 + $0)","ts":\#(1468244384 + batch * 10 + $0 % 5)}"# }
+            let lines = (0..<50).map { #"{"uid":"u\#(batch * 50 + $0)","ts":\#(1_468_244_384 + batch * 10 + $0 % 5)}"# }
             stdin.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             // Each batch is answered by a provisional result before the next one is sent, however slow the machine.
             let seen = output.waitForLine {
@@ -281,7 +300,9 @@ struct CountMergeCommandTests {
         #expect(try TallyBinary.run(["generate", "frames", "-c", "6000", "-r", "20", "-n", "800", "-s", "3", "-o", file]).status == 0)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
         var shardFiles: [String] = []
-        for (index, part) in [lines.enumerated().filter { $0.offset % 2 == 0 }, lines.enumerated().filter { $0.offset % 2 == 1 }].enumerated() {
+        for (index, part) in [lines.enumerated().filter { $0.offset % 2 == 0 }, lines.enumerated().filter { $0.offset % 2 == 1 }]
+            .enumerated()
+        {
             let path = directory.path + "/part\(index).jsonl"
             try (part.map { String($0.element) }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
             let shard = try TallyBinary.run(["count", path, "--shard", "s\(index)", "-o", path + ".shard"])

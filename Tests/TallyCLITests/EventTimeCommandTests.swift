@@ -34,7 +34,8 @@ struct EventTimeCommandTests {
         flipped[7_000] = Self.withTime(lines[7_000]) { $0 ^ (1 << 14) }  // +4.5 h
         var without = lines
         without.remove(at: 7_000)
-        let run = try Self.count(flipped), baseline = try Self.count(without)
+        let run = try Self.count(flipped)
+        let baseline = try Self.count(without)
         #expect(run.status == 0)
         #expect(run.stdout == baseline.stdout)
         #expect(run.stderr.contains("counted=19999 late=0 rejected_too_old=0 rejected_outlier=1"), "\(run.stderr)")
@@ -79,7 +80,7 @@ struct EventTimeCommandTests {
         #expect(nothing.status != 0)
         #expect(nothing.stderr.contains("count summary lines=3 counted=0"))
         #expect(nothing.stderr.contains("none of the 3 input lines was counted"), "\(nothing.stderr)")
-        #expect(try Self.count([]).status == 0) // empty input is not an error
+        #expect(try Self.count([]).status == 0)  // empty input is not an error
         let lines = try Self.generatedFrames().prefix(800) + Array(repeating: "garbage", count: 200)
         let strict = try Self.count(Array(lines), ["--max-rejected", "0.1"])
         #expect(strict.status != 0)

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `tally keys` against a data directory, alone and beside a running `tally serve --auth required`.
 @Suite("tally keys", .offCooperativePool)
@@ -31,7 +32,9 @@ struct KeysCommandTests {
         let again = try TallyBinary.run(["keys", "revoke", id, "--data-dir", data.path])
         #expect(again.status != 0)
         #expect(again.stderr.contains("no unrevoked key \(id)"))
-        let revokedRow = try TallyBinary.run(["keys", "list", "--data-dir", data.path]).stdout.split(separator: "\n").first { $0.hasPrefix(id) }
+        let revokedRow = try TallyBinary.run(["keys", "list", "--data-dir", data.path]).stdout.split(separator: "\n").first {
+            $0.hasPrefix(id)
+        }
         #expect(revokedRow?.split(separator: "\t")[4] != "-", "revoked time listed")
 
         let badScope = try TallyBinary.run(["keys", "create", "--scope", "root", "--data-dir", data.path])

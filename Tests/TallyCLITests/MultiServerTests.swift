@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TallyCore
+import Testing
 
 private let postgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGRES_URL"]
 
@@ -8,7 +8,9 @@ private let postgresURL = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGR
 /// of ad and watch events goes to random servers from many concurrent clients, a fourth server starts halfway,
 /// and then every server must answer every hour's analytics and every user's and movie's watch time exactly as
 /// the test's own count of what was acknowledged.
-@Suite("Several servers on one PostgreSQL", .offCooperativePool, .serialized, .enabled(if: postgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; multi-server test skipped"))
+@Suite(
+    "Several servers on one PostgreSQL", .offCooperativePool, .serialized,
+    .enabled(if: postgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; multi-server test skipped"))
 struct MultiServerTests {
     /// Keys live in the shared database: one created or revoked with `tally keys --postgres` takes effect on every
     /// server within seconds.
@@ -28,7 +30,9 @@ struct MultiServerTests {
         func statuses(until wanted: Int) async throws -> [Int] {
             var answers = [0, 0]
             for _ in 0..<50 where answers != [wanted, wanted] {
-                for (index, server) in servers.enumerated() { answers[index] = try await KeysCommandTests.post(port: server.port, key: key) }
+                for (index, server) in servers.enumerated() {
+                    answers[index] = try await KeysCommandTests.post(port: server.port, key: key)
+                }
                 if answers != [wanted, wanted] { try await Task.sleep(for: .milliseconds(200)) }
             }
             return answers
@@ -46,8 +50,9 @@ struct MultiServerTests {
         let schema = uniqueName("multi_")
         let basePort = Int.random(in: 20_000..<50_000)
         func start(_ index: Int) throws -> TallyProcess {
-            try TallyProcess(binary: binary, port: basePort + index, dataDir: "/nonexistent",
-                             extra: ["--postgres", postgresURL!, "--postgres-schema", String(schema)])
+            try TallyProcess(
+                binary: binary, port: basePort + index, dataDir: "/nonexistent",
+                extra: ["--postgres", postgresURL!, "--postgres-schema", String(schema)])
         }
         var servers = [try start(0), try start(1), try start(2)]
         for server in servers { try await server.waitUntilHealthy() }
@@ -127,11 +132,13 @@ struct MixedLoad {
             if Int.random(in: 0..<10, using: &rng) < 8 {
                 let past = Int.random(in: 0..<100, using: &rng) < 5
                 let hour = past ? currentHour - Int64.random(in: 1...4, using: &rng) * 3_600_000 : currentHour
-                return .ad(timestamp: hour + Int64.random(in: 0..<3_600_000, using: &rng),
-                           user: "user\(Int.random(in: 0..<150, using: &rng))", click: Bool.random(using: &rng))
+                return .ad(
+                    timestamp: hour + Int64.random(in: 0..<3_600_000, using: &rng),
+                    user: "user\(Int.random(in: 0..<150, using: &rng))", click: Bool.random(using: &rng))
             }
-            return .watch(user: "viewer\(Int.random(in: 0..<12, using: &rng))", movie: "movie\(Int.random(in: 0..<5, using: &rng))",
-                          seconds: Int64.random(in: 1...60, using: &rng))
+            return .watch(
+                user: "viewer\(Int.random(in: 0..<12, using: &rng))", movie: "movie\(Int.random(in: 0..<5, using: &rng))",
+                seconds: Int64.random(in: 1...60, using: &rng))
         }
     }
 
@@ -147,10 +154,12 @@ struct MixedLoad {
                         let status: Int
                         switch request {
                         case .ad(let timestamp, let user, let click):
-                            status = try await LoopbackHTTP.post(port: port, "/analytics?timestamp=\(timestamp)&user=\(user)&\(click ? "click" : "impression")", "")
+                            status = try await LoopbackHTTP.post(
+                                port: port, "/analytics?timestamp=\(timestamp)&user=\(user)&\(click ? "click" : "impression")", "")
                             #expect(status == 204)
                         case .watch(let user, let movie, let seconds):
-                            status = try await LoopbackHTTP.post(port: port, "/events", #"{"user":"\#(user)","slug":"\#(movie)","at":\#(seconds)}"#)
+                            status = try await LoopbackHTTP.post(
+                                port: port, "/events", #"{"user":"\#(user)","slug":"\#(movie)","at":\#(seconds)}"#)
                             #expect(status == 202)
                         }
                     }
@@ -167,7 +176,9 @@ struct MixedLoad {
         var movies: [String: (seconds: Int64, viewers: Int)] = [:]
 
         init(_ requests: [Request]) {
-            var users: [Int64: Set<String>] = [:], clicks: [Int64: Int] = [:], impressions: [Int64: Int] = [:]
+            var users: [Int64: Set<String>] = [:]
+            var clicks: [Int64: Int] = [:]
+            var impressions: [Int64: Int] = [:]
             var viewers: [String: Set<String>] = [:]
             for request in requests {
                 switch request {

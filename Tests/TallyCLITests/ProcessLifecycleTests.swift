@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Synchronization
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Runs the real `tally` binary (built next to the test bundle by `swift test`) and kills it, to prove what the
 /// README promises: an acknowledged event survives `kill -9`, and SIGTERM drains in-flight requests and exits 0.
@@ -40,7 +41,9 @@ struct ProcessLifecycleTests {
             for client in 0..<8 {
                 group.addTask {
                     var i = 0
-                    while (try? await LoopbackHTTP.post(port: port, "/sessions/s/events", #"[{"timestamp":2,"type":"EVENT","name":"c\#(client)-\#(i)"}]"#)) == 202 {
+                    while (try? await LoopbackHTTP.post(
+                        port: port, "/sessions/s/events", #"[{"timestamp":2,"type":"EVENT","name":"c\#(client)-\#(i)"}]"#)) == 202
+                    {
                         acked.increment()
                         i += 1
                     }
@@ -134,7 +137,10 @@ final class TallyProcess: Sendable {
     func waitUntilHealthy() async throws {
         for _ in 0..<100 {
             if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!),
-               (response as? HTTPURLResponse)?.statusCode == 200 { return }
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw CancellationError()

@@ -12,18 +12,22 @@ struct ResumeCommandTests {
     @Test func printsTheBriefsArrayAndAccountsForEveryLine() throws {
         let result = try TallyBinary.run(["resume"], input: Data(Self.brief.utf8))
         #expect(result.status == 0)
-        #expect(result.stdout == #"[{"userId":"user_987","movieId":"movie_214","position":3000,"timestamp":"2021-10-26T13:27:01+0000"},{"userId":"user_987","movieId":"movie_007","position":250,"timestamp":"2021-10-26T13:27:31+0000"}]"# + "\n")
+        #expect(
+            result.stdout
+                == #"[{"userId":"user_987","movieId":"movie_214","position":3000,"timestamp":"2021-10-26T13:27:01+0000"},{"userId":"user_987","movieId":"movie_007","position":250,"timestamp":"2021-10-26T13:27:31+0000"}]"#
+                + "\n")
         #expect(result.stderr.contains("resume: line 3: not valid JSON"))
         #expect(result.stderr.contains("resume summary lines=3 events=2 invalid=1"))
     }
 
     @Test func prettyFormatPrintsTheBriefsLayoutWithWindowHeaders() throws {
         let result = try TallyBinary.run(["resume", "--format", "pretty"], input: Data(Self.brief.utf8))
-        #expect(result.stdout == """
-            [{"userId":"user_987","movieId":"movie_214","position":3000,"timestamp":"2021-10-26T13:27:01+0000"},
-             {"userId":"user_987","movieId":"movie_007","position":250,"timestamp":"2021-10-26T13:27:31+0000"}]
+        #expect(
+            result.stdout == """
+                [{"userId":"user_987","movieId":"movie_214","position":3000,"timestamp":"2021-10-26T13:27:01+0000"},
+                 {"userId":"user_987","movieId":"movie_007","position":250,"timestamp":"2021-10-26T13:27:31+0000"}]
 
-            """)
+                """)
         #expect(result.stderr.contains("window 2021-10-26T13:27:00Z .. 2021-10-26T13:28:00Z"))
     }
 
@@ -73,7 +77,8 @@ struct ResumeCommandTests {
         let process = Process()
         process.executableURL = url
         process.arguments = ["resume", "--idle-timeout", "200ms", "--lateness", "1s"]
-        let stdin = Pipe(), stdout = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
@@ -81,18 +86,21 @@ struct ResumeCommandTests {
         defer { process.terminate() }
         // The watermark stops at 13:27:58; with stdin left open, only idle advance (200 ms timeout, then at
         // wall-clock speed) can carry it past 13:28:00 and close the window, about 2 s later.
-        stdin.fileHandleForWriting.write(Data("""
-            {"userId":"u","movieId":"m","duration":100,"position":5,"timestamp":"2021-10-26T13:27:30Z"}
-            {"userId":"u","movieId":"m","duration":100,"position":6,"timestamp":"2021-10-26T13:27:59Z"}
+        stdin.fileHandleForWriting.write(
+            Data(
+                """
+                {"userId":"u","movieId":"m","duration":100,"position":5,"timestamp":"2021-10-26T13:27:30Z"}
+                {"userId":"u","movieId":"m","duration":100,"position":6,"timestamp":"2021-10-26T13:27:59Z"}
 
-            """.utf8))
+                """.utf8))
         var received = Data()
         let deadline = Date().addingTimeInterval(10)
         while !received.contains(0x0A), Date() < deadline {
             received.append(stdout.fileHandleForReading.availableData)
         }
-        #expect(String(decoding: received, as: UTF8.self)
-            == #"[{"userId":"u","movieId":"m","position":6,"timestamp":"2021-10-26T13:27:59+0000"}]"# + "\n")
+        #expect(
+            String(decoding: received, as: UTF8.self)
+                == #"[{"userId":"u","movieId":"m","position":6,"timestamp":"2021-10-26T13:27:59+0000"}]"# + "\n")
         #expect(process.isRunning)
         try stdin.fileHandleForWriting.close()
         process.waitUntilExit()

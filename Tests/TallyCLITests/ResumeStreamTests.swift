@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `GET /resume/stream` against the real server, read with curl as a downstream consumer would.
 @Suite("Resume stream", .offCooperativePool, .serialized)
@@ -43,7 +44,8 @@ struct ResumeStreamTests {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/heartbeats")!)
         request.httpMethod = "POST"
         request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data("""
+        request.httpBody = Data(
+            """
             {"userId":"u","movieId":"m","duration":100,"position":5,"timestamp":"2021-10-26T13:27:30Z"}
             {"userId":"u","movieId":"m","duration":100,"position":9,"timestamp":"2021-10-26T13:28:30Z"}
             """.utf8)

@@ -7,7 +7,9 @@ import Testing
 struct ServeFaultTests {
     /// Runs `tally ARGUMENTS`, killing it after `deadline` (so a regression to hanging fails instead of blocking the
     /// suite); returns its exit status, stderr and how long it ran.
-    static func runBounded(_ arguments: [String], deadline: Duration = .seconds(15)) throws -> (status: Int32, stderr: String, took: Duration) {
+    static func runBounded(_ arguments: [String], deadline: Duration = .seconds(15)) throws -> (
+        status: Int32, stderr: String, took: Duration
+    ) {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
         let process = Process()
         process.executableURL = binary
@@ -30,7 +32,8 @@ struct ServeFaultTests {
 
     @Test func aPortInUseEndsTheServerAtOnceNamingTheAddress() async throws {
         guard let binary = TallyBinary.url else { throw TallyBinary.MissingBinary() }
-        let first = TemporaryDirectory(), second = TemporaryDirectory()
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
         let port = Int.random(in: 20_000..<60_000)
         let server = try TallyProcess(binary: binary, port: port, dataDir: first.path)
         try await server.waitUntilHealthy()

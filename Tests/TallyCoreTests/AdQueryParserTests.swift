@@ -1,5 +1,5 @@
-import Testing
 import TallyCore
+import Testing
 
 private func parameters(_ query: String) -> [(name: Substring, value: Substring)] {
     query.split(separator: "&").map { pair in
@@ -62,7 +62,7 @@ struct AdQueryParserTests {
     /// The hour boundary is exact to the millisecond.
     @Test func hourBoundaryIsExact() {
         let hour: Int64 = 3_600_000
-        let start: Int64 = 1_700_002_800_000 // 2023-11-14T23:00:00Z
+        let start: Int64 = 1_700_002_800_000  // 2023-11-14T23:00:00Z
         #expect(start % hour == 0)
         #expect(AdHour(containing: Timestamp(millisecondsSinceEpoch: start - 1)).startMilliseconds == start - hour)
         #expect(AdHour(containing: Timestamp(millisecondsSinceEpoch: start)).startMilliseconds == start)

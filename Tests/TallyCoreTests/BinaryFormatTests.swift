@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TallyCore
 
 @Suite("Binary formats")

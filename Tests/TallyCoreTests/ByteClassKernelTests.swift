@@ -1,5 +1,6 @@
 import CTallySIMD
 import Testing
+
 @testable import TallyCore
 
 /// The C kernels compute the byte classes Swift's SIMD code computes, for every byte value at every position of a

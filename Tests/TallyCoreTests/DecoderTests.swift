@@ -1,7 +1,10 @@
 import Testing
+
 @testable import TallyCore
 
-func decodeHeartbeats(_ text: String, shape: BodyDecoder<HeartbeatDecoder>.Shape = .batch, limits: InputLimits = .default) throws(InputError) -> [Heartbeat] {
+func decodeHeartbeats(_ text: String, shape: BodyDecoder<HeartbeatDecoder>.Shape = .batch, limits: InputLimits = .default)
+    throws(InputError) -> [Heartbeat]
+{
     let bytes = Array(text.utf8)
     let decoder = BodyDecoder(HeartbeatDecoder(limits: limits), limits: limits)
     let result: Result<[Heartbeat], InputError> = bytes.withUnsafeBytes { raw in
@@ -26,9 +29,12 @@ let validHeartbeat = #"{"userId":"user_987","movieId":"movie_214","duration":309
 struct HeartbeatDecoderTests {
     @Test func decodesTheBriefsExample() throws {
         let beats = try decodeHeartbeats(validHeartbeat, shape: .single)
-        #expect(beats == [Heartbeat(
-            userId: "user_987", movieId: "movie_214", duration: 3097, position: 3000,
-            timestamp: Timestamp(secondsSinceEpoch: 1_635_254_821))])
+        #expect(
+            beats == [
+                Heartbeat(
+                    userId: "user_987", movieId: "movie_214", duration: 3097, position: 3000,
+                    timestamp: Timestamp(secondsSinceEpoch: 1_635_254_821))
+            ])
     }
 
     @Test(arguments: [
@@ -44,8 +50,14 @@ struct HeartbeatDecoderTests {
         (#"{"userId":"u","movieId":"m","duration":10,"position":1,"timestamp":"yesterday"}"#, "timestamp", .invalidValue),
         (#"{"userId":"u","movieId":"m","duration":10,"position":1,"timestamp":1635254821}"#, "timestamp", .invalidType),
         (#"{"userId":"u","movieId":"m","duration":10,"position":1}"#, "timestamp", .missingField),
-        (#"{"userId":"u","userId":"v","movieId":"m","duration":10,"position":1,"timestamp":"2021-10-26T13:27:01Z"}"#, "userId", .duplicateField),
-        (#"{"userId":"u","movieId":"m","duration":10000000000,"position":1,"timestamp":"2021-10-26T13:27:01Z"}"#, "duration", .invalidValue),
+        (
+            #"{"userId":"u","userId":"v","movieId":"m","duration":10,"position":1,"timestamp":"2021-10-26T13:27:01Z"}"#, "userId",
+            .duplicateField
+        ),
+        (
+            #"{"userId":"u","movieId":"m","duration":10000000000,"position":1,"timestamp":"2021-10-26T13:27:01Z"}"#, "duration",
+            .invalidValue
+        ),
     ])
     func rejectsEachBadField(body: String, field: String, code: FieldError.Code) {
         let errors = fieldErrors(body)
@@ -56,7 +68,7 @@ struct HeartbeatDecoderTests {
     }
 
     @Test func limitsIdLengthInBytes() {
-        let ok = String(repeating: "é", count: 128) // 256 bytes
+        let ok = String(repeating: "é", count: 128)  // 256 bytes
         let long = ok + "x"
         let body = { (id: String) in
             #"{"userId":"\#(id)","movieId":"m","duration":10,"position":1,"timestamp":"2021-10-26T13:27:01Z"}"#
@@ -73,7 +85,8 @@ struct HeartbeatDecoderTests {
     }
 
     @Test func ignoresUnknownFields() throws {
-        let body = #"{"extra":{"deep":[1,2]},"userId":"u","movieId":"m","duration":10,"position":1,"timestamp":"2021-10-26T13:27:01Z","x":1}"#
+        let body =
+            #"{"extra":{"deep":[1,2]},"userId":"u","movieId":"m","duration":10,"position":1,"timestamp":"2021-10-26T13:27:01Z","x":1}"#
         #expect(try decodeHeartbeats(body, shape: .single).count == 1)
     }
 
@@ -128,7 +141,10 @@ struct HeartbeatDecoderTests {
             _ = try decodeHeartbeats("[\(validHeartbeat),{\"userId\":]")
             Issue.record("expected a failure")
         } catch {
-            guard case .malformed(_, let item) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .malformed(_, let item) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(item == 1)
         }
     }
@@ -146,8 +162,9 @@ struct WatchEventDecoderTests {
     }
 
     @Test func decodesTheBriefsExample() throws {
-        #expect(try decode(#"{"user":"2fvkqoxolhs81","slug":"3er6ivu3j0e2f","at":407}"#)
-            == [WatchEvent(user: "2fvkqoxolhs81", slug: "3er6ivu3j0e2f", at: 407)])
+        #expect(
+            try decode(#"{"user":"2fvkqoxolhs81","slug":"3er6ivu3j0e2f","at":407}"#)
+                == [WatchEvent(user: "2fvkqoxolhs81", slug: "3er6ivu3j0e2f", at: 407)])
     }
 
     @Test(arguments: [
@@ -160,7 +177,10 @@ struct WatchEventDecoderTests {
             _ = try decode(body)
             Issue.record("expected a failure")
         } catch {
-            guard case .invalidItems(let items, _, _) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .invalidItems(let items, _, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(items.map(\.error.field) == [field])
         }
     }

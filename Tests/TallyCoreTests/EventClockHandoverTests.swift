@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TallyCore
 
 /// A partition moving to another reader (a Kafka rebalance): its clock travels in the committed offset's metadata,
@@ -8,12 +9,15 @@ struct EventClockHandoverTests {
     static let start = EventClockTests.start
 
     @Test func theHandoverSurvivesItsTextFormAndStrangersMetadataIsIgnored() {
-        let handover = PartitionClockHandover(frontier: 1_468_244_384_000, firstTime: 1_468_240_000_000, keys: [0, 0xFFFF_FFFF_FFFF_FFFF, 42])
+        let handover = PartitionClockHandover(
+            frontier: 1_468_244_384_000, firstTime: 1_468_240_000_000, keys: [0, 0xFFFF_FFFF_FFFF_FFFF, 42])
         #expect(handover.encoded == "tally-clock/1 frontier=1468244384000 first=1468240000000 keys=0,ffffffffffffffff,2a")
         #expect(PartitionClockHandover(encoded: handover.encoded) == handover)
         #expect(PartitionClockHandover(encoded: "tally-clock/1 frontier=5 first=5 keys=")?.keys == [])
-        for stranger in ["", "{\"app\":\"other\"}", "tally-clock/2 frontier=1 first=1 keys=", "tally-clock/1 frontier=x first=1 keys=",
-                         "tally-clock/1 frontier=1 first=2 keys=", "tally-clock/1 frontier=1 keys=", "tally-clock/1 frontier=1 first=1 keys=zz"] {
+        for stranger in [
+            "", "{\"app\":\"other\"}", "tally-clock/2 frontier=1 first=1 keys=", "tally-clock/1 frontier=x first=1 keys=",
+            "tally-clock/1 frontier=1 first=2 keys=", "tally-clock/1 frontier=1 keys=", "tally-clock/1 frontier=1 first=1 keys=zz",
+        ] {
             #expect(PartitionClockHandover(encoded: stranger) == nil, "\(stranger)")
         }
     }
@@ -38,8 +42,9 @@ struct EventClockHandoverTests {
         var writer = ByteWriter()
         ownerA.encode(into: &writer)
         var reader = ByteReader(writer.bytes)
-        #expect(try UniqueWindowCounter(configuration: configuration, from: &reader).clock.oldestHeldPosition(partition: 0) == 5_000,
-                "held frames keep their offsets in a checkpoint")
+        #expect(
+            try UniqueWindowCounter(configuration: configuration, from: &reader).clock.oldestHeldPosition(partition: 0) == 5_000,
+            "held frames keep their offsets in a checkpoint")
         let committed = try #require(ownerA.clock.handover(partition: 0)).encoded
         ownerA.remove(partition: 0, into: &outputs)
         #expect(ownerA.statistics.handedOver == 2)
@@ -92,12 +97,15 @@ struct EventClockHandoverTests {
         #expect(late.heldEvents == 0)
     }
 
-    static func feed(_ frames: ArraySlice<ClockFrame>, from offset: Int64, into counter: inout UniqueWindowCounter,
-                     outputs: inout [CountResult]) {
+    static func feed(
+        _ frames: ArraySlice<ClockFrame>, from offset: Int64, into counter: inout UniqueWindowCounter,
+        outputs: inout [CountResult]
+    ) {
         for (index, frame) in zip(frames.indices, frames) {
             Array(frame.user.utf8).withUnsafeBytes { user in
-                counter.add(hash: XXHash64.hash(user), user: user, time: Timestamp(secondsSinceEpoch: frame.seconds), partition: 0,
-                            position: offset + Int64(index - frames.startIndex), clockMs: 0, into: &outputs)
+                counter.add(
+                    hash: XXHash64.hash(user), user: user, time: Timestamp(secondsSinceEpoch: frame.seconds), partition: 0,
+                    position: offset + Int64(index - frames.startIndex), clockMs: 0, into: &outputs)
             }
         }
     }

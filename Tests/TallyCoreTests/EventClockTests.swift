@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TallyCore
 
 /// A frame for the counter: user, time in seconds, partition.
@@ -9,8 +10,10 @@ struct ClockFrame {
 }
 
 /// Counts frames through a `UniqueWindowCounter` (exact) and returns the latest result per window plus statistics.
-func countFrames(_ frames: [ClockFrame], configuration: CountConfiguration = CountConfiguration(exact: true),
-                 partitions: [Int] = [], idleAtEnd: Bool = false) -> (latest: [String: Int], statistics: CountStatistics) {
+func countFrames(
+    _ frames: [ClockFrame], configuration: CountConfiguration = CountConfiguration(exact: true),
+    partitions: [Int] = [], idleAtEnd: Bool = false
+) -> (latest: [String: Int], statistics: CountStatistics) {
     var counter = UniqueWindowCounter(configuration: configuration)
     for partition in partitions { counter.register(partition: partition, clockMs: 0) }
     var outputs: [CountResult] = []
@@ -19,8 +22,9 @@ func countFrames(_ frames: [ClockFrame], configuration: CountConfiguration = Cou
         if idleAtEnd, let previous, previous != frame.partition { counter.partitionIdle(previous, into: &outputs) }
         previous = frame.partition
         Array(frame.user.utf8).withUnsafeBytes { user in
-            counter.add(hash: XXHash64.hash(user), user: user, time: Timestamp(secondsSinceEpoch: frame.seconds),
-                        partition: frame.partition, into: &outputs)
+            counter.add(
+                hash: XXHash64.hash(user), user: user, time: Timestamp(secondsSinceEpoch: frame.seconds),
+                partition: frame.partition, into: &outputs)
         }
     }
     counter.finish(into: &outputs)
@@ -39,7 +43,7 @@ func steadyFrames(count: Int, users: UInt64, start: Int64, seed: UInt64 = 1) -> 
 
 @Suite("Event clock: partitions, idleness and outliers")
 struct EventClockTests {
-    static let start: Int64 = 1_468_244_384   // 2016-07-11T13:39:44Z
+    static let start: Int64 = 1_468_244_384  // 2016-07-11T13:39:44Z
 
     @Test func aFarFutureFrameCostsOnlyItself() {
         let frames = steadyFrames(count: 20_000, users: 500, start: Self.start)
@@ -79,7 +83,9 @@ struct EventClockTests {
         #expect(run.statistics.late == 0)
         let days = Set((first + second).map { WindowUnit.day.window(containing: Timestamp(secondsSinceEpoch: $0.seconds)).start })
         for day in days {
-            let users = Set((first + second).filter { WindowUnit.day.window(containing: Timestamp(secondsSinceEpoch: $0.seconds)).start == day }.map(\.user))
+            let users = Set(
+                (first + second).filter { WindowUnit.day.window(containing: Timestamp(secondsSinceEpoch: $0.seconds)).start == day }.map(
+                    \.user))
             #expect(run.latest["day \(day)"] == users.count)
         }
     }
@@ -103,13 +109,14 @@ struct EventClockTests {
     }
 
     @Test func anIdlePartitionStopsHoldingTheWatermarkBackAndHoldsItAgainWithNewEvents() {
-        var clock = EventClock<Int>(configuration: EventClockConfiguration(lateness: .seconds(5), idleTimeout: .seconds(5), corroboration: 1))
+        var clock = EventClock<Int>(
+            configuration: EventClockConfiguration(lateness: .seconds(5), idleTimeout: .seconds(5), corroboration: 1))
         clock.register(partition: 1, clockMs: 0)
-        #expect(clock.admit(time: 100_000, key: 1, partition: 0, clockMs: 0) == false) // first event: held until corroborated
+        #expect(clock.admit(time: 100_000, key: 1, partition: 0, clockMs: 0) == false)  // first event: held until corroborated
         clock.hold(0, key: 1, time: 100_000, partition: 0)
         let released = clock.popReleased()?.held.time
         #expect(released == 100_000)
-        #expect(clock.trust(time: 100_000, partition: 0) == false) // partition 1 has nothing yet: no watermark
+        #expect(clock.trust(time: 100_000, partition: 0) == false)  // partition 1 has nothing yet: no watermark
         #expect(clock.current == nil)
         clock.noteIdle(clockMs: 4_999)
         let check1 = clock.advanceIdle(clockMs: 4_999)
@@ -160,7 +167,7 @@ struct EventClockTests {
             releasedCount += 1
             _ = clock.trust(time: released.held.time, partition: 0)
         }
-        #expect(releasedCount == 100) // the 98 client-99 events still held, all within a minute, and keys 7 and 8
+        #expect(releasedCount == 100)  // the 98 client-99 events still held, all within a minute, and keys 7 and 8
         #expect(clock.heldEvents == 0)
         #expect(clock.current!.millisecondsSinceEpoch > 9_990_000)
         clock.finish()
@@ -170,7 +177,7 @@ struct EventClockTests {
     @Test func aCheckpointTakenWhileHoldingResumesExactly() throws {
         var frames = steadyFrames(count: 6_000, users: 300, start: Self.start, seed: 9)
         frames.insert(ClockFrame(user: "mallory", seconds: Self.start + 50_000), at: 2_000)
-        frames.insert(ClockFrame(user: "x", seconds: Self.start + 3_400), at: 2_999) // 400 s ahead: held, released later
+        frames.insert(ClockFrame(user: "x", seconds: Self.start + 3_400), at: 2_999)  // 400 s ahead: held, released later
         let uninterrupted = countFrames(frames)
         var counter = UniqueWindowCounter(configuration: CountConfiguration(exact: true))
         var outputs: [CountResult] = []
@@ -199,7 +206,9 @@ struct EventClockTests {
         var lines: [String] = []
         for second in stride(from: 0, to: 600, by: 10) {
             for user in users {
-                lines.append(#"{"userId":"\#(user)","movieId":"m","duration":3600,"position":\#(second),"timestamp":"2021-10-26T13:\#(String(format2: 20 + second / 60)):\#(String(format2: second % 60))Z"}"#)
+                lines.append(
+                    #"{"userId":"\#(user)","movieId":"m","duration":3600,"position":\#(second),"timestamp":"2021-10-26T13:\#(String(format2: 20 + second / 60)):\#(String(format2: second % 60))Z"}"#
+                )
             }
         }
         let (baseline, _) = try runResume(lines.joined(separator: "\n"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TallyCore
 
 private func scan(_ text: String, validate: Bool = false) -> (FrameScanner.Result, String?) {
@@ -22,7 +23,8 @@ private func time(_ result: FrameScanner.Result) -> Int64? {
 @Suite("Frame scanner")
 struct FrameScannerTests {
     @Test func readsOnlyTheRootMembers() {
-        let frame = #"{"a":{"uid":"nested","ts":1},"b":[{"ts":2,"uid":"x"}],"ts":1468244384,"c":"\"uid\":\"fake\"","uid":"ea32e6c6deea0da9884"}"#
+        let frame =
+            #"{"a":{"uid":"nested","ts":1},"b":[{"ts":2,"uid":"x"}],"ts":1468244384,"c":"\"uid\":\"fake\"","uid":"ea32e6c6deea0da9884"}"#
         let (result, user) = scan(frame)
         #expect(user == "ea32e6c6deea0da9884")
         #expect(time(result) == 1_468_244_384_000)
@@ -47,12 +49,19 @@ struct FrameScannerTests {
     }
 
     @Test func malformedFramesNameTheOffset() {
-        if case .malformed(let offset, _) = scan(#"{"x":tru,"uid":"u","ts":1}"#).0 { #expect(offset == 5) } else { Issue.record("expected malformed") }
+        if case .malformed(let offset, _) = scan(#"{"x":tru,"uid":"u","ts":1}"#).0 {
+            #expect(offset == 5)
+        } else {
+            Issue.record("expected malformed")
+        }
         if case .malformed = scan("[1,2]").0 {} else { Issue.record("an array is not a frame") }
         if case .malformed = scan("").0 {} else { Issue.record("empty is not a frame") }
         // Without validate the scan stops at the two fields; with it, the whole frame must be valid.
         #expect(time(scan(#"{"uid":"u","ts":1,"x":]"#).0) == 1000)
-        if case .malformed = scan(#"{"uid":"u","ts":1,"x":]"#, validate: true).0 {} else { Issue.record("validate must read the whole frame") }
+        if case .malformed = scan(#"{"uid":"u","ts":1,"x":]"#, validate: true).0 {
+        } else {
+            Issue.record("validate must read the whole frame")
+        }
     }
 
     /// Differential check against Foundation's JSON parser on generated frames and random mutations of them:
@@ -70,12 +79,15 @@ struct FrameScannerTests {
                 var line = original
                 switch rng.next() % 4 {
                 case 0: line.remove(at: Int(rng.next() % UInt64(line.count)))
-                case 1: line.insert([0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x20, 0x31][Int(rng.next() % 10)], at: Int(rng.next() % UInt64(line.count)))
+                case 1:
+                    line.insert(
+                        [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x20, 0x31][Int(rng.next() % 10)],
+                        at: Int(rng.next() % UInt64(line.count)))
                 case 2: line = Array(line.prefix(Int(rng.next() % UInt64(line.count))))
                 default: break
                 }
                 let text = String(decoding: line, as: UTF8.self)
-                guard Array(text.utf8) == line else { continue } // skip invalid UTF-8 (Foundation's handling differs)
+                guard Array(text.utf8) == line else { continue }  // skip invalid UTF-8 (Foundation's handling differs)
                 let foundation = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
                 let (result, user) = scan(text, validate: true)
                 if case .malformed = result {
@@ -101,7 +113,8 @@ struct FrameScannerTests {
 struct ValidatingSkipTests {
     @Test func agreesWithSkipValueOnMutatedFrames() {
         var rng = SplitMix64(seed: 17)
-        var accepted = 0, rejected = 0
+        var accepted = 0
+        var rejected = 0
         let nested = Array(#"{"a":[1,-2.5e3,{"b":[true,false,null,"x\u00e9\n"]},[]],"c":{}} "#.utf8)
         let deep = Array(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)).map { UInt8($0.asciiValue!) }
         for original in FrameMutations.frames(count: 200, seed: 5) + [nested, deep] {
@@ -109,7 +122,8 @@ struct ValidatingSkipTests {
                 var line = original
                 if round > 0 { FrameMutations.mutate(&line, &rng) }
                 line.withUnsafeBytes { raw in
-                    var old = JSONReader(raw), new = JSONReader(raw)
+                    var old = JSONReader(raw)
+                    var new = JSONReader(raw)
                     let oldResult = Result { try old.skipValue() }
                     let newResult = Result { () throws(JSONSyntaxError) in try new.skipValueValidating() }
                     switch (oldResult, newResult) {
@@ -119,7 +133,8 @@ struct ValidatingSkipTests {
                     case (.failure, .failure):
                         rejected += 1
                     default:
-                        Issue.record("skipValue \(oldResult) vs skipValueValidating \(newResult) on \(String(decoding: line, as: UTF8.self))")
+                        Issue.record(
+                            "skipValue \(oldResult) vs skipValueValidating \(newResult) on \(String(decoding: line, as: UTF8.self))")
                     }
                 }
             }

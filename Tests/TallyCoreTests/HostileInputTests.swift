@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TallyCore
 
 /// Inputs a hostile or careless client sends: each must cost that input only (a clear field error), never another

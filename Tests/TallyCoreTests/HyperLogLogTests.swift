@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TallyCore
 
 @Suite("xxHash64 and HyperLogLog")
@@ -56,7 +57,9 @@ struct HyperLogLogTests {
     }
 
     @Test func mergeEqualsInsertingEverything() {
-        var a = HyperLogLog(precision: 12), b = HyperLogLog(precision: 12), all = HyperLogLog(precision: 12)
+        var a = HyperLogLog(precision: 12)
+        var b = HyperLogLog(precision: 12)
+        var all = HyperLogLog(precision: 12)
         for i in 0..<50_000 {
             let h = XXHash64.hash("u\(i)")
             if i % 3 == 0 { a.insert(hash: h) } else { b.insert(hash: h) }

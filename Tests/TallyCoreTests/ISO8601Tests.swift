@@ -1,9 +1,10 @@
 import Testing
+
 @testable import TallyCore
 
 @Suite("ISO-8601 timestamps")
 struct ISO8601Tests {
-    static let base: Int64 = 1_635_254_821_000 // 2021-10-26T13:27:01Z
+    static let base: Int64 = 1_635_254_821_000  // 2021-10-26T13:27:01Z
 
     @Test(arguments: [
         "2021-10-26T13:27:01+0000", "2021-10-26T13:27:01+00:00", "2021-10-26T13:27:01Z", "2021-10-26T13:27:01z",

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TallyCore
 
 func withReader<T>(_ text: String, _ body: (inout JSONReader) throws -> T) rethrows -> T {
@@ -108,9 +109,16 @@ struct JSONWriterTests {
         writer.beginObject()
         writer.member("s", nasty)
         writer.member("n", Int64(-5))
-        writer.key("a"); writer.beginArray(); writer.value(true); writer.null(); writer.value(1.5); writer.endArray()
-        writer.key("w"); writer.seconds(fromMilliseconds: 1_500)
-        writer.key("z"); writer.seconds(fromMilliseconds: 7_000)
+        writer.key("a")
+        writer.beginArray()
+        writer.value(true)
+        writer.null()
+        writer.value(1.5)
+        writer.endArray()
+        writer.key("w")
+        writer.seconds(fromMilliseconds: 1_500)
+        writer.key("z")
+        writer.seconds(fromMilliseconds: 7_000)
         writer.endObject()
         #expect(writer.string == #"{"s":"q\"b\\s/\n\r\t\u0001é😀","n":-5,"a":[true,null,1.5],"w":1.500,"z":7}"#)
         let decoded = try withReader(writer.string) { reader -> String? in

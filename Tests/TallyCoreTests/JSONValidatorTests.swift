@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TallyCore
 
 /// The reference: `JSONReader`'s validating skip over the whole input, then nothing but whitespace.
@@ -26,10 +27,11 @@ private func validator(_ kernel: ByteClassKernel) -> JSONValidator {
 
 /// The answer of every kernel, which must be the same.
 private func accepts(_ text: String) -> Bool {
-    let answers = Set(kernels.map { kernel in
-        var validator = validator(kernel)
-        return validatorAccepts(Array(text.utf8), &validator)
-    })
+    let answers = Set(
+        kernels.map { kernel in
+            var validator = validator(kernel)
+            return validatorAccepts(Array(text.utf8), &validator)
+        })
     #expect(answers.count == 1, "the kernels disagree on \(text)")
     return answers.first!
 }
@@ -73,11 +75,13 @@ struct JSONValidatorTests {
             #expect(!readerAccepts(Array(text.utf8)), "reference disagrees on \(text)")
         }
         // The fuzzer's input as it found it (223 bytes, one not UTF-8), base64.
-        let regression = try Base64.decode(Array([
-            "NTU1NTUuNTQxNThdLCJub3N0cnVkIjowLjk4NTk4Miwi7XV0Ijp7InRzIjoyNjgsInV0IjpbXSwidSI6NTMsInNpdCI6MC4zNjAz",
-            "MTAsImRvbG9yZSI6eyJ1aWQiOmZhbHNlLCJkb2xvcm47IjpbXSwiZXQqIjpmYWxzZSwiVXQiOnsicmUiOnRydWUsImV4ZXJjaXR0",
-            "aW9uIjpbXSwiYSdEIjoibWVtb3JcdTAwNDFcdTAwZTkiLCJVdCI6WzU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTFlNw==",
-        ].joined().utf8))
+        let regression = try Base64.decode(
+            Array(
+                [
+                    "NTU1NTUuNTQxNThdLCJub3N0cnVkIjowLjk4NTk4Miwi7XV0Ijp7InRzIjoyNjgsInV0IjpbXSwidSI6NTMsInNpdCI6MC4zNjAz",
+                    "MTAsImRvbG9yZSI6eyJ1aWQiOmZhbHNlLCJkb2xvcm47IjpbXSwiZXQqIjpmYWxzZSwiVXQiOnsicmUiOnRydWUsImV4ZXJjaXR0",
+                    "aW9uIjpbXSwiYSdEIjoibWVtb3JcdTAwNDFcdTAwZTkiLCJVdCI6WzU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTFlNw==",
+                ].joined().utf8))
         for kernel in kernels {
             var validator = validator(kernel)
             #expect(!validatorAccepts(regression, &validator), "\(kernel)")
@@ -149,7 +153,8 @@ struct JSONValidatorTests {
     @Test(arguments: kernels) func agreesWithTheReaderOnMutatedFrames(kernel: ByteClassKernel) {
         var rng = SplitMix64(seed: 41)
         var validator = validator(kernel)
-        var accepted = 0, rejected = 0
+        var accepted = 0
+        var rejected = 0
         for original in FrameMutations.frames(count: 300, seed: 23) {
             for round in 0..<40 {
                 var line = original
@@ -174,7 +179,8 @@ struct ValidatedFrameScanTests {
         var scratch = FrameScanner.Scratch()
         scratch.validator.kernel = kernel
         var slowScratch: [UInt8] = []
-        var frames = 0, malformed = 0
+        var frames = 0
+        var malformed = 0
         for original in FrameMutations.frames(count: 200, seed: 31) {
             for round in 0..<30 {
                 var line = original
@@ -185,7 +191,8 @@ struct ValidatedFrameScanTests {
                     #expect(result == reference, "\(String(decoding: line, as: UTF8.self))")
                     if case .frame(let user, _) = result, case .frame(let expected, _) = reference {
                         let found = user.with(line: raw, unescaped: scratch.user) { Array($0) }
-                        let reference = expected.inScratch
+                        let reference =
+                            expected.inScratch
                             ? Array(slowScratch[expected.range]) : Array(raw[expected.range])
                         #expect(found == reference)
                     }

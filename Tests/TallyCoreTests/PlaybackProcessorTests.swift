@@ -1,12 +1,15 @@
 import Testing
+
 @testable import TallyCore
 
 private let t0: Int64 = 1_635_254_400_000
 
 private func beat(_ user: String = "u", _ movie: String = "m", pos: Int64, at seconds: Int64, duration: Int64 = 3600) -> ReceivedEvent {
     ReceivedEvent(
-        .heartbeat(Heartbeat(userId: user, movieId: movie, duration: duration, position: pos,
-                             timestamp: Timestamp(millisecondsSinceEpoch: t0 + seconds * 1000))),
+        .heartbeat(
+            Heartbeat(
+                userId: user, movieId: movie, duration: duration, position: pos,
+                timestamp: Timestamp(millisecondsSinceEpoch: t0 + seconds * 1000))),
         receivedAt: Timestamp(millisecondsSinceEpoch: t0 + 100_000))
 }
 
@@ -90,8 +93,10 @@ struct HeartbeatWatchTimeTests {
     }
 
     @Test func keysAreIndependent() {
-        let changes = run([beat("a", "x", pos: 0, at: 0), beat("b", "x", pos: 5, at: 0), beat("a", "x", pos: 10, at: 10),
-                           beat("a", "y", pos: 10, at: 10)])
+        let changes = run([
+            beat("a", "x", pos: 0, at: 0), beat("b", "x", pos: 5, at: 0), beat("a", "x", pos: 10, at: 10),
+            beat("a", "y", pos: 10, at: 10),
+        ])
         #expect(changes.count == 3)
         #expect(changes[PlaybackKey(user: "a", content: "x")]?.watchMilliseconds == 10_000)
         #expect(changes[PlaybackKey(user: "a", content: "y")]?.watchMilliseconds == 0)
@@ -148,8 +153,10 @@ struct PlaybackQueriesTests {
                 totals[key.content, default: ContentTotals()].replace(old: old.map { ($0.watchMilliseconds, $0.events) }, with: state)
             }
         }
-        install(processor.plan([beat("a", "x", pos: 0, at: 0), beat("a", "x", pos: 10, at: 10), beat("b", "x", pos: 0, at: 0)]) { states[$0] })
-        install(processor.plan([beat("b", "x", pos: 20, at: 20), beat("a", "y", pos: 0, at: 0), beat("a", "y", pos: 5, at: 5)]) { states[$0] })
+        install(
+            processor.plan([beat("a", "x", pos: 0, at: 0), beat("a", "x", pos: 10, at: 10), beat("b", "x", pos: 0, at: 0)]) { states[$0] })
+        install(
+            processor.plan([beat("b", "x", pos: 20, at: 20), beat("a", "y", pos: 0, at: 0), beat("a", "y", pos: 5, at: 5)]) { states[$0] })
         #expect(totals["x"] == ContentTotals(watchMilliseconds: 30_000, viewers: 2, events: 4))
         let titles = states.filter { $0.key.user == "a" }.map { (content: $0.key.content, state: $0.value) }
         let user = PlaybackQueries.watchTime(titles)
@@ -159,8 +166,9 @@ struct PlaybackQueriesTests {
 
     @Test func continueWatchingPutsUnfinishedFirstThenMostRecent() {
         func state(seen: Int64, max: Int64) -> PlaybackState {
-            PlaybackState(position: max, latestAt: Timestamp(millisecondsSinceEpoch: seen), lastSeenAt: Timestamp(millisecondsSinceEpoch: seen),
-                          maxPosition: max, duration: 100, watchMilliseconds: 0, events: 1)
+            PlaybackState(
+                position: max, latestAt: Timestamp(millisecondsSinceEpoch: seen), lastSeenAt: Timestamp(millisecondsSinceEpoch: seen),
+                maxPosition: max, duration: 100, watchMilliseconds: 0, events: 1)
         }
         let titles = [("old", state(seen: 1, max: 10)), ("done", state(seen: 3, max: 99)), ("recent", state(seen: 2, max: 50))]
             .map { (content: $0.0, state: $0.1) }
@@ -179,8 +187,10 @@ struct ReadmeExampleTests {
         ]
         let events = try rows.map { time, position in
             ReceivedEvent(
-                .heartbeat(Heartbeat(userId: "u", movieId: "m", duration: 3600, position: position,
-                                     timestamp: try ISO8601.parse("2021-10-26T\(time)Z"))),
+                .heartbeat(
+                    Heartbeat(
+                        userId: "u", movieId: "m", duration: 3600, position: position,
+                        timestamp: try ISO8601.parse("2021-10-26T\(time)Z"))),
                 receivedAt: Timestamp(millisecondsSinceEpoch: 0))
         }
         let state = run(events)[PlaybackKey(user: "u", content: "m")]!

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TallyCore
 
 private func beat(_ user: String, _ movie: String, _ position: Int64, _ time: String) -> String {
@@ -7,8 +8,10 @@ private func beat(_ user: String, _ movie: String, _ position: Int64, _ time: St
 }
 
 /// Runs NDJSON text through a `ResumeStream` in the given chunk sizes (cycled) and returns stdout.
-func runResume(_ text: String, configuration: ResumeConfiguration = ResumeConfiguration(),
-               format: ResumeOutputFormat = .compact, chunks: [Int] = [1 << 20]) throws -> (String, ResumeStream) {
+func runResume(
+    _ text: String, configuration: ResumeConfiguration = ResumeConfiguration(),
+    format: ResumeOutputFormat = .compact, chunks: [Int] = [1 << 20]
+) throws -> (String, ResumeStream) {
     var stream = ResumeStream(configuration: configuration, format: format)
     var output: [UInt8] = []
     let bytes = Array(text.utf8)
@@ -50,9 +53,9 @@ struct ResumeProcessorTests {
         var out: [ResumeWindowOutput] = []
         let h = { (s: String) in Heartbeat(userId: "u", movieId: "m", duration: 100, position: 1, timestamp: try! ISO8601.parse(s)) }
         processor.apply(h("2021-10-26T13:27:30Z"), into: &out)
-        processor.apply(h("2021-10-26T13:28:09Z"), into: &out) // watermark 13:27:59: not yet
+        processor.apply(h("2021-10-26T13:28:09Z"), into: &out)  // watermark 13:27:59: not yet
         #expect(out.isEmpty)
-        processor.apply(h("2021-10-26T13:28:10Z"), into: &out) // watermark 13:28:00 = end of the 13:27 window
+        processor.apply(h("2021-10-26T13:28:10Z"), into: &out)  // watermark 13:28:00 = end of the 13:27 window
         #expect(out.count == 1)
         #expect(out.first?.window.start == (try ISO8601.parse("2021-10-26T13:27:00Z")))
         processor.finish(into: &out)
@@ -63,8 +66,8 @@ struct ResumeProcessorTests {
     @Test func latestTimestampWinsTiesGoToLaterArrival() throws {
         let input = [
             beat("u", "m", 50, "2021-10-26T13:27:40Z"),
-            beat("u", "m", 10, "2021-10-26T13:27:10Z"),   // older: ignored
-            beat("u", "m", 60, "2021-10-26T13:27:40Z"),   // tie: later arrival wins
+            beat("u", "m", 10, "2021-10-26T13:27:10Z"),  // older: ignored
+            beat("u", "m", 60, "2021-10-26T13:27:40Z"),  // tie: later arrival wins
         ].joined(separator: "\n")
         #expect(try runResume(input).0 == #"[{"userId":"u","movieId":"m","position":60,"timestamp":"2021-10-26T13:27:40+0000"}]"# + "\n")
     }
@@ -84,7 +87,7 @@ struct ResumeProcessorTests {
     @Test func lateEventsAreCountedAndDroppedByDefault() throws {
         let input = [
             beat("u", "m", 1, "2021-10-26T13:27:30Z"), beat("u", "m", 2, "2021-10-26T13:28:30Z"),
-            beat("u", "m", 3, "2021-10-26T13:27:50Z"), // window closed at watermark 13:28:20
+            beat("u", "m", 3, "2021-10-26T13:27:50Z"),  // window closed at watermark 13:28:20
         ].joined(separator: "\n")
         let (output, stream) = try runResume(input)
         #expect(stream.processor.statistics.late == 1)
@@ -100,12 +103,13 @@ struct ResumeProcessorTests {
         ].joined(separator: "\n")
         let (output, stream) = try runResume(input, configuration: ResumeConfiguration(late: .emit))
         let lines = output.split(separator: "\n").map(String.init)
-        #expect(lines == [
-            #"[{"userId":"u","movieId":"m","position":1,"timestamp":"2021-10-26T13:27:30+0000"}]"#,
-            #"[{"userId":"u","movieId":"m","position":3,"timestamp":"2021-10-26T13:27:50+0000","revision":1}]"#,
-            #"[{"userId":"u","movieId":"m","position":3,"timestamp":"2021-10-26T13:27:50+0000","revision":2},{"userId":"u","movieId":"n","position":4,"timestamp":"2021-10-26T13:27:55+0000","revision":2}]"#,
-            #"[{"userId":"u","movieId":"m","position":2,"timestamp":"2021-10-26T13:28:30+0000"}]"#,
-        ])
+        #expect(
+            lines == [
+                #"[{"userId":"u","movieId":"m","position":1,"timestamp":"2021-10-26T13:27:30+0000"}]"#,
+                #"[{"userId":"u","movieId":"m","position":3,"timestamp":"2021-10-26T13:27:50+0000","revision":1}]"#,
+                #"[{"userId":"u","movieId":"m","position":3,"timestamp":"2021-10-26T13:27:50+0000","revision":2},{"userId":"u","movieId":"n","position":4,"timestamp":"2021-10-26T13:27:55+0000","revision":2}]"#,
+                #"[{"userId":"u","movieId":"m","position":2,"timestamp":"2021-10-26T13:28:30+0000"}]"#,
+            ])
         #expect(stream.processor.statistics.lateRevised == 2)
     }
 
@@ -146,7 +150,7 @@ struct ResumeProcessorTests {
         var rng = SplitMix64(seed: 7)
         for i in 0..<3000 {
             let user = "user_\(rng.next() % 40)"
-            let second = i / 10 + Int(rng.next() % 15) // out of order within 15 s
+            let second = i / 10 + Int(rng.next() % 15)  // out of order within 15 s
             let time = ISO8601.format(Timestamp(secondsSinceEpoch: 1_635_254_400 + Int64(second)), style: .numericOffset)
             lines.append(beat(user, "movie_\(rng.next() % 5)", Int64(i), time))
         }

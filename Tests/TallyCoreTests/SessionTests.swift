@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TallyCore
 
 private let id = "e6fa79ca-d142-4046-a134-5134f16a0b5e"
@@ -15,8 +16,11 @@ private func start(_ t: Int64, _ session: String = id) -> SessionEntry { Session
 private func end(_ t: Int64, _ session: String = id) -> SessionEntry { SessionEntry(kind: .end(sessionId: session), timestamp: t) }
 private func event(_ name: String, _ t: Int64) -> SessionEntry { SessionEntry(kind: .event(name: name), timestamp: t) }
 
-private func apply(_ messages: [SessionMessage], to header: SessionHeader = SessionHeader(id: id, lastActivity: Timestamp(millisecondsSinceEpoch: 0)))
-    throws(SessionError) -> (SessionHeader, [SessionEntry], [SessionPlan]) {
+private func apply(
+    _ messages: [SessionMessage], to header: SessionHeader = SessionHeader(id: id, lastActivity: Timestamp(millisecondsSinceEpoch: 0))
+)
+    throws(SessionError) -> (SessionHeader, [SessionEntry], [SessionPlan])
+{
     var header = header
     var stored: [SessionEntry] = []
     var plans: [SessionPlan] = []
@@ -32,8 +36,10 @@ private func apply(_ messages: [SessionMessage], to header: SessionHeader = Sess
 @Suite("Session messages")
 struct SessionMessageDecoderTests {
     @Test func decodesTheBriefsMessage() throws {
-        let message = try decode(#"[{"timestamp":1569972082,"type":"SESSION_START","session_id":"\#(id)"},{"timestamp":1569972084,"type":"EVENT","name":"cart_load"}]"#)
-        #expect(message == SessionMessage(entries: [start(1569972082), event("cart_load", 1569972084)]))
+        let message = try decode(
+            #"[{"timestamp":1569972082,"type":"SESSION_START","session_id":"\#(id)"},{"timestamp":1569972084,"type":"EVENT","name":"cart_load"}]"#
+        )
+        #expect(message == SessionMessage(entries: [start(1_569_972_082), event("cart_load", 1_569_972_084)]))
     }
 
     @Test func numberedMessages() throws {
@@ -79,14 +85,22 @@ struct SessionRulesTests {
         #expect(header.entryCount == 6)
         var bytes: [UInt8] = []
         SessionTree.write(header: header, events: stored, status: .complete, into: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == #"{"type":"SESSION","start":100,"end":110,"status":"complete","children":[{"type":"EVENT","timestamp":99,"name":"late","outOfRange":true},{"type":"EVENT","timestamp":103,"name":"a"},{"type":"EVENT","timestamp":105,"name":"b"},{"type":"EVENT","timestamp":105,"name":"c"}]}"#)
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == #"{"type":"SESSION","start":100,"end":110,"status":"complete","children":[{"type":"EVENT","timestamp":99,"name":"late","outOfRange":true},{"type":"EVENT","timestamp":103,"name":"a"},{"type":"EVENT","timestamp":105,"name":"b"},{"type":"EVENT","timestamp":105,"name":"c"}]}"#
+        )
     }
 
     @Test func millisecondsKeepTheirUnitAndSortWithSeconds() throws {
-        let (header, stored, _) = try apply([SessionMessage(entries: [start(1569972082), event("s", 1569972083), event("ms", 1569972082500)])])
+        let (header, stored, _) = try apply([
+            SessionMessage(entries: [start(1_569_972_082), event("s", 1_569_972_083), event("ms", 1_569_972_082_500)])
+        ])
         var bytes: [UInt8] = []
         SessionTree.write(header: header, events: stored, status: .open, into: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == #"{"type":"SESSION","start":1569972082,"end":null,"status":"open","children":[{"type":"EVENT","timestamp":1569972082500,"name":"ms"},{"type":"EVENT","timestamp":1569972083,"name":"s"}]}"#)
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == #"{"type":"SESSION","start":1569972082,"end":null,"status":"open","children":[{"type":"EVENT","timestamp":1569972082500,"name":"ms"},{"type":"EVENT","timestamp":1569972083,"name":"s"}]}"#
+        )
     }
 
     @Test func duplicateStartAndEndAreIdempotentOnlyWhenIdentical() throws {
@@ -102,10 +116,16 @@ struct SessionRulesTests {
     }
 
     @Test func firstEntryMustBeStartAndIdsMustMatch() {
-        do { _ = try apply([SessionMessage(entries: [event("x", 1)])]); Issue.record("expected an error") } catch {
+        do {
+            _ = try apply([SessionMessage(entries: [event("x", 1)])])
+            Issue.record("expected an error")
+        } catch {
             #expect(error.code == .notStarted)
         }
-        do { _ = try apply([SessionMessage(entries: [start(1, "other")])]); Issue.record("expected an error") } catch {
+        do {
+            _ = try apply([SessionMessage(entries: [start(1, "other")])])
+            Issue.record("expected an error")
+        } catch {
             #expect(error.code == .sessionIdMismatch)
             #expect(error.isProtocolViolation)
             #expect(error.closeCode == 4001)
@@ -115,7 +135,9 @@ struct SessionRulesTests {
     @Test func messagesAreAllOrNothing() throws {
         let (header, _, _) = try apply([SessionMessage(entries: [start(1)])])
         do {
-            _ = try header.plan(SessionMessage(entries: [event("ok", 2), end(3), event("after", 4)]), receivedAt: Timestamp(millisecondsSinceEpoch: 0), limits: .default)
+            _ = try header.plan(
+                SessionMessage(entries: [event("ok", 2), end(3), event("after", 4)]), receivedAt: Timestamp(millisecondsSinceEpoch: 0),
+                limits: .default)
             Issue.record("expected an error")
         } catch {
             #expect(error.code == .sessionComplete)
@@ -140,7 +162,9 @@ struct SessionRulesTests {
         limits.maxEntriesPerSession = 3
         let header = SessionHeader(id: id, lastActivity: Timestamp(millisecondsSinceEpoch: 0))
         do {
-            _ = try header.plan(SessionMessage(entries: [start(1), event("a", 2), event("b", 3), event("c", 4)]), receivedAt: Timestamp(millisecondsSinceEpoch: 0), limits: limits)
+            _ = try header.plan(
+                SessionMessage(entries: [start(1), event("a", 2), event("b", 3), event("c", 4)]),
+                receivedAt: Timestamp(millisecondsSinceEpoch: 0), limits: limits)
             Issue.record("expected an error")
         } catch {
             #expect(error.code == .sessionTooLarge)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TallyCore
 
 @Suite("Base64")
@@ -73,7 +74,8 @@ struct ShardMergeTests {
         let single = Self.count(Self.frames, exact: exact)
         let shardOutputs = [Self.count(parts[0], exact: exact, shard: "a"), Self.count(parts[1], exact: exact, shard: "b")]
         // Interleave the shards' lines, as a merge consuming both reads them.
-        let a = shardOutputs[0].split(separator: 0x0A), b = shardOutputs[1].split(separator: 0x0A)
+        let a = shardOutputs[0].split(separator: 0x0A)
+        let b = shardOutputs[1].split(separator: 0x0A)
         var interleaved: [UInt8] = []
         for index in 0..<max(a.count, b.count) {
             for side in [a, b] where index < side.count { interleaved += side[index] + [0x0A] }
@@ -114,8 +116,10 @@ struct ShardMergeTests {
             .split(separator: "\n").first!
         let hll = String(decoding: Self.count(Array(Self.frames.prefix(20_000)), exact: false, shard: "b"), as: UTF8.self)
             .split(separator: "\n").first!
-        let input = [String(good), "not json", #"{"window":"minute"}"#,
-                     String(good).replacingOccurrences(of: #""sketch":""#, with: #""sketch":"!!"#), String(hll), "  ", ""]
+        let input = [
+            String(good), "not json", #"{"window":"minute"}"#,
+            String(good).replacingOccurrences(of: #""sketch":""#, with: #""sketch":"!!"#), String(hll), "  ", "",
+        ]
         var merge = MergeStream(retention: .seconds(7200))
         var output: [UInt8] = []
         Array(input.joined(separator: "\n").utf8).withUnsafeBytes { merge.feed($0) }
@@ -135,8 +139,9 @@ struct ShardMergeTests {
     @Test func contributionsOlderThanTheRetentionAreRejected() throws {
         func contribution(_ minute: Int64, final: Bool = true) -> ShardContribution {
             let start = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000 / 60_000 * 60_000 + minute * 60_000)
-            return ShardContribution(shard: "s", window: WindowUnit.minute.window(containing: start), frames: 1, final: final,
-                                     revision: 0, sketch: .exact(["u"]))
+            return ShardContribution(
+                shard: "s", window: WindowUnit.minute.window(containing: start), frames: 1, final: final,
+                revision: 0, sketch: .exact(["u"]))
         }
         var merger = ShardMerger(retention: .seconds(600))
         var results: [CountResult] = []
@@ -178,7 +183,9 @@ struct RecordFeedTests {
     @Test func aRecordIsOneLineEvenWithNewlinesInside() {
         var splitter = LineSplitter()
         var lines: [String] = []
-        let collect = { (line: LineSplitter.Line) in lines.append(String(decoding: line.bytes, as: UTF8.self) + "@\(line.number):\(line.offset)") }
+        let collect = { (line: LineSplitter.Line) in
+            lines.append(String(decoding: line.bytes, as: UTF8.self) + "@\(line.number):\(line.offset)")
+        }
         Array("partial".utf8).withUnsafeBytes { splitter.feed($0, collect) }
         Array("{\n\"a\": 1\n}\n".utf8).withUnsafeBytes { splitter.record($0, collect) }
         Array("next".utf8).withUnsafeBytes { splitter.record($0, collect) }

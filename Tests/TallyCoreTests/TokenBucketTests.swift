@@ -1,5 +1,5 @@
-import Testing
 import TallyCore
+import Testing
 
 @Suite("Token buckets")
 struct TokenBucketTests {

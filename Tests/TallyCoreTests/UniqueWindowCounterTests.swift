@@ -1,16 +1,17 @@
 import Testing
+
 @testable import TallyCore
 
 @Suite("Unique window counter")
 struct UniqueWindowCounterTests {
     /// Frames over a leap-year month end and an ISO week boundary; every unit's uniques must equal a direct count.
     @Test func everyUnitMatchesADirectCountAcrossCalendarBoundaries() throws {
-        let start = try ISO8601.parse("2016-02-26T00:00:00Z").secondsSinceEpoch   // a Friday, leap year
+        let start = try ISO8601.parse("2016-02-26T00:00:00Z").secondsSinceEpoch  // a Friday, leap year
         var lines: [String] = []
         var truth: [String: Set<String>] = [:]
         var rng = SplitMix64(seed: 5)
         for i in 0..<6000 {
-            let ts = start + Int64(i) * 97   // ~6.7 days, minute to week boundaries crossed
+            let ts = start + Int64(i) * 97  // ~6.7 days, minute to week boundaries crossed
             let user = "u\(rng.next() % 700)"
             lines.append(#"{"ts":\#(ts),"uid":"\#(user)"}"#)
             for unit in CountConfiguration.supportedUnits {
@@ -56,7 +57,7 @@ struct UniqueWindowCounterTests {
 
     @Test func checkpointRoundTripContinuesIdentically() throws {
         let configuration = CountConfiguration(units: [.minute, .hour], exact: false)
-        let frames = (0..<3000).map { #"{"uid":"u\#($0 % 400)","ts":\#(1468244384 + $0 / 3)}"# }
+        let frames = (0..<3000).map { #"{"uid":"u\#($0 % 400)","ts":\#(1_468_244_384 + $0 / 3)}"# }
         let first = Array((frames.prefix(1500).joined(separator: "\n") + "\n").utf8)
         let second = Array((frames.suffix(1500).joined(separator: "\n") + "\n").utf8)
         var whole = CountStream(configuration: configuration)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TallyCore
 
 private func t(_ text: String) -> Timestamp { try! ISO8601.parse(text) }
@@ -79,9 +80,15 @@ struct WatermarkTests {
     @Test func trailsTheLargestEventTimeByTheLateness() {
         var mark = Self.clock()
         #expect(mark.current == nil)
-        do { let moved = mark.observe(Timestamp(secondsSinceEpoch: 100)); #expect(moved) }
+        do {
+            let moved = mark.observe(Timestamp(secondsSinceEpoch: 100))
+            #expect(moved)
+        }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 90))
-        do { let moved = mark.observe(Timestamp(secondsSinceEpoch: 95)); #expect(!moved) }
+        do {
+            let moved = mark.observe(Timestamp(secondsSinceEpoch: 95))
+            #expect(!moved)
+        }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 90))
         #expect(mark.hasPassed(Timestamp(secondsSinceEpoch: 90)))
         #expect(!mark.hasPassed(Timestamp(secondsSinceEpoch: 91)))
@@ -90,11 +97,20 @@ struct WatermarkTests {
     @Test func advancesWithTheWallClockOnlyWhenIdle() {
         var mark = Self.clock()
         mark.observe(Timestamp(secondsSinceEpoch: 100), clockMs: 1_000)
-        do { let moved = mark.idle(clockMs: 5_999); #expect(!moved) }
+        do {
+            let moved = mark.idle(clockMs: 5_999)
+            #expect(!moved)
+        }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 90))
-        do { let moved = mark.idle(clockMs: 6_000); #expect(moved) }
+        do {
+            let moved = mark.idle(clockMs: 6_000)
+            #expect(moved)
+        }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 95))
-        do { let moved = mark.idle(clockMs: 16_000); #expect(moved) }
+        do {
+            let moved = mark.idle(clockMs: 16_000)
+            #expect(moved)
+        }
         #expect(mark.current == Timestamp(secondsSinceEpoch: 105))
         // New events reset idleness; the watermark never goes back.
         mark.observe(Timestamp(secondsSinceEpoch: 101), clockMs: 16_500)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyIO
 
 @Suite("Input reader")

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyIO
 
 /// The brief's own generator output (shared/data) against its exact answers.
@@ -16,11 +17,13 @@ struct SampleFramesTests {
 
     static func expected(_ name: String) throws -> Expected? {
         guard let data = FileManager.default.contents(atPath: directory + "/expected.json"),
-              let all = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let entry = all[name] as? [String: Any] else { return nil }
+            let all = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let entry = all[name] as? [String: Any]
+        else { return nil }
         let minutes = (entry["unique_uids_per_minute"] as? [String: Int] ?? [:])
-        return Expected(frames: entry["frames"] as? Int ?? -1, uniques: entry["unique_uids"] as? Int ?? -1,
-                        perMinute: Dictionary(uniqueKeysWithValues: minutes.map { (Int64($0.key)!, $0.value) }))
+        return Expected(
+            frames: entry["frames"] as? Int ?? -1, uniques: entry["unique_uids"] as? Int ?? -1,
+            perMinute: Dictionary(uniqueKeysWithValues: minutes.map { (Int64($0.key)!, $0.value) }))
     }
 
     /// Runs the file through `CountStream`; returns the last result per (unit, start).

@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
 import TallySQLite
+import TallyServer
+import Testing
 
 /// The real server with `--auth required`: each status a client can get for its key, over HTTP and WebSocket.
 @Suite("API keys and scopes")
@@ -24,8 +24,9 @@ struct AccessTests {
     }
 
     static func create(_ token: APIKeyToken, _ scope: AccessScope, in store: any APIKeyStore, name: String = "") async throws {
-        try await store.createAPIKey(APIKeyRecord(
-            id: token.id, name: name, scope: scope, secretDigest: token.secretDigest, createdAt: Timestamp(millisecondsSinceEpoch: 1)))
+        try await store.createAPIKey(
+            APIKeyRecord(
+                id: token.id, name: name, scope: scope, secretDigest: token.secretDigest, createdAt: Timestamp(millisecondsSinceEpoch: 1)))
     }
 
     /// A SQLite store holding `keys` (the revoked one already revoked).
@@ -46,8 +47,10 @@ struct AccessTests {
     @Test func withoutAKeyOnlyHealthAnswers() async throws {
         try await withTally(configuration: Self.required(), store: Self.storeWith(Keys()), testing: .live) { client in
             #expect(try await client.get("/health").status == .ok)
-            for (method, path) in [(HTTPRequest.Method.post, "/heartbeat"), (.get, "/users/u1/watch-time"), (.get, "/metrics"),
-                                   (.get, "/sessions"), (.get, "/no/such/path")] {
+            for (method, path) in [
+                (HTTPRequest.Method.post, "/heartbeat"), (.get, "/users/u1/watch-time"), (.get, "/metrics"),
+                (.get, "/sessions"), (.get, "/no/such/path"),
+            ] {
                 let response = try await client.execute(uri: path, method: method, body: ByteBuffer(string: Self.heartbeat))
                 #expect(response.status == .unauthorized, "\(method) \(path)")
                 #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="tally""#)
@@ -91,8 +94,10 @@ struct AccessTests {
     @Test func unknownMalformedAndRevokedKeysAre401() async throws {
         let keys = Keys()
         try await withTally(configuration: Self.required(), store: Self.storeWith(keys), testing: .live) { client in
-            for authorization in ["Bearer \(APIKeyToken.generate().text)", "Bearer \(keys.revoked.text)", "Bearer tally_nope",
-                                  "Basic dXNlcjpwYXNz", "Bearer " + keys.ingest.text.dropLast() + (keys.ingest.text.hasSuffix("0") ? "1" : "0")] {
+            for authorization in [
+                "Bearer \(APIKeyToken.generate().text)", "Bearer \(keys.revoked.text)", "Bearer tally_nope",
+                "Basic dXNlcjpwYXNz", "Bearer " + keys.ingest.text.dropLast() + (keys.ingest.text.hasSuffix("0") ? "1" : "0"),
+            ] {
                 let response = try await client.execute(
                     uri: "/heartbeat", method: .post, headers: [.authorization: authorization, .contentType: "application/json"],
                     body: ByteBuffer(string: Self.heartbeat))
@@ -142,9 +147,12 @@ struct AccessTests {
     /// accepted as soon.
     @Test func keyChangesReachARunningServer() async throws {
         let directory = TemporaryDirectory()
-        let late = APIKeyToken.generate(), keys = Keys()
-        try await withTally(directory: directory, configuration: Self.required(refresh: .milliseconds(100)),
-                            store: Self.storeWith(keys), testing: .live) { client in
+        let late = APIKeyToken.generate()
+        let keys = Keys()
+        try await withTally(
+            directory: directory, configuration: Self.required(refresh: .milliseconds(100)),
+            store: Self.storeWith(keys), testing: .live
+        ) { client in
             let changer = SQLiteAPIKeysOpener.open(directory.path)
             try await Self.create(late, .ingest, in: changer)
             _ = try await changer.revokeAPIKey(id: keys.ingest.id, at: Timestamp(millisecondsSinceEpoch: 3))
@@ -193,8 +201,10 @@ struct AccessDefaultTests {
             #expect(AccessPolicy.access(method: "POST", path: path) == .needs(.ingest), "\(path)")
         }
         #expect(AccessPolicy.access(method: "GET", path: "/sessions/s/stream") == .needs(.ingest))
-        for path in ["/users/u/watch-time", "/movies/m/watch-time", "/users/u/resume", "/resume/stream", "/analytics",
-                     "/sessions/s", "/sessions/s/events", "/users/u/continue-watching", "/users/u/movies/m/latest"] {
+        for path in [
+            "/users/u/watch-time", "/movies/m/watch-time", "/users/u/resume", "/resume/stream", "/analytics",
+            "/sessions/s", "/sessions/s/events", "/users/u/continue-watching", "/users/u/movies/m/latest",
+        ] {
             #expect(AccessPolicy.access(method: "GET", path: path) == .needs(.read), "\(path)")
         }
         #expect(AccessPolicy.access(method: "GET", path: "/metrics") == .needs(.admin))

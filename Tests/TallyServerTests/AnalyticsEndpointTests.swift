@@ -1,16 +1,18 @@
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
 
 @Suite("Ad analytics endpoints")
 struct AnalyticsEndpointTests {
     @Test func postThenGetTheHour() async throws {
         try await withTally { client in
             let hour = 1_700_002_800_000
-            for (user, offset, flag) in [("alice", 0, "click"), ("alice", 1, "impression"), ("bob", 3_599_999, "impression"), ("carol", -1, "click")] {
+            for (user, offset, flag) in [
+                ("alice", 0, "click"), ("alice", 1, "impression"), ("bob", 3_599_999, "impression"), ("carol", -1, "click"),
+            ] {
                 let response = try await client.execute(uri: "/analytics?timestamp=\(hour + offset)&user=\(user)&\(flag)", method: .post)
                 #expect(response.status == .noContent)
                 #expect(response.body.readableBytes == 0)
@@ -51,7 +53,7 @@ struct AnalyticsEndpointTests {
     }
 
     @Test func storeDownIsA503() async throws {
-        try await withTally(store: { _ in FailingStore() }) { client in
+        try await withTally(store: failingStore) { client in
             let post = try await client.execute(uri: "/analytics?timestamp=1&user=a&click", method: .post)
             #expect(post.status == .serviceUnavailable)
             let get = try await client.get("/analytics?timestamp=1")

@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
 
 /// What browsers meet: CORS preflights and headers, sendBeacon's text/plain, WebSocket origins, foreign Host names.
 @Suite("Browsers: CORS, beacons, origins and hosts")
@@ -18,14 +18,20 @@ struct BrowserAccessTests {
         return configuration
     }
 
-    static func preflight(_ client: any TestClientProtocol, _ path: String, origin: String, method: String = "POST") async throws -> TestResponse {
-        try await client.execute(uri: path, method: .options, headers: [
-            .origin: origin, .accessControlRequestMethod: method, .accessControlRequestHeaders: "authorization, content-type",
-        ])
+    static func preflight(_ client: any TestClientProtocol, _ path: String, origin: String, method: String = "POST") async throws
+        -> TestResponse
+    {
+        try await client.execute(
+            uri: path, method: .options,
+            headers: [
+                .origin: origin, .accessControlRequestMethod: method, .accessControlRequestHeaders: "authorization, content-type",
+            ])
     }
 
     @Test func preflightsAreAnsweredForListedOriginsOnly() async throws {
-        try await withTally(configuration: Self.configuration(origins: [Self.listed]), store: AccessTests.storeWith(.init()), testing: .live) { client in
+        try await withTally(
+            configuration: Self.configuration(origins: [Self.listed]), store: AccessTests.storeWith(.init()), testing: .live
+        ) { client in
             let allowed = try await Self.preflight(client, "/heartbeat", origin: Self.listed)
             #expect(allowed.status == .noContent)
             #expect(allowed.headers[.accessControlAllowOrigin] == Self.listed)
@@ -43,7 +49,8 @@ struct BrowserAccessTests {
 
     /// `*` opens ingest to every page, never reads.
     @Test func aWildcardOpensIngestOnly() async throws {
-        try await withTally(configuration: Self.configuration(origins: ["*"]), store: AccessTests.storeWith(.init()), testing: .live) { client in
+        try await withTally(configuration: Self.configuration(origins: ["*"]), store: AccessTests.storeWith(.init()), testing: .live) {
+            client in
             #expect(try await Self.preflight(client, "/heartbeat", origin: "https://any.example").status == .noContent)
             #expect(try await Self.preflight(client, "/sessions/s/events", origin: "https://any.example").status == .noContent)
             let read = try await Self.preflight(client, "/users/u/watch-time", origin: "https://any.example", method: "GET")
@@ -55,7 +62,8 @@ struct BrowserAccessTests {
     /// with no preflight. It is stored, and the answer is readable by the page.
     @Test func aTextPlainBeaconWithAKeyInTheURLIsStored() async throws {
         let keys = AccessTests.Keys()
-        try await withTally(configuration: Self.configuration(origins: ["*"]), store: AccessTests.storeWith(keys), testing: .live) { client in
+        try await withTally(configuration: Self.configuration(origins: ["*"]), store: AccessTests.storeWith(keys), testing: .live) {
+            client in
             let beacon = try await client.execute(
                 uri: "/heartbeat?key=\(keys.ingest.text)", method: .post,
                 headers: [.contentType: "text/plain;charset=UTF-8", .origin: "https://blog.example"],
@@ -85,8 +93,9 @@ struct BrowserAccessTests {
             #expect(try await client.get("/users/u1/watch-time").status == .notFound, "nothing stored")
             let connection = try RawConnection(port: client.port!)
             let body = AccessTests.heartbeat
-            connection.send("POST /heartbeat HTTP/1.1\r\nHost: localhost:\(client.port!)\r\nOrigin: http://localhost:\(client.port!)\r\n"
-                + "Content-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            connection.send(
+                "POST /heartbeat HTTP/1.1\r\nHost: localhost:\(client.port!)\r\nOrigin: http://localhost:\(client.port!)\r\n"
+                    + "Content-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
             let (sameOrigin, _) = await connection.read(for: .seconds(5))
             #expect(sameOrigin.hasPrefix("HTTP/1.1 202"), "a page the server serves itself: \(sameOrigin)")
         }
@@ -94,7 +103,8 @@ struct BrowserAccessTests {
 
     @Test func aWebSocketFromAForeignOriginIsRefused() async throws {
         let keys = AccessTests.Keys()
-        try await withTally(configuration: Self.configuration(origins: [Self.listed]), store: AccessTests.storeWith(keys), testing: .live) { client in
+        try await withTally(configuration: Self.configuration(origins: [Self.listed]), store: AccessTests.storeWith(keys), testing: .live) {
+            client in
             let path = "/sessions/s1/stream?key=\(keys.ingest.text)"
             let foreign = try await RawWebSocket.answer(port: client.port!, path: path, headers: ["Origin: https://evil.example"])
             let listed = try await RawWebSocket.answer(port: client.port!, path: path, headers: ["Origin: \(Self.listed)"])
@@ -107,8 +117,10 @@ struct BrowserAccessTests {
     /// A page whose DNS name was rebound to 127.0.0.1 sends its own name as Host.
     @Test func aForeignHostIs421() async throws {
         try await withTally(configuration: Self.configuration(origins: [], auth: false), testing: .live) { client in
-            for (host, expected) in [("evil.example", "421"), ("evil.example:\(client.port!)", "421"), ("localhost:\(client.port!)", "200"),
-                                     ("127.0.0.1", "200"), ("[::1]:\(client.port!)", "200")] {
+            for (host, expected) in [
+                ("evil.example", "421"), ("evil.example:\(client.port!)", "421"), ("localhost:\(client.port!)", "200"),
+                ("127.0.0.1", "200"), ("[::1]:\(client.port!)", "200"),
+            ] {
                 let connection = try RawConnection(port: client.port!)
                 connection.send("GET /health HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
                 let (text, _) = await connection.read(for: .seconds(5))

@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
 import TallySQLite
+import TallyServer
+import Testing
 
 @Suite("Durability, concurrency and operations")
 struct DurabilityAndOperationsTests {
@@ -19,7 +19,9 @@ struct DurabilityAndOperationsTests {
         let before = try await withTally(directory: directory) { client in
             for second in stride(from: 0, to: 120, by: 10) {
                 let batch = (0..<8).map { user in
-                    heartbeatJSON(user: "u\(user)", movie: "m\(user % 2)", position: second + user, timestamp: "2021-10-26T13:\(10 + second / 60):\(String(format: "%02d", second % 60))Z")
+                    heartbeatJSON(
+                        user: "u\(user)", movie: "m\(user % 2)", position: second + user,
+                        timestamp: "2021-10-26T13:\(10 + second / 60):\(String(format: "%02d", second % 60))Z")
                 }
                 try await client.post("/heartbeats", "[" + batch.joined(separator: ",") + "]")
             }

@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
 
 @Suite("Error responses")
 struct ErrorResponseTests {
@@ -45,7 +45,9 @@ struct ErrorResponseTests {
         var configuration = ServerConfiguration()
         configuration.maxBodyBytes = 2048
         try await withTally(configuration: configuration) { client in
-            let big = "[" + Array(repeating: heartbeatJSON(position: 1, timestamp: "2021-10-26T13:27:01Z"), count: 40).joined(separator: ",") + "]"
+            let big =
+                "[" + Array(repeating: heartbeatJSON(position: 1, timestamp: "2021-10-26T13:27:01Z"), count: 40).joined(separator: ",")
+                + "]"
             let response = try await client.post("/heartbeats", big)
             #expect(response.status == .contentTooLarge)
             #expect(response.errorObject["code"] as? String == "body_too_large")
@@ -67,8 +69,10 @@ struct ErrorResponseTests {
 
     @Test func unknownRoutesAndIdsAre404JSON() async throws {
         try await withTally { client in
-            for path in ["/nope", "/movies/unknown/watch-time", "/users/unknown/watch-time",
-                         "/users/u/movies/m/latest", "/users/u/continue-watching"] {
+            for path in [
+                "/nope", "/movies/unknown/watch-time", "/users/unknown/watch-time",
+                "/users/u/movies/m/latest", "/users/u/continue-watching",
+            ] {
                 let response = try await client.get(path)
                 #expect(response.status == .notFound, "\(path)")
                 #expect(response.errorObject["code"] as? String == "not_found", "\(path)")
@@ -77,7 +81,7 @@ struct ErrorResponseTests {
     }
 
     @Test func storeFailureIs503AndNever2xx() async throws {
-        try await withTally(store: { _ in FailingStore() }) { client in
+        try await withTally(store: failingStore) { client in
             let response = try await client.post("/heartbeat", heartbeatJSON(position: 1, timestamp: "2021-10-26T13:27:01Z"))
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.retryAfter] == "1")

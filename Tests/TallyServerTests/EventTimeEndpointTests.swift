@@ -2,10 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
 
 /// The server guards its event clock: times from the far future are refused, a client with a bad clock cannot
 /// move other users' windows, and windows close when heartbeats stop.
@@ -19,13 +19,15 @@ struct EventTimeEndpointTests {
             #expect(single.errorObject["field"] as? String == "timestamp")
             #expect(single.errorObject["code"] as? String == "invalid_value")
             #expect((single.errorObject["message"] as? String)?.contains("more than 1d ahead") == true)
-            let batch = try await client.post("/heartbeats", [
-                heartbeatJSON(user: "fine", position: 1, timestamp: "2023-11-14T22:00:00Z"),
-                heartbeatJSON(user: "fine", position: 2, timestamp: "2023-11-16T00:00:00Z"),
-            ].joined(separator: "\n"))
+            let batch = try await client.post(
+                "/heartbeats",
+                [
+                    heartbeatJSON(user: "fine", position: 1, timestamp: "2023-11-14T22:00:00Z"),
+                    heartbeatJSON(user: "fine", position: 2, timestamp: "2023-11-16T00:00:00Z"),
+                ].joined(separator: "\n"))
             #expect(batch.status == .badRequest)
             #expect(batch.text.contains(#""index":1"#))
-            #expect(try await client.get("/users/fine/watch-time").status == .notFound) // all or nothing
+            #expect(try await client.get("/users/fine/watch-time").status == .notFound)  // all or nothing
             // Inside the limit, and any past time, are accepted.
             #expect(try await client.post("/heartbeat", heartbeatJSON(position: 1, timestamp: "2023-11-15T20:00:00Z")).status == .accepted)
             #expect(try await client.post("/heartbeat", heartbeatJSON(position: 1, timestamp: "1999-01-01T00:00:00Z")).status == .accepted)
@@ -43,8 +45,11 @@ struct EventTimeEndpointTests {
             var beats: [String] = []
             for second in stride(from: 0, to: 90, by: 10) {
                 for user in users {
-                    beats.append(heartbeatJSON(user: user, position: second, timestamp: "2021-10-26T13:27:\(String(format: "%02d", second % 60))Z"
-                        .replacingOccurrences(of: "13:27", with: second < 60 ? "13:27" : "13:28")))
+                    beats.append(
+                        heartbeatJSON(
+                            user: user, position: second,
+                            timestamp: "2021-10-26T13:27:\(String(format: "%02d", second % 60))Z"
+                                .replacingOccurrences(of: "13:27", with: second < 60 ? "13:27" : "13:28")))
                 }
             }
             // Four hours fast, within --max-clock-skew: accepted, but held aside, never corroborated.
@@ -66,7 +71,9 @@ struct EventTimeEndpointTests {
         configuration.resume.lateness = .seconds(1)
         try await withTally(configuration: configuration, testing: .live) { client in
             // One user only: the clock trusts it once the stream is idle, then follows the wall clock.
-            #expect(try await client.post("/heartbeat", heartbeatJSON(user: "solo", position: 5, timestamp: "2021-10-26T13:27:58Z")).status == .accepted)
+            #expect(
+                try await client.post("/heartbeat", heartbeatJSON(user: "solo", position: 5, timestamp: "2021-10-26T13:27:58Z")).status
+                    == .accepted)
             var status = HTTPResponse.Status.notFound
             for _ in 0..<40 where status != .ok {
                 try await Task.sleep(for: .milliseconds(250))

@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
 
 /// Clients that do not speak HTTP properly, or too slowly, against the live server: each gets an answer (or a
 /// closed connection) within a bound, never an open socket forever.
@@ -59,7 +59,9 @@ struct HTTPProtocolHardeningTests {
 
             let slowBody = try RawConnection(port: client.port!)
             let beat = heartbeatJSON(user: "slow", position: 1, timestamp: "2023-11-14T22:13:20Z")
-            slowBody.send("POST /heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(beat.utf8.count + 1)\r\n\r\n\(beat)")
+            slowBody.send(
+                "POST /heartbeat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(beat.utf8.count + 1)\r\n\r\n\(beat)"
+            )
             #expect(await slowBody.read(for: .seconds(5)).closed)
             // The test client's own connection was closed as idle meanwhile; ask on a new one.
             let after = try await LoopbackHTTP.send(port: client.port!, method: "GET", "/users/slow/watch-time")
@@ -82,7 +84,9 @@ struct HTTPProtocolHardeningTests {
         try await withTally(testing: .live) { client in
             let connection = try RawConnection(port: client.port!)
             let chunk = "100000\r\n" + String(repeating: "a", count: 0x100000) + "\r\n"
-            connection.send("POST /heartbeats HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunk + chunk + "0\r\n\r\n")
+            connection.send(
+                "POST /heartbeats HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunk + chunk
+                    + "0\r\n\r\n")
             let (text, _) = await connection.read(for: .seconds(5))
             #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text.prefix(80))")
             #expect(text.contains("body_too_large"))

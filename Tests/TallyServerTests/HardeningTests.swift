@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
 import TallySQLite
+import TallyServer
+import Testing
 
 /// Attacks on the running server, one test per attack in issue 15: each must cost the attacker's own input and
 /// nothing else (no crash, no other user's data, no acknowledgement of what was not stored).
@@ -22,11 +22,12 @@ struct HardeningTests {
         // Two viewers of one title and one viewer of two titles, each at the largest watch time a key can reach:
         // the sums overflowed 64 bits, at every start while loading and on every query.
         let store = try SQLiteEventStore(directory: directory.path)
-        try await store.append(CommitBatch(states: [
-            PlaybackKey(user: "a", content: "m"): Self.state(watch: .max),
-            PlaybackKey(user: "b", content: "m"): Self.state(watch: .max - 1),
-            PlaybackKey(user: "a", content: "n"): Self.state(watch: .max),
-        ]))
+        try await store.append(
+            CommitBatch(states: [
+                PlaybackKey(user: "a", content: "m"): Self.state(watch: .max),
+                PlaybackKey(user: "b", content: "m"): Self.state(watch: .max - 1),
+                PlaybackKey(user: "a", content: "n"): Self.state(watch: .max),
+            ]))
         try await store.close()
         for _ in 0..<2 {
             try await withTally(directory: directory, testing: .live) { client in
@@ -48,10 +49,11 @@ struct HardeningTests {
         let directory = TemporaryDirectory()
         let store = try SQLiteEventStore(directory: directory.path)
         // What an earlier version stored for `"userId":"victim\u0000x"`: loaded, it became `victim`'s key.
-        try await store.append(CommitBatch(states: [
-            PlaybackKey(user: "victim", content: "m"): Self.state(watch: 5_000),
-            PlaybackKey(user: "victim\u{0}x", content: "m"): Self.state(watch: 9_000_000),
-        ]))
+        try await store.append(
+            CommitBatch(states: [
+                PlaybackKey(user: "victim", content: "m"): Self.state(watch: 5_000),
+                PlaybackKey(user: "victim\u{0}x", content: "m"): Self.state(watch: 9_000_000),
+            ]))
         try await store.close()
         try await withTally(directory: directory, testing: .live) { client in
             #expect(try await client.get("/users/victim/watch-time").json["watchTimeSeconds"] as? Int == 5)
@@ -86,8 +88,10 @@ struct HardeningTests {
                 #expect(response.status == .badRequest, "\(attack.path) \(attack.body)")
                 #expect(response.errorObject["field"] as? String == attack.field, "\(attack.path): \(response.text)")
             }
-            for path in ["/users/victim%00x/watch-time", "/users/v%ZZ/watch-time", "/users/%C3/resume", "/sessions/a%1Fb",
-                         "/movies/m%7F/watch-time", "/users/victim/movies/m%00/latest"] {
+            for path in [
+                "/users/victim%00x/watch-time", "/users/v%ZZ/watch-time", "/users/%C3/resume", "/sessions/a%1Fb",
+                "/movies/m%7F/watch-time", "/users/victim/movies/m%00/latest",
+            ] {
                 let response = try await client.get(path)
                 #expect(response.status == .badRequest, "\(path)")
                 #expect(response.errorObject["code"] as? String == "invalid_value", "\(path): \(response.text)")
@@ -98,15 +102,17 @@ struct HardeningTests {
     }
 
     @Test func idsInURLsArePercentDecodedOnEveryRoute() async throws {
-        let longest = String(repeating: "é", count: 128) // 256 UTF-8 bytes: the default limit
+        let longest = String(repeating: "é", count: 128)  // 256 UTF-8 bytes: the default limit
         let users = ["Jürgen Müller", "a/b", "100%", "1+1", "x y+z%2F", longest]
         let encode: @Sendable (String) -> String = { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
         try await withTally(configuration: .fewUsers, testing: .live) { client in
             for (index, user) in users.enumerated() {
                 let slug = "Die Hard / 2 + 100% \(index)"
-                let json = try String(decoding: JSONSerialization.data(withJSONObject: ["user": user, "slug": slug, "at": 30]), as: UTF8.self)
+                let json = try String(
+                    decoding: JSONSerialization.data(withJSONObject: ["user": user, "slug": slug, "at": 30]), as: UTF8.self)
                 #expect(try await client.post("/events", json).status == .accepted)
-                let u = encode(user), s = encode(slug)
+                let u = encode(user)
+                let s = encode(slug)
                 let watch = try await client.get("/users/\(u)/watch-time")
                 #expect(watch.json["userId"] as? String == user, "\(u): \(watch.text)")
                 #expect(try await client.get("/movies/\(s)/watch-time").json["movieId"] as? String == slug)
@@ -116,7 +122,8 @@ struct HardeningTests {
                 #expect(analytics.status == .noContent)
 
                 let session = user
-                let posted = try await client.post("/sessions/\(encode(session))/events", message(entry("SESSION_START", 1, session: session)))
+                let posted = try await client.post(
+                    "/sessions/\(encode(session))/events", message(entry("SESSION_START", 1, session: session)))
                 #expect(posted.status == .accepted, "\(session): \(posted.text)")
                 #expect(try await client.get("/sessions/\(encode(session))").json["start"] as? Int == 1)
             }
@@ -127,10 +134,12 @@ struct HardeningTests {
 
             // A resume window, read back by the decoded id.
             for second in [0, 10, 75] {
-                let beat = try String(decoding: JSONSerialization.data(withJSONObject: [
-                    "userId": "Jürgen Müller", "movieId": "m", "duration": 100, "position": second,
-                    "timestamp": ISO8601.format(Timestamp(millisecondsSinceEpoch: 1_700_000_000_000 + Int64(second) * 1000), style: .zulu),
-                ]), as: UTF8.self)
+                let beat = try String(
+                    decoding: JSONSerialization.data(withJSONObject: [
+                        "userId": "Jürgen Müller", "movieId": "m", "duration": 100, "position": second,
+                        "timestamp": ISO8601.format(
+                            Timestamp(millisecondsSinceEpoch: 1_700_000_000_000 + Int64(second) * 1000), style: .zulu),
+                    ]), as: UTF8.self)
                 #expect(try await client.post("/heartbeat", beat).status == .accepted)
             }
             #expect(try await client.get("/users/\(encode("Jürgen Müller"))/resume").status == .ok)
@@ -141,7 +150,9 @@ struct HardeningTests {
         try await withTally(testing: .live) { client in
             let port = client.port!
             let path = "/sessions/concurrent/events"
-            #expect(try await client.post(path, #"{"seq":1,"entries":\#(message(entry("SESSION_START", 1, session: "concurrent")))}"#).status == .accepted)
+            #expect(
+                try await client.post(path, #"{"seq":1,"entries":\#(message(entry("SESSION_START", 1, session: "concurrent")))}"#).status
+                    == .accepted)
             let ahead = try await client.post(path, #"{"seq":9223372036854775807,"entries":\#(message(entry("EVENT", 2)))}"#)
             #expect(ahead.status == .conflict)
             #expect(ahead.errorObject["code"] as? String == "seq_gap")

@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
 
 @Suite("Ingest endpoints")
 struct IngestEndpointTests {
@@ -16,7 +16,10 @@ struct IngestEndpointTests {
             try await client.post("/heartbeat", heartbeatJSON(position: 3010, timestamp: "2021-10-26T13:27:11Z"))
             let latest = try await client.get("/users/user_987/movies/movie_214/latest")
             #expect(latest.status == .ok)
-            #expect(latest.text == #"{"userId":"user_987","movieId":"movie_214","position":3010,"maxPosition":3010,"duration":3097,"completion":0.9719,"at":"2021-10-26T13:27:11Z"}"# + "\n")
+            #expect(
+                latest.text
+                    == #"{"userId":"user_987","movieId":"movie_214","position":3010,"maxPosition":3010,"duration":3097,"completion":0.9719,"at":"2021-10-26T13:27:11Z"}"#
+                    + "\n")
             let movie = try await client.get("/movies/movie_214/watch-time")
             #expect(movie.text == #"{"movieId":"movie_214","watchTimeSeconds":10,"viewers":1,"events":2}"# + "\n")
         }
@@ -50,7 +53,8 @@ struct IngestEndpointTests {
         try await withTally { client in
             let root = try await client.post("/", #"{"user":"2fvkqoxolhs81","slug":"3er6ivu3j0e2f","at":407}"#)
             #expect(root.status == .accepted)
-            let events = try await client.post("/events", #"[{"user":"2fvkqoxolhs81","slug":"3er6ivu3j0e2f","at":13},{"user":"x","slug":"3er6ivu3j0e2f","at":5}]"#)
+            let events = try await client.post(
+                "/events", #"[{"user":"2fvkqoxolhs81","slug":"3er6ivu3j0e2f","at":13},{"user":"x","slug":"3er6ivu3j0e2f","at":5}]"#)
             #expect(events.json["accepted"] as? Int == 2)
             let noType = try await client.post("/", #"{"user":"y","slug":"z","at":1}"#, contentType: nil)
             #expect(noType.status == .accepted)

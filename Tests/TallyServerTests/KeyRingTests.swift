@@ -1,6 +1,7 @@
-import Testing
 import TallyCore
 import TallyPipeline
+import Testing
+
 @testable import TallyServer
 
 /// The per-request key check below HTTP: reading `Authorization`, parsing a key in place, the ring's lookup and its

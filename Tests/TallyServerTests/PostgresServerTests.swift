@@ -2,12 +2,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
 import TallyPostgres
+import TallyServer
 import TallyTestSupport
+import Testing
 
 /// The server's features end to end on the PostgreSQL store (the store-level contract is in TallyStoreTests).
 @Suite("Server on PostgreSQL", .enabled(if: testPostgresURL != nil, "TALLY_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped"))
@@ -21,18 +21,25 @@ struct PostgresServerTests {
     func withPostgresTally<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         try await PostgresStores.withStores { stores in
             try await withTally(
-                configuration: .fewUsers, store: { [settings] _ in try await stores.open(settings: settings, logger: Logger(label: "test")) }, body)
+                configuration: .fewUsers,
+                store: { [settings] _ in try await stores.open(settings: settings, logger: Logger(label: "test")) }, body)
         }
     }
 
     @Test func playbackQueriesReadTheSharedRows() async throws {
         try await withPostgresTally { client in
-            try await client.post("/heartbeats", [
-                heartbeatJSON(position: 3000, timestamp: "2021-10-26T13:27:01Z"),
-                heartbeatJSON(position: 3010, timestamp: "2021-10-26T13:27:11Z"),
-            ].joined(separator: "\n"))
-            #expect(try await client.get("/movies/movie_214/watch-time").text.trimmingCharacters(in: .newlines) == #"{"movieId":"movie_214","watchTimeSeconds":10,"viewers":1,"events":2}"#)
-            #expect(try await client.get("/users/user_987/watch-time").text.trimmingCharacters(in: .newlines) == #"{"userId":"user_987","watchTimeSeconds":10,"movies":[{"movieId":"movie_214","watchTimeSeconds":10}]}"#)
+            try await client.post(
+                "/heartbeats",
+                [
+                    heartbeatJSON(position: 3000, timestamp: "2021-10-26T13:27:01Z"),
+                    heartbeatJSON(position: 3010, timestamp: "2021-10-26T13:27:11Z"),
+                ].joined(separator: "\n"))
+            #expect(
+                try await client.get("/movies/movie_214/watch-time").text.trimmingCharacters(in: .newlines)
+                    == #"{"movieId":"movie_214","watchTimeSeconds":10,"viewers":1,"events":2}"#)
+            #expect(
+                try await client.get("/users/user_987/watch-time").text.trimmingCharacters(in: .newlines)
+                    == #"{"userId":"user_987","watchTimeSeconds":10,"movies":[{"movieId":"movie_214","watchTimeSeconds":10}]}"#)
             #expect(try await client.get("/users/user_987/movies/movie_214/latest").json["position"] as? Int == 3010)
             #expect(try await client.get("/users/user_987/continue-watching").status == .ok)
             #expect(try await client.get("/users/nobody/watch-time").status == .notFound)
@@ -41,7 +48,9 @@ struct PostgresServerTests {
 
     @Test func analytics() async throws {
         try await withPostgresTally { client in
-            for query in ["timestamp=1700002800000&user=a&click", "timestamp=1700002800001&user=a&impression", "timestamp=1700002800002&user=b&click"] {
+            for query in [
+                "timestamp=1700002800000&user=a&click", "timestamp=1700002800001&user=a&impression", "timestamp=1700002800002&user=b&click",
+            ] {
                 let response = try await client.execute(uri: "/analytics?\(query)", method: .post)
                 #expect(response.status == .noContent)
             }
@@ -51,9 +60,11 @@ struct PostgresServerTests {
 
     @Test func resumeWindowsAreStoredAndServed() async throws {
         try await withPostgresTally { client in
-            try await client.post("/heartbeats", ResumeEndpointTests.beats([
-                ("u", "m", 10, "2021-10-26T13:27:10Z"), ("u", "m", 20, "2021-10-26T13:28:30Z"),
-            ]))
+            try await client.post(
+                "/heartbeats",
+                ResumeEndpointTests.beats([
+                    ("u", "m", 10, "2021-10-26T13:27:10Z"), ("u", "m", 20, "2021-10-26T13:28:30Z"),
+                ]))
             let latest = try await client.get("/users/u/resume")
             #expect(latest.status == .ok)
             #expect(latest.text.contains(#""position":10"#))
@@ -63,7 +74,10 @@ struct PostgresServerTests {
 
     @Test func sessionOverHTTP() async throws {
         try await withPostgresTally { client in
-            let first = try await client.post("/sessions/s1/events", #"[{"timestamp":100,"type":"SESSION_START","session_id":"s1"},{"timestamp":105,"type":"EVENT","name":"b"},{"timestamp":102,"type":"EVENT","name":"a"}]"#)
+            let first = try await client.post(
+                "/sessions/s1/events",
+                #"[{"timestamp":100,"type":"SESSION_START","session_id":"s1"},{"timestamp":105,"type":"EVENT","name":"b"},{"timestamp":102,"type":"EVENT","name":"a"}]"#
+            )
             #expect(first.text.trimmingCharacters(in: .newlines) == #"{"accepted":3,"total":3}"#)
             _ = try await client.post("/sessions/s1/events", #"[{"timestamp":110,"type":"SESSION_END","session_id":"s1"}]"#)
             let tree = try await client.get("/sessions/s1")
@@ -79,10 +93,14 @@ struct PostgresServerTests {
     /// with the second's entries, and a read return the count it cached.
     @Test func aSessionMovesBetweenServers() async throws {
         try await PostgresStores.withStores { stores in
-            let open: @Sendable (String) async throws -> any TallyStorage = { [settings] _ in try await stores.open(settings: settings, logger: Logger(label: "test")) }
+            let open: @Sendable (String) async throws -> any TallyStorage = { [settings] _ in
+                try await stores.open(settings: settings, logger: Logger(label: "test"))
+            }
             try await withTally(configuration: .fewUsers, store: open) { a in
                 try await withTally(configuration: .fewUsers, store: open) { b in
-                    #expect(try await a.post("/sessions/s/events", #"[{"timestamp":100,"type":"SESSION_START","session_id":"s"}]"#).status == .accepted)
+                    #expect(
+                        try await a.post("/sessions/s/events", #"[{"timestamp":100,"type":"SESSION_START","session_id":"s"}]"#).status
+                            == .accepted)
                     #expect(try await a.get("/sessions/s/events?timeout=0").json["total"] as? Int == 1)
                     #expect(try await b.post("/sessions/s/events", #"[{"timestamp":101,"type":"EVENT","name":"x"}]"#).status == .accepted)
                     #expect(try await a.get("/sessions/s/events?timeout=0").json["total"] as? Int == 2)

@@ -2,16 +2,17 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
 
 @Suite("Rate limits")
 struct RateLimitTests {
     static func configuration(auth: Bool, proxies: Set<String> = []) -> ServerConfiguration {
         var configuration = auth ? AccessTests.required() : ServerConfiguration.fewUsers
-        let writes = RateLimit(perSecond: 0.01, burst: 3), reads = RateLimit(perSecond: 0.01, burst: 2)
+        let writes = RateLimit(perSecond: 0.01, burst: 3)
+        let reads = RateLimit(perSecond: 0.01, burst: 2)
         configuration.rateLimits = RateLimits(
             perKeyWrites: writes, perKeyReads: reads, perAddressWrites: RateLimit(perSecond: 0.01, burst: 5),
             perAddressReads: RateLimit(perSecond: 0.01, burst: 100), trustedProxies: proxies)
@@ -50,9 +51,12 @@ struct RateLimitTests {
     @Test func trustedProxiesNameTheClient() async throws {
         try await withTally(configuration: Self.configuration(auth: false, proxies: ["127.0.0.1"]), testing: .live) { client in
             func write(from address: String) async throws -> UInt {
-                UInt(try await client.execute(
-                    uri: "/heartbeat", method: .post, headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "203.0.113.9, \(address)"],
-                    body: ByteBuffer(string: AccessTests.heartbeat)).status.code)
+                UInt(
+                    try await client.execute(
+                        uri: "/heartbeat", method: .post,
+                        headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "203.0.113.9, \(address)"],
+                        body: ByteBuffer(string: AccessTests.heartbeat)
+                    ).status.code)
             }
             var first: [UInt] = []
             for _ in 0..<6 { first.append(try await write(from: "198.51.100.1")) }

@@ -2,10 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
 
 @Suite("Resume endpoints")
 struct ResumeEndpointTests {
@@ -15,17 +15,22 @@ struct ResumeEndpointTests {
 
     @Test func latestClosedWindowAndAGivenWindow() async throws {
         try await withTally(configuration: .fewUsers) { client in
-            try await client.post("/heartbeats", Self.beats([
-                ("user_987", "movie_214", 3000, "2021-10-26T13:27:01+0000"),
-                ("user_987", "movie_007", 250, "2021-10-26T13:27:31+0000"),
-                ("user_987", "movie_214", 100, "2021-10-26T13:28:05Z"),
-            ]))
+            try await client.post(
+                "/heartbeats",
+                Self.beats([
+                    ("user_987", "movie_214", 3000, "2021-10-26T13:27:01+0000"),
+                    ("user_987", "movie_007", 250, "2021-10-26T13:27:31+0000"),
+                    ("user_987", "movie_214", 100, "2021-10-26T13:28:05Z"),
+                ]))
             #expect(try await client.get("/users/user_987/resume").status == .notFound)
             // 13:28:15 moves the watermark (10 s lateness) to 13:28:05: the 13:27 window is complete.
             try await client.post("/heartbeat", heartbeatJSON(user: "other", position: 1, timestamp: "2021-10-26T13:28:15Z"))
             let latest = try await client.get("/users/user_987/resume")
             #expect(latest.status == .ok)
-            #expect(latest.text == #"[{"userId":"user_987","movieId":"movie_214","position":3000,"timestamp":"2021-10-26T13:27:01+0000"},{"userId":"user_987","movieId":"movie_007","position":250,"timestamp":"2021-10-26T13:27:31+0000"}]"# + "\n")
+            #expect(
+                latest.text
+                    == #"[{"userId":"user_987","movieId":"movie_214","position":3000,"timestamp":"2021-10-26T13:27:01+0000"},{"userId":"user_987","movieId":"movie_007","position":250,"timestamp":"2021-10-26T13:27:31+0000"}]"#
+                    + "\n")
             #expect(latest.headers[.tallyWindowStart] == "2021-10-26T13:27:00Z")
             let given = try await client.get("/users/user_987/resume?window=2021-10-26T13:27:00Z")
             #expect(given.text == latest.text)
@@ -39,9 +44,11 @@ struct ResumeEndpointTests {
 
     @Test func lateHeartbeatRevisesTheStoredWindow() async throws {
         try await withTally(configuration: .fewUsers) { client in
-            try await client.post("/heartbeats", Self.beats([
-                ("u", "m", 10, "2021-10-26T13:27:10Z"), ("u", "m", 20, "2021-10-26T13:28:30Z"),
-            ]))
+            try await client.post(
+                "/heartbeats",
+                Self.beats([
+                    ("u", "m", 10, "2021-10-26T13:27:10Z"), ("u", "m", 20, "2021-10-26T13:28:30Z"),
+                ]))
             #expect(try await client.get("/users/u/resume").headers[.tallyRevision] == "0")
             try await client.post("/heartbeat", heartbeatJSON(user: "u", movie: "m", position: 15, timestamp: "2021-10-26T13:27:50Z"))
             let revised = try await client.get("/users/u/resume?window=2021-10-26T13:27:00Z")
@@ -56,10 +63,12 @@ struct ResumeEndpointTests {
     @Test func restartServesTheSameWindowsAndKeepsOpenOnes() async throws {
         let directory = TemporaryDirectory()
         let before = try await withTally(directory: directory, configuration: .fewUsers) { client in
-            try await client.post("/heartbeats", Self.beats([
-                ("u", "m", 10, "2021-10-26T13:27:10Z"), ("u", "m", 20, "2021-10-26T13:28:30Z"),
-                ("u", "n", 5, "2021-10-26T13:28:40Z"),
-            ]))
+            try await client.post(
+                "/heartbeats",
+                Self.beats([
+                    ("u", "m", 10, "2021-10-26T13:27:10Z"), ("u", "m", 20, "2021-10-26T13:28:30Z"),
+                    ("u", "n", 5, "2021-10-26T13:28:40Z"),
+                ]))
             return try await client.get("/users/u/resume").text
         }
         try await withTally(directory: directory, configuration: .fewUsers) { client in
@@ -68,7 +77,10 @@ struct ResumeEndpointTests {
             try await client.post("/heartbeat", heartbeatJSON(user: "x", position: 1, timestamp: "2021-10-26T13:29:30Z"))
             let next = try await client.get("/users/u/resume")
             #expect(next.headers[.tallyWindowStart] == "2021-10-26T13:28:00Z")
-            #expect(next.text == #"[{"userId":"u","movieId":"m","position":20,"timestamp":"2021-10-26T13:28:30+0000"},{"userId":"u","movieId":"n","position":5,"timestamp":"2021-10-26T13:28:40+0000"}]"# + "\n")
+            #expect(
+                next.text
+                    == #"[{"userId":"u","movieId":"m","position":20,"timestamp":"2021-10-26T13:28:30+0000"},{"userId":"u","movieId":"n","position":5,"timestamp":"2021-10-26T13:28:40+0000"}]"#
+                    + "\n")
         }
     }
 }

@@ -1,18 +1,19 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Synchronization
-@_exported import TallyTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Metrics
 import Prometheus
+import Synchronization
 import TallyCore
-import TallyServer
 import TallyPipeline
 import TallySQLite
+import TallyServer
+@_exported import TallyTestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The process-wide Prometheus registry for tests (swift-metrics can be bootstrapped once per process).
 let testRegistry: PrometheusCollectorRegistry = {
@@ -44,6 +45,9 @@ func withTally<T: Sendable>(
     }
 }
 
+/// A store whose every operation fails, for `withTally(store:)`.
+let failingStore: @Sendable (String) async throws -> any TallyStorage = { _ in FailingStore() }
+
 extension TestClientProtocol {
     @discardableResult
     func post(_ path: String, _ body: String, contentType: String? = "application/json") async throws -> TestResponse {
@@ -68,7 +72,8 @@ extension TestResponse {
     var errorObject: [String: Any] { json["error"] as? [String: Any] ?? [:] }
 }
 
-func heartbeatJSON(user: String = "user_987", movie: String = "movie_214", duration: Int = 3097, position: Int, timestamp: String) -> String {
+func heartbeatJSON(user: String = "user_987", movie: String = "movie_214", duration: Int = 3097, position: Int, timestamp: String) -> String
+{
     #"{"userId":"\#(user)","movieId":"\#(movie)","duration":\#(duration),"position":\#(position),"timestamp":"\#(timestamp)"}"#
 }
 

@@ -1,13 +1,14 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 let sessionId = "e6fa79ca-d142-4046-a134-5134f16a0b5e"
 
@@ -26,17 +27,22 @@ struct SessionEndpointTests {
 
     @Test func shuffledMessagesBecomeAnOrderedTree() async throws {
         try await withTally { client async throws in
-            let first = try await client.post(path + "/events", message(entry("SESSION_START", 1569972082), entry("EVENT", 1569972086, name: "pay")))
+            let first = try await client.post(
+                path + "/events", message(entry("SESSION_START", 1_569_972_082), entry("EVENT", 1_569_972_086, name: "pay")))
             #expect(first.status == .accepted)
             #expect(first.text == "{\"accepted\":2,\"total\":2}\n")
-            try await client.post(path + "/events", message(entry("EVENT", 1569972083, name: "cart_loaded"), entry("EVENT", 1569972086, name: "paid")))
+            try await client.post(
+                path + "/events", message(entry("EVENT", 1_569_972_083, name: "cart_loaded"), entry("EVENT", 1_569_972_086, name: "paid")))
             let open = try await client.get(path)
-            #expect(open.text == #"{"type":"SESSION","start":1569972082,"end":null,"status":"open","children":[{"type":"EVENT","timestamp":1569972083,"name":"cart_loaded"},{"type":"EVENT","timestamp":1569972086,"name":"pay"},{"type":"EVENT","timestamp":1569972086,"name":"paid"}]}"# + "\n")
-            let end = try await client.post(path + "/events", message(entry("SESSION_END", 1569972090), ))
+            #expect(
+                open.text
+                    == #"{"type":"SESSION","start":1569972082,"end":null,"status":"open","children":[{"type":"EVENT","timestamp":1569972083,"name":"cart_loaded"},{"type":"EVENT","timestamp":1569972086,"name":"pay"},{"type":"EVENT","timestamp":1569972086,"name":"paid"}]}"#
+                    + "\n")
+            let end = try await client.post(path + "/events", message(entry("SESSION_END", 1_569_972_090), ))
             #expect(end.json["complete"] as? Bool == true)
             let complete = try await client.get(path)
             #expect(complete.json["status"] as? String == "complete")
-            #expect(complete.json["end"] as? Int == 1569972090)
+            #expect(complete.json["end"] as? Int == 1_569_972_090)
             #expect((complete.json["children"] as? [[String: Any]])?.count == 3)
         }
     }
@@ -59,21 +65,25 @@ struct SessionEndpointTests {
             #expect(otherStart.status == .conflict)
             #expect(otherStart.errorObject["code"] as? String == "conflicting_start")
 
-            let partial = try await client.post(path + "/events", message(entry("EVENT", 102), entry("SESSION_END", 110), entry("EVENT", 111)))
+            let partial = try await client.post(
+                path + "/events", message(entry("EVENT", 102), entry("SESSION_END", 110), entry("EVENT", 111)))
             #expect(partial.status == .conflict)
             #expect(partial.errorObject["entry"] as? Int == 2)
-            #expect(try await client.get(path).json["end"] is NSNull) // nothing of the refused message was stored
+            #expect(try await client.get(path).json["end"] is NSNull)  // nothing of the refused message was stored
 
             for body in ["[]", "{}", "42", "[{\"type\":\"PING\",\"timestamp\":1}]", "[", #"[{"type":"EVENT","timestamp":1}]"#] {
                 let bad = try await client.post(path + "/events", body)
                 #expect(bad.status == .badRequest, "\(body)")
                 #expect(bad.errorObject["code"] != nil)
             }
-            #expect(try await client.post(path + "/events", message(entry("EVENT", 105, name: "outside"), entry("SESSION_END", 104))).status == .accepted)
+            #expect(
+                try await client.post(path + "/events", message(entry("EVENT", 105, name: "outside"), entry("SESSION_END", 104))).status
+                    == .accepted)
             let secondEnd = try await client.post(path + "/events", message(entry("SESSION_END", 104)))
             #expect(secondEnd.text == "{\"accepted\":0,\"total\":3,\"complete\":true}\n")
             #expect(try await client.post(path + "/events", message(entry("SESSION_END", 105))).status == .conflict)
-            #expect(try await client.post(path + "/events", message(entry("EVENT", 103))).errorObject["code"] as? String == "session_complete")
+            #expect(
+                try await client.post(path + "/events", message(entry("EVENT", 103))).errorObject["code"] as? String == "session_complete")
             let tree = try await client.get(path).json
             let children = tree["children"] as? [[String: Any]] ?? []
             #expect(children.first?["outOfRange"] as? Bool == true)
@@ -116,7 +126,9 @@ struct SessionEndpointTests {
             let port = client.port!
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for i in 0..<100 {
-                    group.addTask { try await postConcurrently(port: port, path + "/events", message(entry("EVENT", Int64(2 + i % 7), name: "e\(i)"))) }
+                    group.addTask {
+                        try await postConcurrently(port: port, path + "/events", message(entry("EVENT", Int64(2 + i % 7), name: "e\(i)")))
+                    }
                 }
                 for try await status in group { #expect(status == 202) }
             }
@@ -133,13 +145,16 @@ struct SessionEndpointTests {
         let directory = TemporaryDirectory()
         let before = try await withTally(directory: directory) { client in
             try await client.post(path + "/events", message(entry("SESSION_START", 1), entry("EVENT", 3), entry("EVENT", 2)))
-            try await client.post("/sessions/done/events", message(entry("SESSION_START", 5, session: "done"), entry("SESSION_END", 6, session: "done")))
+            try await client.post(
+                "/sessions/done/events", message(entry("SESSION_START", 5, session: "done"), entry("SESSION_END", 6, session: "done")))
             return [try await client.get(path).text, try await client.get("/sessions/done").text]
         }
         try await withTally(directory: directory) { client in
             #expect([try await client.get(path).text, try await client.get("/sessions/done").text] == before)
             // The open session goes on where it was.
-            #expect(try await client.post(path + "/events", message(entry("SESSION_END", 9))).text == "{\"accepted\":1,\"total\":4,\"complete\":true}\n")
+            #expect(
+                try await client.post(path + "/events", message(entry("SESSION_END", 9))).text
+                    == "{\"accepted\":1,\"total\":4,\"complete\":true}\n")
             let listing = try await client.get("/sessions?status=complete").json["sessions"] as? [[String: Any]] ?? []
             #expect(Set(listing.compactMap { $0["id"] as? String }) == [sessionId, "done"])
             #expect(try await client.get("/sessions?status=nope").status == .badRequest)

@@ -1,6 +1,7 @@
 import NIOCore
 import Synchronization
 import Testing
+
 @testable import TallyServer
 
 /// Concurrent reads of one session share one rendering; renders at once are bounded; a changed session is
@@ -13,7 +14,11 @@ struct SessionRenderCacheTests {
         var total: Int { state.withLock { $0.total } }
 
         func render(bytes: Int) async throws -> ByteBuffer {
-            state.withLock { $0.running += 1; $0.total += 1; $0.peak = max($0.peak, $0.running) }
+            state.withLock {
+                $0.running += 1
+                $0.total += 1
+                $0.peak = max($0.peak, $0.running)
+            }
             try await Task.sleep(for: .milliseconds(20))
             state.withLock { $0.running -= 1 }
             return ByteBuffer(repeating: UInt8(ascii: "x"), count: bytes)
@@ -27,7 +32,9 @@ struct SessionRenderCacheTests {
         let renders = Renders()
         try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<32 {
-                group.addTask { try await cache.body(id: "s", version: Self.open) { try await renders.render(bytes: 1 << 20) }.readableBytes }
+                group.addTask {
+                    try await cache.body(id: "s", version: Self.open) { try await renders.render(bytes: 1 << 20) }.readableBytes
+                }
             }
             for try await size in group { #expect(size == 1 << 20) }
         }

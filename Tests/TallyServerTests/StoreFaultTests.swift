@@ -2,11 +2,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Testing
 import TallyCore
-import TallyServer
 import TallyPipeline
 import TallyPostgres
+import TallyServer
+import Testing
 
 private let postgresTestsEnabled = ProcessInfo.processInfo.environment["TALLY_TEST_POSTGRES_URL"] != nil
 
@@ -52,8 +52,14 @@ struct StoreFaultTests {
             var acked = 0
             var refused: TestResponse?
             for round in 0..<200 {
-                let response = try await client.post("/heartbeats", Self.batch(round * 1000, count: 1000, movie: movie), contentType: "application/x-ndjson")
-                if response.status == .accepted { acked += 1000 } else { refused = response; break }
+                let response = try await client.post(
+                    "/heartbeats", Self.batch(round * 1000, count: 1000, movie: movie), contentType: "application/x-ndjson")
+                if response.status == .accepted {
+                    acked += 1000
+                } else {
+                    refused = response
+                    break
+                }
             }
             let full = try #require(refused, "3 MB never filled up")
             #expect(full.status == .serviceUnavailable)
@@ -66,7 +72,8 @@ struct StoreFaultTests {
             #expect((health.errorObject["message"] as? String ?? "").contains("full"), "\(health.text)")
 
             try #require(try await Shell.run("/bin/mount", ["-o", "remount,size=64m", mount.path]).status == 0)
-            let retried = try await client.post("/heartbeats", Self.batch(900_000, count: 1000, movie: movie), contentType: "application/x-ndjson")
+            let retried = try await client.post(
+                "/heartbeats", Self.batch(900_000, count: 1000, movie: movie), contentType: "application/x-ndjson")
             #expect(retried.status == .accepted)
             let healed = try await client.get("/health")
             #expect(healed.status == .ok, "\(healed.text)")

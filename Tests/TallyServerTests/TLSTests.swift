@@ -5,19 +5,22 @@ import HummingbirdWSClient
 import Logging
 import NIOSSL
 import Synchronization
-import Testing
 import TallyCore
 import TallyServer
+import Testing
 
 /// `--tls-cert`/`--tls-key`: HTTPS and WSS with a certificate the test makes (openssl, as a user would).
 @Suite("TLS")
 struct TLSTests {
     static func certificate(in directory: TemporaryDirectory) async throws -> (certificate: String, key: String) {
-        let certificate = directory.path + "/cert.pem", key = directory.path + "/key.pem"
-        let made = try await Shell.run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        ])
+        let certificate = directory.path + "/cert.pem"
+        let key = directory.path + "/key.pem"
+        let made = try await Shell.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            ])
         #expect(made.status == 0, "\(made.output)")
         return (certificate, key)
     }
@@ -43,7 +46,7 @@ struct TLSTests {
                 url: "wss://localhost:\(port)/sessions/\(sessionId)/stream", tlsConfiguration: tls, logger: Logger(label: "wss-test")
             ) { inbound, outbound, _ in
                 var iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                for text in [message(entry("SESSION_START", 1569972082)), message(entry("SESSION_END", 1569972090))] {
+                for text in [message(entry("SESSION_START", 1_569_972_082)), message(entry("SESSION_END", 1_569_972_090))] {
                     try await outbound.write(.text(text))
                     if case .text(let reply) = try await iterator.next() { replies.withLock { $0.append(reply) } }
                 }

@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TallyServer
 import TallyTestSupport
+import Testing
 
 /// WebSocket clients that fragment, flood, go silent or keep sending after a close, against the live server: each
 /// is closed with the right code within a bound, and none can make the server buffer or read without end.
@@ -127,7 +127,9 @@ struct WebSocketHardeningTests {
                 frames += RawWebSocket.frame(opcode: index == 0 ? 0x1 : 0x0, fin: index == parts.count - 1, payload: part)
             }
             socket.connection.send(frames)
-            let (bytes, _) = await socket.connection.readBytes(for: .seconds(5)) { String(decoding: $0, as: UTF8.self).contains("accepted") }
+            let (bytes, _) = await socket.connection.readBytes(for: .seconds(5)) {
+                String(decoding: $0, as: UTF8.self).contains("accepted")
+            }
             #expect(String(decoding: bytes, as: UTF8.self).contains(#""accepted":1"#))
         }
     }

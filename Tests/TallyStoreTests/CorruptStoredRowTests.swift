@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import Synchronization
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyPipeline
 @testable import TallySQLite
 
@@ -54,7 +55,8 @@ struct CorruptStoredRowTests {
         for row in 0..<200 {
             let bad = Int.random(in: 0..<10, using: &random) < 4
             let column = bad ? Int.random(in: 0..<9, using: &random) : -1
-            let user = "user \(row)", content = "movie \(row % 7)"
+            let user = "user \(row)"
+            let content = "movie \(row % 7)"
             let state = PlaybackState(
                 position: Int64(row), latestAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000 + Int64(row)),
                 lastSeenAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_500), maxPosition: Int64(row) + 3,
@@ -85,10 +87,11 @@ struct CorruptStoredRowTests {
             let store = try SQLiteEventStore(directory: directory.path)
             try await store.pool.write { [rows, hours] db in
                 for values in rows {
-                    try db.execute(sql: """
-                        INSERT INTO playback_state (user_id, content_id, position, latest_ms, last_seen_ms, max_position,
-                            duration, watch_ms, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: StatementArguments(values))
+                    try db.execute(
+                        sql: """
+                            INSERT INTO playback_state (user_id, content_id, position, latest_ms, last_seen_ms, max_position,
+                                duration, watch_ms, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: StatementArguments(values))
                 }
                 for values in hours {
                     try db.execute(sql: "INSERT INTO ad_hours VALUES (?, ?, ?, ?)", arguments: StatementArguments(values))
@@ -104,7 +107,9 @@ struct CorruptStoredRowTests {
             #expect(quarantine.count == corruptCount + corruptHours, "seed \(seed), open \(reopen)")
             #expect(quarantine.rows.allSatisfy { !$0.reason.isEmpty })
             #expect(try await store.adCounts(AdHour(startMilliseconds: 0)) == .zero)
-            #expect(try await store.adCounts(AdHour(startMilliseconds: 2 * AdHour.milliseconds)) == AdHourCounts(uniqueUsers: 2, clicks: 1, impressions: 2))
+            #expect(
+                try await store.adCounts(AdHour(startMilliseconds: 2 * AdHour.milliseconds))
+                    == AdHourCounts(uniqueUsers: 2, clicks: 1, impressions: 2))
             try await store.close()
         }
     }
@@ -114,9 +119,10 @@ struct CorruptStoredRowTests {
         let store = try SQLiteEventStore(directory: directory.path)
         try await store.pool.write { db in
             for user in ["victim".databaseValue, Data("victim\u{0}x".utf8).databaseValue] {
-                try db.execute(sql: """
-                    INSERT INTO playback_state VALUES (?, 'm', 1, 1700000000000, 1700000000000, 1, NULL, 1000, 1)
-                    """, arguments: [user])
+                try db.execute(
+                    sql: """
+                        INSERT INTO playback_state VALUES (?, 'm', 1, 1700000000000, 1700000000000, 1, NULL, 1000, 1)
+                        """, arguments: [user])
             }
         }
         let states = try await store.loadPlaybackStates()

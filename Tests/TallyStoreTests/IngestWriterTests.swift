@@ -1,7 +1,8 @@
 import Logging
 import ServiceLifecycle
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyPipeline
 @testable import TallySQLite
 
@@ -66,8 +67,11 @@ struct IngestWriterTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<300 {
                     group.addTask {
-                        try await writer.submit([ReceivedEvent(.watch(WatchEvent(user: "u", slug: "s", at: 2)),
-                                                               receivedAt: Timestamp(millisecondsSinceEpoch: Int64(i)))])
+                        try await writer.submit([
+                            ReceivedEvent(
+                                .watch(WatchEvent(user: "u", slug: "s", at: 2)),
+                                receivedAt: Timestamp(millisecondsSinceEpoch: Int64(i)))
+                        ])
                     }
                 }
                 try await group.waitForAll()
@@ -82,7 +86,8 @@ struct IngestWriterTests {
 
     @Test func failedCommitAcknowledgesNothingAndPublishesNothing() async throws {
         let hotSet = PlaybackHotSet(rules: PlaybackRules())
-        let writer = IngestWriter(store: FailingStore(), hotSet: hotSet, configuration: WriterConfiguration(), logger: Logger(label: "test"))
+        let writer = IngestWriter(
+            store: FailingStore(), hotSet: hotSet, configuration: WriterConfiguration(), logger: Logger(label: "test"))
         _ = try await withRunningWriter(writer) {
             await #expect(throws: StoreError.self) {
                 try await writer.submit([heartbeat("a", "m", position: 0, second: 0)])
@@ -122,7 +127,7 @@ struct IngestWriterTests {
         await #expect(throws: IngestError.overloaded(pendingLimit: 10)) { try await queue.submit(.playback(events)) }
         let taken = await queue.take(maxEvents: 100)
         #expect(taken?.count == 1)
-        taken?.forEach { $0.succeed() }
+        for request in taken ?? [] { request.succeed() }
         _ = try await first.value
         queue.finish()
         #expect(await queue.take(maxEvents: 100) == nil)

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import Logging
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyPipeline
 @testable import TallySQLite
 
@@ -48,8 +49,9 @@ struct PlaybackHotSetTests {
     }
 
     static func state(watch: Int64) -> PlaybackState {
-        PlaybackState(position: 1, latestAt: Timestamp(millisecondsSinceEpoch: 1), lastSeenAt: Timestamp(millisecondsSinceEpoch: 1),
-                      maxPosition: 1, duration: nil, watchMilliseconds: watch, events: 1)
+        PlaybackState(
+            position: 1, latestAt: Timestamp(millisecondsSinceEpoch: 1), lastSeenAt: Timestamp(millisecondsSinceEpoch: 1),
+            maxPosition: 1, duration: nil, watchMilliseconds: watch, events: 1)
     }
 
     /// Totals move by differences; kept in 64 bits they would saturate at 2 × Int64.max and every later
@@ -57,7 +59,8 @@ struct PlaybackHotSetTests {
     @Test func totalsStayExactPastInt64() async throws {
         let dir = TemporaryDirectory()
         let store = try SQLiteEventStore(directory: dir.path)
-        let a = PlaybackKey(user: "a", content: "m"), b = PlaybackKey(user: "b", content: "m")
+        let a = PlaybackKey(user: "a", content: "m")
+        let b = PlaybackKey(user: "b", content: "m")
         try await store.append(CommitBatch(states: [a: Self.state(watch: .max), b: Self.state(watch: .max)]))
         #expect(try await store.totals(content: "m")?.watchMilliseconds == .max)
         try await store.append(CommitBatch(states: [a: Self.state(watch: 0)]))
@@ -74,10 +77,12 @@ struct PlaybackHotSetTests {
         let dir = TemporaryDirectory()
         do {
             let store = try SQLiteEventStore(directory: dir.path)
-            try await store.append(CommitBatch(states: [
-                PlaybackKey(user: "a", content: "m"): Self.state(watch: 2_000), PlaybackKey(user: "b", content: "m"): Self.state(watch: 3_000),
-                PlaybackKey(user: "a", content: "n"): Self.state(watch: 7_000),
-            ]))
+            try await store.append(
+                CommitBatch(states: [
+                    PlaybackKey(user: "a", content: "m"): Self.state(watch: 2_000),
+                    PlaybackKey(user: "b", content: "m"): Self.state(watch: 3_000),
+                    PlaybackKey(user: "a", content: "n"): Self.state(watch: 7_000),
+                ]))
             try await store.pool.write { db in
                 try db.execute(sql: "DROP TABLE content_totals; DELETE FROM grdb_migrations WHERE identifier = 'v7-content-totals'")
             }
@@ -116,24 +121,32 @@ struct PlaybackHotSetTests {
         let good = SQLiteEventStore.scanChunk * 2 + 500
         try await store.pool.write { db in
             for i in 0..<good {
-                try db.execute(sql: "INSERT INTO playback_state VALUES (?, 'm', 1, 1, 1, 1, NULL, 1000, 1)", arguments: [String(format: "u%06d", i * 2)])
+                try db.execute(
+                    sql: "INSERT INTO playback_state VALUES (?, 'm', 1, 1, 1, 1, NULL, 1000, 1)",
+                    arguments: [String(format: "u%06d", i * 2)])
             }
             for i in [SQLiteEventStore.scanChunk - 1, SQLiteEventStore.scanChunk * 2 - 1] {
-                try db.execute(sql: "INSERT INTO playback_state VALUES (?, 'm', 1, 1, 1, 1, NULL, 'bad', 1)", arguments: [String(format: "u%06d", i * 2 + 1)])
+                try db.execute(
+                    sql: "INSERT INTO playback_state VALUES (?, 'm', 1, 1, 1, 1, NULL, 'bad', 1)",
+                    arguments: [String(format: "u%06d", i * 2 + 1)])
             }
             try db.execute(sql: "INSERT INTO playback_state VALUES (?, 'm', 1, 1, 1, 1, NULL, 1000, 1)", arguments: [Data("u\u{1}".utf8)])
         }
         #expect(try await store.checkStoredPlaybackStates() == good)
         #expect(try await store.quarantinedRows(limit: 0).count == 3)
         #expect(try await store.loadPlaybackStates().count == good)
-        #expect(try await store.totals(content: "m") == ContentTotals(watchMilliseconds: Int64(good) * 1_000, viewers: good, events: Int64(good)))
+        #expect(
+            try await store.totals(content: "m")
+                == ContentTotals(watchMilliseconds: Int64(good) * 1_000, viewers: good, events: Int64(good)))
         try await store.close()
     }
 
     @Test func theHotSetNeverHoldsMoreThanItsCapacity() {
         let hotSet = PlaybackHotSet(rules: PlaybackRules(), capacity: 10)
         for batch in 0..<50 {
-            hotSet.install(Dictionary(uniqueKeysWithValues: (0..<4).map { (PlaybackKey(user: "u\(batch)-\($0)", content: "m"), Self.state(watch: 1)) }))
+            hotSet.install(
+                Dictionary(uniqueKeysWithValues: (0..<4).map { (PlaybackKey(user: "u\(batch)-\($0)", content: "m"), Self.state(watch: 1)) })
+            )
             #expect(hotSet.count <= 10)
         }
         // The last batch is held (a batch of more than half the capacity may push out its own first keys).

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyPipeline
 @testable import TallyPostgres
 
@@ -47,12 +48,17 @@ struct PostgresContractTests {
                         for round in 0..<rounds {
                             // Watch events in increment mode add their seconds whatever the order they commit in.
                             let events = ["a", "b", "c"].map {
-                                ReceivedEvent(.watch(WatchEvent(user: $0, slug: "m", at: 10)), receivedAt: Timestamp(secondsSinceEpoch: Int64(round)))
+                                ReceivedEvent(
+                                    .watch(WatchEvent(user: $0, slug: "m", at: 10)), receivedAt: Timestamp(secondsSinceEpoch: Int64(round)))
                             }
                             // The plan passed in is deliberately stale: the store must re-derive it.
-                            try await store.append(CommitBatch(events: events, states: [:], ads: [
-                                StoreContract.ad("user\(round % 5)", 1_700_002_800_000 + Int64(round), index == 0 ? .click : .impression),
-                            ]))
+                            try await store.append(
+                                CommitBatch(
+                                    events: events, states: [:],
+                                    ads: [
+                                        StoreContract.ad(
+                                            "user\(round % 5)", 1_700_002_800_000 + Int64(round), index == 0 ? .click : .impression)
+                                    ]))
                         }
                     }
                 }
@@ -64,11 +70,12 @@ struct PostgresContractTests {
                 #expect(state?.events == Int64(rounds * 2))
                 #expect(state?.watchMilliseconds == Int64(rounds * 2) * 10_000)
             }
-            #expect(try await second.adCounts(AdHour(startMilliseconds: 1_700_002_800_000))
-                == AdHourCounts(uniqueUsers: 5, clicks: Int64(rounds), impressions: Int64(rounds)))
+            #expect(
+                try await second.adCounts(AdHour(startMilliseconds: 1_700_002_800_000))
+                    == AdHourCounts(uniqueUsers: 5, clicks: Int64(rounds), impressions: Int64(rounds)))
             try await first.close()
             try await second.close()
-    
+
         }
     }
 
@@ -77,7 +84,9 @@ struct PostgresContractTests {
     @Test func rePlanningUsesTheBatchsRules() async throws {
         try await withOpener { open in
             let store = try await open()
-            let viewing = { (user: String) in [heartbeat(user, "m", position: 0, second: 0), heartbeat(user, "m", position: 30, second: 30)] }
+            let viewing = { (user: String) in
+                [heartbeat(user, "m", position: 0, second: 0), heartbeat(user, "m", position: 30, second: 30)]
+            }
             try await store.append(CommitBatch(events: viewing("u"), states: [:], rules: PlaybackRules(maxGapSeconds: 10)))
             try await store.append(CommitBatch(events: viewing("v"), states: [:]))
             let states = try await store.loadPlaybackStates()

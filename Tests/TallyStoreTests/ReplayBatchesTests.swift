@@ -1,5 +1,6 @@
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyPipeline
 
 @Suite("Replay batches")
@@ -13,7 +14,8 @@ struct ReplayBatchesTests {
             positions += batch.map(\.position)
         }
         for i in 0..<(2 * ReplayBatches.size + 1) {
-            let heartbeat = Heartbeat(userId: "u", movieId: "m", duration: 1 << 40, position: Int64(i), timestamp: Timestamp(millisecondsSinceEpoch: 0))
+            let heartbeat = Heartbeat(
+                userId: "u", movieId: "m", duration: 1 << 40, position: Int64(i), timestamp: Timestamp(millisecondsSinceEpoch: 0))
             batches.append(heartbeat, to: take)
         }
         batches.finish(to: take)

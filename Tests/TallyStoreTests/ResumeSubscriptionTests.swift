@@ -1,5 +1,6 @@
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyPipeline
 
 /// A `/resume/stream` reader's queue is bounded in bytes: one that stops reading is dropped with a reason, one that
@@ -60,8 +61,9 @@ struct ResumeSubscriptionTests {
         let start = try ISO8601.parse("2021-10-26T13:27:00Z").millisecondsSinceEpoch
         // A heartbeat a minute for an hour: each closes the window before it, and each array is ~150 bytes.
         let beats = (0..<60).map { minute in
-            Heartbeat(userId: "u", movieId: "m", duration: 100, position: Int64(minute),
-                      timestamp: Timestamp(millisecondsSinceEpoch: start + Int64(minute) * 60_000))
+            Heartbeat(
+                userId: "u", movieId: "m", duration: 100, position: Int64(minute),
+                timestamp: Timestamp(millisecondsSinceEpoch: start + Int64(minute) * 60_000))
         }
         #expect(view.apply(beats, clockMs: nil).count > 3)
         #expect(view.subscriberCount == 0)

@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import Logging
 import PostgresNIO
-import Testing
 import TallyCore
 import TallyTestSupport
+import Testing
+
 @testable import TallyPipeline
 @testable import TallyPostgres
 @testable import TallySQLite
@@ -25,7 +26,8 @@ struct SchemaAgreementTests {
             let catalog = try await store.pool.read { db in
                 // A primary key column is never NULL, whatever table_info's notnull says of it.
                 try Row.fetchAll(db, sql: "PRAGMA table_info(\(table.name))").reduce(into: [String: Bool]()) { columns, row in
-                    let notNull: Int = row["notnull"], primaryKey: Int = row["pk"]
+                    let notNull: Int = row["notnull"]
+                    let primaryKey: Int = row["pk"]
                     columns[row["name"]] = notNull == 0 && primaryKey == 0
                 }
             }
@@ -75,7 +77,8 @@ struct SchemaAgreementTests {
     }
 
     static func catalog(_ store: PostgresEventStore, table: String) async throws -> [String: Bool] {
-        let rows = try await store.client.query("""
+        let rows = try await store.client.query(
+            """
             SELECT column_name, is_nullable FROM information_schema.columns
             WHERE table_schema = \(store.schema) AND table_name = \(table)
             """, logger: Logger(label: "test"))

@@ -1,6 +1,7 @@
 import Synchronization
-import Testing
 import TallyCore
+import Testing
+
 @testable import TallyPipeline
 @testable import TallySQLite
 
@@ -32,8 +33,10 @@ enum StoreContract {
     }
 
     static func playbackRoundTrip(_ open: Opener) async throws {
-        let events = [heartbeat("a", "m", position: 0, second: 0), heartbeat("a", "m", position: 10, second: 10),
-                      ReceivedEvent(.watch(WatchEvent(user: "b", slug: "s", at: 40)), receivedAt: Timestamp(secondsSinceEpoch: 5))]
+        let events = [
+            heartbeat("a", "m", position: 0, second: 0), heartbeat("a", "m", position: 10, second: 10),
+            ReceivedEvent(.watch(WatchEvent(user: "b", slug: "s", at: 40)), receivedAt: Timestamp(secondsSinceEpoch: 5)),
+        ]
         let states = PlaybackProcessor().plan(events) { _ in nil }
         let store = try await open()
         #expect(try await store.append(CommitBatch(events: events, states: states)) == states)
@@ -66,16 +69,21 @@ enum StoreContract {
     static func adCountsAreExactPerHour(_ open: Opener) async throws {
         let store = try await open()
         let hour: Int64 = 1_700_002_800_000
-        try await store.append(CommitBatch(ads: [
-            ad("alice", hour, .click), ad("alice", hour + 5, .impression), ad("bob", hour + 3_599_999, .impression),
-            ad("carol", hour - 1, .click),
-        ]))
+        try await store.append(
+            CommitBatch(ads: [
+                ad("alice", hour, .click), ad("alice", hour + 5, .impression), ad("bob", hour + 3_599_999, .impression),
+                ad("carol", hour - 1, .click),
+            ]))
         try await store.close()
         let reopened = try await open()
         try await reopened.append(CommitBatch(ads: [ad("alice", hour + 10, .click), ad("dave", hour + 3_600_000, .click)]))
         #expect(try await reopened.adCounts(AdHour(startMilliseconds: hour)) == AdHourCounts(uniqueUsers: 2, clicks: 2, impressions: 2))
-        #expect(try await reopened.adCounts(AdHour(startMilliseconds: hour - 3_600_000)) == AdHourCounts(uniqueUsers: 1, clicks: 1, impressions: 0))
-        #expect(try await reopened.adCounts(AdHour(startMilliseconds: hour + 3_600_000)) == AdHourCounts(uniqueUsers: 1, clicks: 1, impressions: 0))
+        #expect(
+            try await reopened.adCounts(AdHour(startMilliseconds: hour - 3_600_000))
+                == AdHourCounts(uniqueUsers: 1, clicks: 1, impressions: 0))
+        #expect(
+            try await reopened.adCounts(AdHour(startMilliseconds: hour + 3_600_000))
+                == AdHourCounts(uniqueUsers: 1, clicks: 1, impressions: 0))
         #expect(try await reopened.adCounts(AdHour(startMilliseconds: 0)) == .zero)
         try await reopened.close()
     }
@@ -95,8 +103,10 @@ enum StoreContract {
             let start = 1_700_000_040_000 + minute * 60_000
             return ResumeRecord(stored: user, start: start, end: start + 60_000, revision: revision, json: json)
         }
-        try await store.saveResumeWindows([record("a", minute: 0, revision: 0, "[1]"), record("a", minute: 1, revision: 0, "[2]"),
-                                           record("b", minute: 0, revision: 0, "[3]")])
+        try await store.saveResumeWindows([
+            record("a", minute: 0, revision: 0, "[1]"), record("a", minute: 1, revision: 0, "[2]"),
+            record("b", minute: 0, revision: 0, "[3]"),
+        ])
         // A revision replaces its window; an older revision arriving late does not.
         try await store.saveResumeWindows([record("a", minute: 0, revision: 2, "[9]")])
         try await store.saveResumeWindows([record("a", minute: 0, revision: 1, "[8]")])

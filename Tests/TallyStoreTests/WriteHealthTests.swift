@@ -1,5 +1,5 @@
-import Testing
 import TallyPipeline
+import Testing
 
 @Suite("Write health")
 struct WriteHealthTests {

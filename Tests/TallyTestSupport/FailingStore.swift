@@ -46,12 +46,18 @@ public struct FailingStore: TallyStorage {
     public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
         throw StoreError(operation: "ad counts", underlying: Down())
     }
-    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws -> [SessionHeader] { [] }
+    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws
+        -> [SessionHeader]
+    { [] }
 }
 
 extension FailingStore {
     public func createAPIKey(_ record: APIKeyRecord) async throws { throw StoreError(operation: "creating an API key", underlying: Down()) }
     public func apiKeys() async throws -> [APIKeyRecord] { throw StoreError(operation: "reading API keys", underlying: Down()) }
-    public func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool { throw StoreError(operation: "revoking an API key", underlying: Down()) }
-    public func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws { throw StoreError(operation: "recording API key use", underlying: Down()) }
+    public func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool {
+        throw StoreError(operation: "revoking an API key", underlying: Down())
+    }
+    public func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws {
+        throw StoreError(operation: "recording API key use", underlying: Down())
+    }
 }

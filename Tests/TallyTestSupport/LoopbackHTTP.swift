@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Plain HTTP calls to a server on 127.0.0.1, each on a connection of its own (the Hummingbird test client runs one

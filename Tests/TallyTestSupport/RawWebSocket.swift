@@ -13,9 +13,10 @@ public struct RawWebSocket {
 
     /// The handshake a browser sends, for `path`.
     public static func upgradeRequest(path: String, headers: [String] = []) -> [UInt8] {
-        Array(("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            + headers.map { $0 + "\r\n" }.joined() + "\r\n").utf8)
+        Array(
+            ("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + headers.map { $0 + "\r\n" }.joined() + "\r\n").utf8)
     }
 
     /// What the server answers an upgrade request for `path` with: the head of a 101, or a whole refusal.

@@ -1,15 +1,16 @@
 import Benchmark
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
 
 /// A ring of 1,000 ingest keys, as a server with many client apps would hold, and one of them to send.
 let keys: [APIKeyToken] = (0..<1_000).map { _ in APIKeyToken.generate() }
 let ring: KeyRing = {
     let ring = KeyRing()
-    ring.install(keys.map {
-        APIKeyRecord(id: $0.id, name: "app", scope: .ingest, secretDigest: $0.secretDigest, createdAt: .init(millisecondsSinceEpoch: 0))
-    })
+    ring.install(
+        keys.map {
+            APIKeyRecord(id: $0.id, name: "app", scope: .ingest, secretDigest: $0.secretDigest, createdAt: .init(millisecondsSinceEpoch: 0))
+        })
     return ring
 }()
 let check = AccessCheck(ring: ring, clock: .init { Timestamp(millisecondsSinceEpoch: 1_700_000_000_000) })

@@ -21,18 +21,22 @@ public struct APIKeyToken: Sendable, Hashable {
     /// Nil for anything that is not a well-formed key (nothing is looked up for it).
     public init?(_ text: some StringProtocol) {
         var text = String(text)
-        guard let token = text.withUTF8({ bytes in
-            Self.parse(UnsafeRawBufferPointer(bytes)).map { parsed in
-                APIKeyToken(id: String(decoding: parsed.idText, as: UTF8.self), secret: String(decoding: parsed.secret, as: UTF8.self))
-            }
-        }) else { return nil }
+        guard
+            let token = text.withUTF8({ bytes in
+                Self.parse(UnsafeRawBufferPointer(bytes)).map { parsed in
+                    APIKeyToken(id: String(decoding: parsed.idText, as: UTF8.self), secret: String(decoding: parsed.secret, as: UTF8.self))
+                }
+            })
+        else { return nil }
         self = token
     }
 
     /// The parts of a key's text, checked for form without copying: servers parse the key of every request.
     /// `id` is the id's 16 hex digits read as a number (the lookup key of `KeyRing`), `idText` and `secret` point
     /// into `text`.
-    public static func parse(_ text: UnsafeRawBufferPointer) -> (id: UInt64, idText: UnsafeRawBufferPointer, secret: UnsafeRawBufferPointer)? {
+    public static func parse(_ text: UnsafeRawBufferPointer) -> (
+        id: UInt64, idText: UnsafeRawBufferPointer, secret: UnsafeRawBufferPointer
+    )? {
         let prefixLength = prefix.utf8.count
         guard text.count == prefixLength + idLength + 1 + secretLength, text.starts(with: prefix.utf8),
             text[prefixLength + idLength] == UInt8(ascii: "_")

@@ -56,7 +56,9 @@ public struct AdQueryParser: Sendable {
         for parameter in parameters {
             guard allowed.contains(parameter.name) else {
                 let known = allowed.sorted().joined(separator: ", ")
-                throw FieldError(field: String(parameter.name.prefix(64)), code: .invalidValue, message: "unknown parameter \(parameter.name.prefix(64)); expected \(known)")
+                throw FieldError(
+                    field: String(parameter.name.prefix(64)), code: .invalidValue,
+                    message: "unknown parameter \(parameter.name.prefix(64)); expected \(known)")
             }
             guard seen.insert(parameter.name).inserted else {
                 throw FieldError(field: String(parameter.name), code: .duplicateField, message: "\(parameter.name) is given more than once")

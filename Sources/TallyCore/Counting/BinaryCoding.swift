@@ -67,7 +67,8 @@ public struct ByteReader: Sendable {
     public mutating func read(format expected: BinaryFormat, alsoAccepting others: [BinaryFormat] = []) throws(Failure) -> BinaryFormat {
         let found = String(decoding: try take(4), as: UTF8.self)
         if let format = ([expected] + others).first(where: { $0.rawValue == found }) { return format }
-        let what = BinaryFormat(rawValue: found).map { "\($0.contents) (\($0.rawValue))" }
+        let what =
+            BinaryFormat(rawValue: found).map { "\($0.contents) (\($0.rawValue))" }
             ?? "bytes of no format Tally knows"
         throw Failure(description: "expected \(expected.contents) (\(expected.rawValue)) but found \(what)")
     }

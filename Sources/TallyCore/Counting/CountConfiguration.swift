@@ -17,10 +17,13 @@ public struct CountConfiguration: Hashable, Sendable {
 
     public static let supportedUnits: [WindowUnit] = [.minute, .hour, .day, .week, .month, .year]
 
-    public init(units: [WindowUnit] = CountConfiguration.supportedUnits, lateness: Duration = .seconds(5),
-                retention: Duration = .seconds(7200), maxAhead: Duration = EventClockConfiguration.defaultMaxJump,
-                corroboration: Int = EventClockConfiguration.defaultCorroboration, idleTimeout: Duration = EventClockConfiguration.defaultIdleTimeout,
-                exact: Bool = false, precision: Int = HyperLogLog.defaultPrecision) {
+    public init(
+        units: [WindowUnit] = CountConfiguration.supportedUnits, lateness: Duration = .seconds(5),
+        retention: Duration = .seconds(7200), maxAhead: Duration = EventClockConfiguration.defaultMaxJump,
+        corroboration: Int = EventClockConfiguration.defaultCorroboration,
+        idleTimeout: Duration = EventClockConfiguration.defaultIdleTimeout,
+        exact: Bool = false, precision: Int = HyperLogLog.defaultPrecision
+    ) {
         self.units = CountConfiguration.supportedUnits.filter(units.contains)
         self.lateness = lateness
         self.retention = retention

@@ -83,7 +83,8 @@ public struct FrameScanner: Sendable {
                     guard reader.peek() == 0x22 else { throw reader.error("expected a member name") }
                     let keyStart = reader.offset
                     let key = reader.readUnescapedStringBytes()
-                    let isUser: Bool, isTime: Bool
+                    let isUser: Bool
+                    let isTime: Bool
                     if let key {
                         // Lengths first: most keys differ in length, and `elementsEqual` is a generic loop.
                         isUser = user == nil && !userInvalid && key.count == userField.count && key.elementsEqual(userField)
@@ -99,14 +100,18 @@ public struct FrameScanner: Sendable {
                     if isUser {
                         let start = reader.offset
                         if let raw = reader.readUnescapedStringBytes() {
-                            if raw.isEmpty { userInvalid = true } else {
+                            if raw.isEmpty {
+                                userInvalid = true
+                            } else {
                                 let base = raw.baseAddress! - line.baseAddress!
                                 user = base..<(base + raw.count)
                             }
                         } else if reader.peek() == 0x22 {
                             reader.offset = start
                             let text = try reader.readString()
-                            if text.isEmpty { userInvalid = true } else {
+                            if text.isEmpty {
+                                userInvalid = true
+                            } else {
                                 scratch.removeAll(keepingCapacity: true)
                                 scratch.append(contentsOf: text.utf8)
                                 userEscaped = true
@@ -122,7 +127,7 @@ public struct FrameScanner: Sendable {
                     } else {
                         try reader.skipValueValidating(depth: 1)
                     }
-                    if (user != nil || userInvalid), timeSeen {
+                    if user != nil || userInvalid, timeSeen {
                         guard validatingRest else { break }
                         // Both fields found: check the rest of the frame without looking at keys.
                         try reader.skipRestOfObjectValidating()

@@ -32,7 +32,9 @@ extension HyperLogLog {
     init(from reader: inout ByteReader) throws {
         try reader.read(format: .hyperLogLog)
         let precision = Int(try reader.readUInt8())
-        guard Self.precisionRange.contains(precision) else { throw ByteReader.Failure(description: "invalid HyperLogLog precision \(precision)") }
+        guard Self.precisionRange.contains(precision) else {
+            throw ByteReader.Failure(description: "invalid HyperLogLog precision \(precision)")
+        }
         self.init(precision: precision)
         switch try reader.readUInt8() {
         case 0:

@@ -104,7 +104,10 @@ public struct HyperLogLog: Hashable, Sendable {
 
     static func sigma(_ x: Double) -> Double {
         if x == 1 { return .infinity }
-        var x = x, y = 1.0, z = x, previous = 0.0
+        var x = x
+        var y = 1.0
+        var z = x
+        var previous = 0.0
         repeat {
             x *= x
             previous = z
@@ -116,7 +119,10 @@ public struct HyperLogLog: Hashable, Sendable {
 
     static func tau(_ x: Double) -> Double {
         if x == 0 || x == 1 { return 0 }
-        var x = x, y = 1.0, z = 1 - x, previous = 0.0
+        var x = x
+        var y = 1.0
+        var z = 1 - x
+        var previous = 0.0
         repeat {
             x = x.squareRoot()
             previous = z
@@ -132,11 +138,13 @@ extension Double {
     var logarithm: Double {
         guard self > 0 else { return -.infinity }
         let exponent = Double(self.exponent)
-        let mantissa = self.significand // in [1, 2)
+        let mantissa = self.significand  // in [1, 2)
         // ln(m) = 2 atanh((m-1)/(m+1)), series converges fast for m in [1, 2).
         let t = (mantissa - 1) / (mantissa + 1)
         let t2 = t * t
-        var term = t, sum = 0.0, k = 1.0
+        var term = t
+        var sum = 0.0
+        var k = 1.0
         repeat {
             sum += term / k
             term *= t2

@@ -13,8 +13,14 @@ public struct ShardContribution: Hashable, Sendable {
 
     /// Parses a shard line; every member the merge needs must be there with the right type.
     public static func parse(_ line: UnsafeRawBufferPointer) throws(Invalid) -> ShardContribution {
-        var shard: String?, unit: WindowUnit?, start: Timestamp?, end: Timestamp?
-        var frames: Int?, final: Bool?, revision: Int?, sketch: UniqueSketch?
+        var shard: String?
+        var unit: WindowUnit?
+        var start: Timestamp?
+        var end: Timestamp?
+        var frames: Int?
+        var final: Bool?
+        var revision: Int?
+        var sketch: UniqueSketch?
         do {
             var reader = JSONReader(line)
             reader.skipWhitespace()
@@ -40,16 +46,20 @@ public struct ShardContribution: Hashable, Sendable {
         } catch {
             throw Invalid(description: "sketch: \(error)")
         }
-        let missing = [("shard", shard == nil), ("window", unit == nil), ("start", start == nil), ("end", end == nil),
-                       ("frames", frames == nil), ("final", final == nil), ("revision", revision == nil), ("sketch", sketch == nil)]
-            .filter(\.1).map(\.0)
+        let missing = [
+            ("shard", shard == nil), ("window", unit == nil), ("start", start == nil), ("end", end == nil),
+            ("frames", frames == nil), ("final", final == nil), ("revision", revision == nil), ("sketch", sketch == nil),
+        ]
+        .filter(\.1).map(\.0)
         guard missing.isEmpty, let shard, let unit, let start, let end, let frames, let final, let revision, let sketch else {
-            throw Invalid(description: "missing or invalid: \(missing.joined(separator: ", ")) (is this the output of tally count --shard?)")
+            throw Invalid(
+                description: "missing or invalid: \(missing.joined(separator: ", ")) (is this the output of tally count --shard?)")
         }
         guard unit.window(containing: start) == EventWindow(unit: unit, start: start, end: end) else {
             throw Invalid(description: "start and end are not a \(unit) window")
         }
-        return ShardContribution(shard: shard, window: EventWindow(unit: unit, start: start, end: end), frames: frames,
-                                 final: final, revision: revision, sketch: sketch)
+        return ShardContribution(
+            shard: shard, window: EventWindow(unit: unit, start: start, end: end), frames: frames,
+            final: final, revision: revision, sketch: sketch)
     }
 }

@@ -47,17 +47,21 @@ extension ShardMerger {
         statistics.results = try reader.readInt()
         for _ in 0..<Int(try reader.readUInt32()) {
             guard let unit = WindowUnit(try reader.readString()) else { throw ByteReader.Failure(description: "unknown window unit") }
-            let window = EventWindow(unit: unit, start: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
-                                     end: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
+            let window = EventWindow(
+                unit: unit, start: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
+                end: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
             var merged = Merged()
             merged.revision = try reader.readInt()
             if try reader.readBool() { changed.insert(window) }
             for _ in 0..<Int(try reader.readUInt32()) {
-                let shard = try reader.readString(), frames = try reader.readInt(), final = try reader.readBool()
+                let shard = try reader.readString()
+                let frames = try reader.readInt()
+                let final = try reader.readBool()
                 let revision = try reader.readInt()
                 let sketch = try UniqueSketch(serialized: try reader.readRaw())
-                merged.contributions[shard] = ShardContribution(shard: shard, window: window, frames: frames, final: final,
-                                                                revision: revision, sketch: sketch)
+                merged.contributions[shard] = ShardContribution(
+                    shard: shard, window: window, frames: frames, final: final,
+                    revision: revision, sketch: sketch)
             }
             windows[window] = merged
         }

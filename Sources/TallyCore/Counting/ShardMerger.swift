@@ -80,11 +80,14 @@ public struct ShardMerger: Sendable {
         var merged = windows[window] ?? Merged()
         if let other = merged.contributions.values.first, !other.sketch.canMerge(with: contribution.sketch) {
             statistics.invalid += 1
-            note("shard \(contribution.shard): its \(window.unit) sketch cannot be merged with shard \(other.shard)'s (exact and HyperLogLog, or other precisions)")
+            note(
+                "shard \(contribution.shard): its \(window.unit) sketch cannot be merged with shard \(other.shard)'s (exact and HyperLogLog, or other precisions)"
+            )
             return
         }
         if let previous = merged.contributions[contribution.shard] {
-            let newer = contribution.revision > previous.revision
+            let newer =
+                contribution.revision > previous.revision
                 || (contribution.revision == previous.revision && (contribution.final || !previous.final))
             guard newer else {
                 statistics.superseded += 1
@@ -109,10 +112,11 @@ public struct ShardMerger: Sendable {
             merged.revision += 1
             windows[window] = merged
             statistics.results += 1
-            outputs.append(CountResult(
-                window: window, uniques: union.count, frames: merged.contributions.values.reduce(0) { $0 + $1.frames },
-                final: merged.contributions.values.allSatisfy(\.final), revision: merged.revision,
-                exact: union.isExact, relativeError: union.relativeError))
+            outputs.append(
+                CountResult(
+                    window: window, uniques: union.count, frames: merged.contributions.values.reduce(0) { $0 + $1.frames },
+                    final: merged.contributions.values.allSatisfy(\.final), revision: merged.revision,
+                    exact: union.isExact, relativeError: union.relativeError))
         }
         changed.removeAll()
         let newHorizon = newestFinalEnd == .min ? Int64.min : newestFinalEnd - retention.milliseconds

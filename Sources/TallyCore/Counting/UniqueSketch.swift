@@ -11,7 +11,7 @@ public enum UniqueSketch: Hashable, Sendable {
     public mutating func insert(hash: UInt64, user: UnsafeRawBufferPointer) {
         switch self {
         case .exact(var set):
-            self = .hll(HyperLogLog(precision: 4)) // release the set's buffer so the insert does not copy it
+            self = .hll(HyperLogLog(precision: 4))  // release the set's buffer so the insert does not copy it
             set.insert(String(decoding: user, as: UTF8.self))
             self = .exact(set)
         case .hll(var sketch):

@@ -79,11 +79,14 @@ extension UniqueWindowCounter {
                 let count = Int(try reader.readUInt32())
                 var states: [WindowState] = []
                 for _ in 0..<count {
-                    let window = EventWindow(unit: levels[level].unit, start: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
-                                             end: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
+                    let window = EventWindow(
+                        unit: levels[level].unit, start: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
+                        end: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
                     let sketch = try UniqueSketch(from: &reader)
-                    states.append(WindowState(window: window, sketch: sketch, frames: try reader.readInt(),
-                                              revision: try reader.readInt(), dirty: try reader.readBool()))
+                    states.append(
+                        WindowState(
+                            window: window, sketch: sketch, frames: try reader.readInt(),
+                            revision: try reader.readInt(), dirty: try reader.readBool()))
                 }
                 if closed { levels[level].closed = states } else { levels[level].open = Deque(states) }
             }

@@ -60,8 +60,10 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
 
     /// Adds one frame read from `partition` (0 for files); appends whatever it completes or revises to `outputs`.
     @inline(__always)
-    public mutating func add(hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, partition: Int = 0,
-                             position: Int64 = 0, clockMs: Int64? = nil, into outputs: inout [CountResult]) {
+    public mutating func add(
+        hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, partition: Int = 0,
+        position: Int64 = 0, clockMs: Int64? = nil, into outputs: inout [CountResult]
+    ) {
         let timeMs = time.millisecondsSinceEpoch
         if clock.admit(time: timeMs, key: hash, partition: partition, clockMs: clockMs) {
             apply(hash: hash, user: user, timeMs: timeMs, partition: partition, into: &outputs)
@@ -76,7 +78,9 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
     public mutating func advanceIdle(clockMs: Int64, into outputs: inout [CountResult]) { driveIdle(clockMs: clockMs, into: &outputs) }
 
     /// The source reached the end of `partition` for now (a Kafka partition's end with `--until-end`).
-    public mutating func partitionIdle(_ partition: Int, into outputs: inout [CountResult]) { drivePartitionIdle(partition, into: &outputs) }
+    public mutating func partitionIdle(_ partition: Int, into outputs: inout [CountResult]) {
+        drivePartitionIdle(partition, into: &outputs)
+    }
 
     /// A partition assigned to this reader: it holds the watermark back until it has frames or goes idle.
     public mutating func register(partition: Int, clockMs: Int64) { clock.register(partition: partition, clockMs: clockMs) }
@@ -99,8 +103,10 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
     }
 
     @inline(__always)
-    private mutating func apply(hash: UInt64, user: UnsafeRawBufferPointer, timeMs: Int64, partition: Int,
-                                into outputs: inout [CountResult]) {
+    private mutating func apply(
+        hash: UInt64, user: UnsafeRawBufferPointer, timeMs: Int64, partition: Int,
+        into outputs: inout [CountResult]
+    ) {
         if let current = clock.current, timeMs < current.millisecondsSinceEpoch - retentionMs {
             statistics.rejectedTooOld += 1
             return
@@ -170,7 +176,8 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
                 outputs.append(result(state, final: true))
                 for parent in levels[level].parents {
                     let window = levels[parent].unit.window(containing: state.window.start)
-                    let index = Self.openIndex(for: window, in: &levels[parent].open, exact: configuration.exact, precision: configuration.precision)
+                    let index = Self.openIndex(
+                        for: window, in: &levels[parent].open, exact: configuration.exact, precision: configuration.precision)
                     levels[parent].open[index].sketch.merge(state.sketch)
                     levels[parent].open[index].frames += state.frames
                 }
@@ -186,9 +193,10 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
     }
 
     private func result(_ state: WindowState, final: Bool) -> CountResult {
-        CountResult(window: state.window, uniques: state.sketch.count, frames: state.frames, final: final,
-                    revision: state.revision, exact: state.sketch.isExact, relativeError: state.sketch.relativeError,
-                    sketch: state.sketch)
+        CountResult(
+            window: state.window, uniques: state.sketch.count, frames: state.frames, final: final,
+            revision: state.revision, exact: state.sketch.isExact, relativeError: state.sketch.relativeError,
+            sketch: state.sketch)
     }
 
     /// Index of the open window, created in start order if missing.

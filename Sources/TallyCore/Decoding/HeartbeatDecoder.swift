@@ -15,9 +15,10 @@ public struct HeartbeatDecoder: EventDecoder {
         let position = fields.integer("position", in: 0...limits.maxSeconds, rule: "a non-negative integer number of seconds")
         let timestamp = fields.timestamp("timestamp")
         if let duration, let position, position > duration {
-            fields.record(FieldError(
-                field: "position", code: .invalidValue,
-                message: "position (\(position)) must not exceed duration (\(duration))"))
+            fields.record(
+                FieldError(
+                    field: "position", code: .invalidValue,
+                    message: "position (\(position)) must not exceed duration (\(duration))"))
         }
         guard fields.errors.isEmpty, let userId, let movieId, let duration, let position, let timestamp else {
             return .failure(FieldErrors(fields.errors))

@@ -26,9 +26,10 @@ public enum PercentDecoding {
             let first = utf8.index(after: index)
             let second = first < utf8.endIndex ? utf8.index(after: first) : first
             guard second < utf8.endIndex, let high = hexValue(utf8[first]), let low = hexValue(utf8[second]) else {
-                return .failure(FieldError(
-                    field: field, code: .invalidValue,
-                    message: "\(field) has an invalid percent-escape at character \(offset); % must be followed by two hex digits"))
+                return .failure(
+                    FieldError(
+                        field: field, code: .invalidValue,
+                        message: "\(field) has an invalid percent-escape at character \(offset); % must be followed by two hex digits"))
             }
             bytes.append(high << 4 | low)
             index = utf8.index(after: second)

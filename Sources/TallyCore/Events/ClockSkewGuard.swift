@@ -16,7 +16,9 @@ public struct ClockSkewGuard: Hashable, Sendable {
         guard !overflow, time.millisecondsSinceEpoch > limit else { return nil }
         return FieldError(
             field: field, code: .invalidValue,
-            message: "\(field) \(ISO8601.format(time, style: .zulu)) is more than \(Self.describe(maxAhead)) ahead of the server's clock (\(ISO8601.format(now, style: .zulu))); see --max-clock-skew")
+            message:
+                "\(field) \(ISO8601.format(time, style: .zulu)) is more than \(Self.describe(maxAhead)) ahead of the server's clock (\(ISO8601.format(now, style: .zulu))); see --max-clock-skew"
+        )
     }
 
     /// `1d`, `2h`, `90s`: how the limit is written on the command line.

@@ -21,7 +21,9 @@ public enum IdentifierRule {
             let hex = String(byte, radix: 16, uppercase: true)
             return FieldError(
                 field: field, code: .invalidValue,
-                message: "\(field) contains the control character U+\(String(repeating: "0", count: 4 - hex.count))\(hex) at byte \(utf8.distance(from: utf8.startIndex, to: offset)); ids may not contain U+0000–U+001F or U+007F")
+                message:
+                    "\(field) contains the control character U+\(String(repeating: "0", count: 4 - hex.count))\(hex) at byte \(utf8.distance(from: utf8.startIndex, to: offset)); ids may not contain U+0000–U+001F or U+007F"
+            )
         }
         return nil
     }

@@ -16,8 +16,10 @@ public struct FrameGenerator: Sendable {
         /// Every n-th frame writes `ts` as a string (the brief warns it may come as one); 0 never.
         public var stringTimeEvery: Int
 
-        public init(count: Int = 1000, rate: Int = 1000, users: Int = 100_000, maxDelay: Int = 0,
-                    delayProbability: Double = 0, seed: UInt64 = 1, stringTimeEvery: Int = 97) {
+        public init(
+            count: Int = 1000, rate: Int = 1000, users: Int = 100_000, maxDelay: Int = 0,
+            delayProbability: Double = 0, seed: UInt64 = 1, stringTimeEvery: Int = 97
+        ) {
             self.count = count
             self.rate = rate
             self.users = users
@@ -34,9 +36,11 @@ public struct FrameGenerator: Sendable {
     private var produced = 0
     private let userSeed: UInt64
 
-    static let keys = ["lorem", "ipsum", "dolor", "sit", "amet,", "consectetur", "adipiscing", "elit,", "sed", "do",
-                       "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua.", "Ut",
-                       "enim", "ad", "minim", "veniam,", "quis", "nostrud", "exercitation", "ullamco", "laboris", "nisi"]
+    static let keys = [
+        "lorem", "ipsum", "dolor", "sit", "amet,", "consectetur", "adipiscing", "elit,", "sed", "do",
+        "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua.", "Ut",
+        "enim", "ad", "minim", "veniam,", "quis", "nostrud", "exercitation", "ullamco", "laboris", "nisi",
+    ]
     /// String values as they appear in the JSON text, escapes included (written verbatim).
     static let texts = [
         #"static\band\bthe\bdynamic\bworlds.\bShow\bexample"#, #"code/properties,/giving/the/best/of/both/the"#,
@@ -101,7 +105,11 @@ public struct FrameGenerator: Sendable {
         case 5:
             json.beginObject()
             for _ in 0..<(rng.next() % 6) {
-                if rng.next() % 3 == 0 { json.key(rng.next() % 2 == 0 ? "uid" : "ts") } else { json.key(Self.keys[Int(rng.next() % UInt64(Self.keys.count))]) }
+                if rng.next() % 3 == 0 {
+                    json.key(rng.next() % 2 == 0 ? "uid" : "ts")
+                } else {
+                    json.key(Self.keys[Int(rng.next() % UInt64(Self.keys.count))])
+                }
                 randomValue(&json, depth: depth + 1)
             }
             json.endObject()

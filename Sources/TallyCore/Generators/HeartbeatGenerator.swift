@@ -15,9 +15,11 @@ public struct HeartbeatGenerator: Sendable {
         public var maxDelay: Int
         public var seed: UInt64
 
-        public init(users: Int = 100, movies: Int = 20, duration: Int = 600,
-                    start: Timestamp = Timestamp(secondsSinceEpoch: 1_635_253_200), // 2021-10-26T13:00:00Z
-                    lateFraction: Double = 0, maxDelay: Int = 30, seed: UInt64 = 1) {
+        public init(
+            users: Int = 100, movies: Int = 20, duration: Int = 600,
+            start: Timestamp = Timestamp(secondsSinceEpoch: 1_635_253_200),  // 2021-10-26T13:00:00Z
+            lateFraction: Double = 0, maxDelay: Int = 30, seed: UInt64 = 1
+        ) {
             self.users = users
             self.movies = movies
             self.duration = duration
@@ -85,9 +87,9 @@ public struct HeartbeatGenerator: Sendable {
         let length = Self.length(of: viewer.movie)
         switch roll {
         case 0..<30: viewer.paused.toggle()
-        case 30..<45: viewer.position = min(length, viewer.position + 60 + Int64(rng.next() % 600)) // seek forward
-        case 45..<55: viewer.position = max(0, viewer.position - Int64(rng.next() % 300))           // rewind
-        case 55..<60:                                                                            // switch movie
+        case 30..<45: viewer.position = min(length, viewer.position + 60 + Int64(rng.next() % 600))  // seek forward
+        case 45..<55: viewer.position = max(0, viewer.position - Int64(rng.next() % 300))  // rewind
+        case 55..<60:  // switch movie
             viewer = Viewer(movie: Int(rng.next() % UInt64(max(1, configuration.movies))), position: 0, paused: false)
         default:
             if !viewer.paused { viewer.position = min(length, viewer.position + 10) }

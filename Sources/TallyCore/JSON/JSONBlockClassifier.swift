@@ -69,12 +69,17 @@ struct JSONBlockClassifier {
     mutating func classify(
         _ classes: tally_byte_classes, _ block: UnsafeRawPointer, escapeClassesKnown: Bool
     ) -> Block {
-        let backslashes = classes.backslashes, quotes = classes.quotes, controls = classes.controls
+        let backslashes = classes.backslashes
+        let quotes = classes.quotes
+        let controls = classes.controls
         // Whitespace is taken as every byte up to 0x20; control bytes other than tab, newline and carriage return
         // are errors outside strings too, checked exactly in the rare block that has any there.
         let spaces = classes.spaces
-        let opens = classes.opens, closes = classes.closes, curly = classes.curly
-        let colons = classes.colons, commas = classes.commas
+        let opens = classes.opens
+        let closes = classes.closes
+        let curly = classes.curly
+        let colons = classes.colons
+        let commas = classes.commas
 
         // Escaped characters: each byte after a backslash that is not itself escaped (in a run of backslashes every
         // second one, and the byte after an odd run). simdjson's formulation: subtracting the backslashes from the
@@ -129,15 +134,18 @@ struct JSONBlockClassifier {
     /// `/ b f n r t u` (with `"` and `\`, the bytes that may follow a backslash), `u`, and hex digits.
     @inline(__always)
     static func escapeClasses(_ block: UnsafeRawPointer) -> (escapable: UInt64, unicode: UInt64, hex: UInt64) {
-        var escapable: UInt64 = 0, unicode: UInt64 = 0, hex: UInt64 = 0
+        var escapable: UInt64 = 0
+        var unicode: UInt64 = 0
+        var hex: UInt64 = 0
         for lane in 0..<4 {
             let v = block.loadUnaligned(fromByteOffset: lane &* 16, as: SIMD16<UInt8>.self)
             let shift = UInt64(lane &* 16)
             let u = v .== splat(0x75)
-            escapable |= bits(
-                u .| (v .== splat(0x2F)) .| (v .== splat(0x62)) .| (v .== splat(0x66))
-                    .| (v .== splat(0x6E)) .| (v .== splat(0x72)) .| (v .== splat(0x74))
-            ) << shift
+            escapable |=
+                bits(
+                    u .| (v .== splat(0x2F)) .| (v .== splat(0x62)) .| (v .== splat(0x66))
+                        .| (v .== splat(0x6E)) .| (v .== splat(0x72)) .| (v .== splat(0x74))
+                ) << shift
             unicode |= bits(u) << shift
             let digit = v &- splat(0x30) .< splat(10)
             let letter = (v | splat(0x20)) &- splat(0x61) .< splat(6)

@@ -53,7 +53,8 @@ struct JSONBracketWalk {
         failed |= closing & (atTop | (isArray ^ before & 1))
         // Selects by arithmetic rather than conditionals: whether a bracket opens is random, a branch on it would
         // miss half the time.
-        let pushed = before << 1 | isArray, popped = before >> 1
+        let pushed = before << 1 | isArray
+        let popped = before >> 1
         let moved = popped ^ (popped ^ pushed) & (0 &- opening)
         let after = before ^ (before ^ moved) & (0 &- present)
         failed |= after >> 63

@@ -51,7 +51,8 @@ struct JSONGrammarCheck {
             return found
         }
 
-        let objectOpens = block.opens & block.curly, arrayOpens = block.opens & ~block.curly
+        let objectOpens = block.opens & block.curly
+        let arrayOpens = block.opens & ~block.curly
         let afterObjectOpens = followers(of: objectOpens, &afterObjectOpen)
         errors |= afterObjectOpens & ~(block.quoteOpens | block.closes & block.curly)
         errors |= followers(of: arrayOpens, &afterArrayOpen) & ~(values | block.closes & ~block.curly)
@@ -77,7 +78,8 @@ struct JSONGrammarCheck {
         let afterScalars = ~block.scalars & (block.scalars << 1 | scalarCarry)
         scalarCarry = block.scalars >> 63
         let valueEnds = afterStrings | afterScalars | block.closes << 1
-        errors |= Self.followers(after: valueEnds, spaces: spaces, pending: &afterValue)
+        errors |=
+            Self.followers(after: valueEnds, spaces: spaces, pending: &afterValue)
             & ~(block.commas | block.closes)
         afterValue |= block.closes >> 63
     }

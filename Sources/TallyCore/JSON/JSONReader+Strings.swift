@@ -59,7 +59,8 @@ extension JSONReader {
     /// character, or nil when there is none.
     @inline(__always)
     static func firstSpecialByte(_ word: UInt64) -> Int? {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ 0x2222_2222_2222_2222
         let slash = word ^ 0x5C5C_5C5C_5C5C_5C5C
         let special = ((quote &- ones) & ~quote | (slash &- ones) & ~slash | (word &- 0x2020_2020_2020_2020) & ~word) & highs

@@ -28,43 +28,45 @@ extension JSONReader {
         var afterValue = restOfObject
         /// Bit k set: the container at nesting k (counted from `depth`) is an array.
         var arrays: UInt64 = 0
-        @inline(__always) func skipSpace() { while i < n, p[i] <= 0x20, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i &+= 1 } }
+        @inline(__always) func skipSpace() {
+            while i < n, p[i] <= 0x20, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i &+= 1 }
+        }
         func fail(_ at: Int, _ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: at, reason: reason) }
 
         value: while true {
-          if afterValue {
-            afterValue = false
-          } else {
-            guard level < Self.maximumDepth else { throw fail(i, "nesting deeper than \(Self.maximumDepth) levels") }
-            skipSpace()
-            guard i < n else { throw fail(i, "unexpected end of input") }
-            switch p[i] {
-            case 0x22:
-                i = try Self.skipStringBody(p, n, i &+ 1)
-            case 0x7B, 0x5B:
-                let isArray = p[i] == 0x5B
-                let bit = UInt64(1) << UInt64(level &- depth)
-                arrays = isArray ? arrays | bit : arrays & ~bit
-                level &+= 1
-                i &+= 1
+            if afterValue {
+                afterValue = false
+            } else {
+                guard level < Self.maximumDepth else { throw fail(i, "nesting deeper than \(Self.maximumDepth) levels") }
                 skipSpace()
-                if i < n, p[i] == (isArray ? 0x5D : 0x7D) {
+                guard i < n else { throw fail(i, "unexpected end of input") }
+                switch p[i] {
+                case 0x22:
+                    i = try Self.skipStringBody(p, n, i &+ 1)
+                case 0x7B, 0x5B:
+                    let isArray = p[i] == 0x5B
+                    let bit = UInt64(1) << UInt64(level &- depth)
+                    arrays = isArray ? arrays | bit : arrays & ~bit
+                    level &+= 1
                     i &+= 1
-                    level &-= 1
-                } else if isArray {
-                    continue value
-                } else {
-                    i = try Self.skipMemberName(p, n, i)
-                    continue value
+                    skipSpace()
+                    if i < n, p[i] == (isArray ? 0x5D : 0x7D) {
+                        i &+= 1
+                        level &-= 1
+                    } else if isArray {
+                        continue value
+                    } else {
+                        i = try Self.skipMemberName(p, n, i)
+                        continue value
+                    }
+                case 0x2D, 0x30...0x39:
+                    i = try Self.skipNumberBody(p, n, i)
+                case 0x74: i = try Self.skipLiteral(p, n, i, 0x6575_7274, 4)  // "true"
+                case 0x66: i = try Self.skipLiteral(p, n, i, 0x6573_6C61, 5)  // "false" (after the "f")
+                case 0x6E: i = try Self.skipLiteral(p, n, i, 0x6C6C_756E, 4)  // "null"
+                default: throw fail(i, "unexpected character")
                 }
-            case 0x2D, 0x30...0x39:
-                i = try Self.skipNumberBody(p, n, i)
-            case 0x74: i = try Self.skipLiteral(p, n, i, 0x6575_7274, 4) // "true"
-            case 0x66: i = try Self.skipLiteral(p, n, i, 0x6573_6C61, 5) // "false" (after the "f")
-            case 0x6E: i = try Self.skipLiteral(p, n, i, 0x6C6C_756E, 4) // "null"
-            default: throw fail(i, "unexpected character")
             }
-          }
             // After a value: close containers, or go on to the next element or member.
             while level > depth {
                 skipSpace()
@@ -143,13 +145,14 @@ extension JSONReader {
             } else if c < 0x20 {
                 throw JSONSyntaxError(offset: i, reason: "control character in a string")
             } else {
-                i &+= 1 // the tail, byte by byte
+                i &+= 1  // the tail, byte by byte
             }
         }
     }
 
     private static let simpleEscapesLow: UInt64 = 1 << 0x22 | 1 << 0x2F
-    private static let simpleEscapesHigh: UInt64 = 1 << (0x5C - 0x40) | 1 << (0x62 - 0x40) | 1 << (0x66 - 0x40)
+    private static let simpleEscapesHigh: UInt64 =
+        1 << (0x5C - 0x40) | 1 << (0x62 - 0x40) | 1 << (0x66 - 0x40)
         | 1 << (0x6E - 0x40) | 1 << (0x72 - 0x40) | 1 << (0x74 - 0x40)
 
     @inline(__always)
@@ -186,10 +189,12 @@ extension JSONReader {
 
     /// `true`, `null` (4 bytes from `start`) or `false` (the 4 bytes after the `f`), compared as one word.
     @inline(__always)
-    private static func skipLiteral(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ word: UInt32, _ length: Int) throws(JSONSyntaxError) -> Int {
+    private static func skipLiteral(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ word: UInt32, _ length: Int)
+        throws(JSONSyntaxError) -> Int
+    {
         let from = start &+ length &- 4
         guard start &+ length <= n,
-              UInt32(littleEndian: UnsafeRawPointer(p).loadUnaligned(fromByteOffset: from, as: UInt32.self)) == word
+            UInt32(littleEndian: UnsafeRawPointer(p).loadUnaligned(fromByteOffset: from, as: UInt32.self)) == word
         else { throw JSONSyntaxError(offset: start, reason: "invalid literal") }
         return start &+ length
     }

@@ -131,9 +131,15 @@ public struct JSONReader {
         case 0x5B:
             try skipValue()
             return .array
-        case 0x74: try readLiteral("true"); return .bool(true)
-        case 0x66: try readLiteral("false"); return .bool(false)
-        case 0x6E: try readLiteral("null"); return .null
+        case 0x74:
+            try readLiteral("true")
+            return .bool(true)
+        case 0x66:
+            try readLiteral("false")
+            return .bool(false)
+        case 0x6E:
+            try readLiteral("null")
+            return .null
         case 0x2D, 0x30...0x39: return try readNumber()
         default: throw error("unexpected character")
         }

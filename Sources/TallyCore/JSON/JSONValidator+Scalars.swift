@@ -18,17 +18,20 @@ extension JSONValidator {
                 typealias Masks = JSONBlockClassifier
                 @inline(__always) func matching(_ byte: UInt8) -> UInt64 { Masks.bits(v .== Masks.splat(byte)) }
                 let digits = Masks.bits(v &- Masks.splat(0x30) .< Masks.splat(10))
-                let zeros = matching(0x30), dots = matching(0x2E), minus = matching(0x2D)
-                let exponents = Masks.bits(v | Masks.splat(0x20) .== Masks.splat(0x65)) | matching(0x2B) // e E +
+                let zeros = matching(0x30)
+                let dots = matching(0x2E)
+                let minus = matching(0x2D)
+                let exponents = Masks.bits(v | Masks.splat(0x20) .== Masks.splat(0x65)) | matching(0x2B)  // e E +
                 let numberLength = (~(digits | dots | minus | exponents)).trailingZeroBitCount
                 let run: UInt64 = (1 << numberLength) &- 1
-                let first = minus & 1 // after an optional minus sign
+                let first = minus & 1  // after an optional minus sign
                 // Each term is non-zero when the number breaks a rule: no digit first; `0` then a digit; more than one
                 // dot, or one without a digit on each side; a minus sign later; an exponent or 16 bytes (left to the
                 // exact grammar below).
                 let dot = dots & run
                 let complex = exponents & run | UInt64(truncatingIfNeeded: numberLength >> 4)
-                let broken = (digits >> first & 1 ^ 1) | (zeros >> first & digits >> (first &+ 1) & 1)
+                let broken =
+                    (digits >> first & 1 ^ 1) | (zeros >> first & digits >> (first &+ 1) & 1)
                     | dot & (dot &- 1) | dot >> 1 & ~digits | dot << 1 & ~digits | minus & run & ~1 | complex
 
                 // A value starting with t, f or n must be that literal; its number run is empty, so OR gives the
@@ -39,7 +42,8 @@ extension JSONValidator {
                 if broken & literal.numberRules | literalBroken != 0 {
                     // Exponents and long numbers: the exact grammar, rarely.
                     guard literal.length == 0, complex != 0,
-                          let end = try? JSONReader.skipNumberBody(input.bytes, input.count, start) else {
+                        let end = try? JSONReader.skipNumberBody(input.bytes, input.count, start)
+                    else {
                         return false
                     }
                     failed |= end < input.count ? isDelimiter(input.bytes[end]) ^ 1 : 0

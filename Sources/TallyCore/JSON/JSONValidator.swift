@@ -78,11 +78,12 @@ public struct JSONValidator: Sendable {
         for block in 0..<blockCount {
             let offset = block &* 64
             let at = input.block(block)
-            let masks = if let classes {
-                classifier.classify(classes[block], at, escapeClassesKnown: true)
-            } else {
-                classifier.classify(JSONBlockClassifier.byteClasses(at), at, escapeClassesKnown: false)
-            }
+            let masks =
+                if let classes {
+                    classifier.classify(classes[block], at, escapeClassesKnown: true)
+                } else {
+                    classifier.classify(JSONBlockClassifier.byteClasses(at), at, escapeClassesKnown: false)
+                }
             errors |= masks.errors
             let toggles = brackets.walk(opens: masks.opens, closes: masks.closes, curly: masks.curly)
             grammar.check(masks, objectToggles: toggles.objectToggles, topToggles: toggles.topToggles)

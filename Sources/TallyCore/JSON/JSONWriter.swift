@@ -12,10 +12,24 @@ public struct JSONWriter: Sendable {
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
-    public mutating func beginObject() { valuePrefix(); bytes.append(0x7B); needsComma.append(false) }
-    public mutating func endObject() { needsComma.removeLast(); bytes.append(0x7D) }
-    public mutating func beginArray() { valuePrefix(); bytes.append(0x5B); needsComma.append(false) }
-    public mutating func endArray() { needsComma.removeLast(); bytes.append(0x5D) }
+    public mutating func beginObject() {
+        valuePrefix()
+        bytes.append(0x7B)
+        needsComma.append(false)
+    }
+    public mutating func endObject() {
+        needsComma.removeLast()
+        bytes.append(0x7D)
+    }
+    public mutating func beginArray() {
+        valuePrefix()
+        bytes.append(0x5B)
+        needsComma.append(false)
+    }
+    public mutating func endArray() {
+        needsComma.removeLast()
+        bytes.append(0x5D)
+    }
 
     /// Writes a member name; the next value written is its value.
     public mutating func key(_ name: String) {
@@ -25,11 +39,23 @@ public struct JSONWriter: Sendable {
         needsComma[needsComma.count - 1] = false
     }
 
-    public mutating func value(_ text: String) { valuePrefix(); appendQuoted(text) }
-    public mutating func value(_ number: Int64) { valuePrefix(); bytes.append(contentsOf: String(number).utf8) }
+    public mutating func value(_ text: String) {
+        valuePrefix()
+        appendQuoted(text)
+    }
+    public mutating func value(_ number: Int64) {
+        valuePrefix()
+        bytes.append(contentsOf: String(number).utf8)
+    }
     public mutating func value(_ number: Int) { value(Int64(number)) }
-    public mutating func value(_ flag: Bool) { valuePrefix(); bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
-    public mutating func null() { valuePrefix(); bytes.append(contentsOf: "null".utf8) }
+    public mutating func value(_ flag: Bool) {
+        valuePrefix()
+        bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+    }
+    public mutating func null() {
+        valuePrefix()
+        bytes.append(contentsOf: "null".utf8)
+    }
 
     /// A finite double; non-finite values have no JSON form and are written as `null`.
     public mutating func value(_ number: Double) {
@@ -42,7 +68,8 @@ public struct JSONWriter: Sendable {
     /// Milliseconds written as seconds: an integer when whole, else with three decimals.
     public mutating func seconds(fromMilliseconds ms: Int64) {
         valuePrefix()
-        let whole = ms / 1000, fraction = abs(ms % 1000)
+        let whole = ms / 1000
+        let fraction = abs(ms % 1000)
         if fraction == 0 {
             bytes.append(contentsOf: String(whole).utf8)
         } else {
@@ -56,12 +83,27 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes an already-encoded JSON value verbatim (the caller guarantees it is valid JSON).
-    public mutating func rawValue(_ json: String) { valuePrefix(); bytes.append(contentsOf: json.utf8) }
+    public mutating func rawValue(_ json: String) {
+        valuePrefix()
+        bytes.append(contentsOf: json.utf8)
+    }
 
-    public mutating func member(_ name: String, _ text: String) { key(name); value(text) }
-    public mutating func member(_ name: String, _ number: Int64) { key(name); value(number) }
-    public mutating func member(_ name: String, _ number: Int) { key(name); value(number) }
-    public mutating func member(_ name: String, _ flag: Bool) { key(name); value(flag) }
+    public mutating func member(_ name: String, _ text: String) {
+        key(name)
+        value(text)
+    }
+    public mutating func member(_ name: String, _ number: Int64) {
+        key(name)
+        value(number)
+    }
+    public mutating func member(_ name: String, _ number: Int) {
+        key(name)
+        value(number)
+    }
+    public mutating func member(_ name: String, _ flag: Bool) {
+        key(name)
+        value(flag)
+    }
 
     private mutating func valuePrefix() {
         if needsComma[needsComma.count - 1] { bytes.append(0x2C) }

@@ -51,9 +51,11 @@ public struct PlaybackProcessor: Sendable {
     /// `.position` mode the forward step from the previous `at` is added when it is at most `maxGapSeconds`
     /// (a rewind, a duplicate or a longer jump — a seek — adds nothing).
     private func apply(_ w: WatchEvent, receivedAt: Timestamp, to state: PlaybackState?) -> PlaybackState {
-        var s = state ?? PlaybackState(
-            position: w.at, latestAt: receivedAt, lastSeenAt: receivedAt, maxPosition: w.at,
-            duration: nil, watchMilliseconds: 0, events: 0)
+        var s =
+            state
+            ?? PlaybackState(
+                position: w.at, latestAt: receivedAt, lastSeenAt: receivedAt, maxPosition: w.at,
+                duration: nil, watchMilliseconds: 0, events: 0)
         let previous = state?.position
         s.events += 1
         switch rules.watchAt {

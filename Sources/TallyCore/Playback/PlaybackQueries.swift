@@ -21,7 +21,8 @@ public enum PlaybackQueries {
         _ titles: [(content: String, state: PlaybackState)], rules: PlaybackRules, limit: Int
     ) -> [(content: String, state: PlaybackState)] {
         let sorted = titles.sorted { a, b in
-            let finishedA = a.state.isFinished(rules), finishedB = b.state.isFinished(rules)
+            let finishedA = a.state.isFinished(rules)
+            let finishedB = b.state.isFinished(rules)
             if finishedA != finishedB { return !finishedA }
             if a.state.lastSeenAt != b.state.lastSeenAt { return a.state.lastSeenAt > b.state.lastSeenAt }
             return a.content < b.content

@@ -18,7 +18,9 @@ extension ResumeWindowProcessor {
             writer.write(heartbeat.timestamp.millisecondsSinceEpoch)
         }
         let s = statistics
-        for value in [s.events, s.late, s.lateRevised, s.lateDropped, s.windowsClosed, s.outputs, s.rejectedOutliers] { writer.write(value) }
+        for value in [s.events, s.late, s.lateRevised, s.lateDropped, s.windowsClosed, s.outputs, s.rejectedOutliers] {
+            writer.write(value)
+        }
         writer.write(arrivals)
         writer.write(UInt32(open.count))
         for (window, users) in open {
@@ -42,9 +44,12 @@ extension ResumeWindowProcessor {
             throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
         }
         clock = try EventClock(configuration: configuration.clock, from: &reader) { reader in
-            let user = try reader.readString(), movie = try reader.readString(), duration = try reader.readInt64()
-            return Heartbeat(userId: user, movieId: movie, duration: duration,
-                             position: try reader.readInt64(), timestamp: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
+            let user = try reader.readString()
+            let movie = try reader.readString()
+            let duration = try reader.readInt64()
+            return Heartbeat(
+                userId: user, movieId: movie, duration: duration,
+                position: try reader.readInt64(), timestamp: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
         }
         statistics.events = try reader.readInt()
         statistics.late = try reader.readInt()
@@ -83,16 +88,19 @@ extension ResumeWindowProcessor {
     }
 
     private static func decodeWindow(_ unit: WindowUnit, from reader: inout ByteReader) throws -> (EventWindow, WindowContents) {
-        let window = EventWindow(unit: unit, start: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
-                                 end: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
+        let window = EventWindow(
+            unit: unit, start: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
+            end: Timestamp(millisecondsSinceEpoch: try reader.readInt64()))
         var users: WindowContents = [:]
         for _ in 0..<Int(try reader.readUInt32()) {
             let user = try reader.readString()
             var points: [ResumePoint] = []
             for _ in 0..<Int(try reader.readUInt32()) {
-                points.append(ResumePoint(movieId: try reader.readString(), position: try reader.readInt64(),
-                                          timestamp: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
-                                          arrival: try reader.readUInt64()))
+                points.append(
+                    ResumePoint(
+                        movieId: try reader.readString(), position: try reader.readInt64(),
+                        timestamp: Timestamp(millisecondsSinceEpoch: try reader.readInt64()),
+                        arrival: try reader.readUInt64()))
             }
             users[user] = points
         }

@@ -49,8 +49,10 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
 
     /// Applies one heartbeat read from `partition` (0 for files and the server); appends whatever it makes
     /// complete (or corrects) to `outputs`.
-    public mutating func apply(_ heartbeat: Heartbeat, partition: Int = 0, position: Int64 = 0, clockMs: Int64? = nil,
-                               into outputs: inout [ResumeWindowOutput]) {
+    public mutating func apply(
+        _ heartbeat: Heartbeat, partition: Int = 0, position: Int64 = 0, clockMs: Int64? = nil,
+        into outputs: inout [ResumeWindowOutput]
+    ) {
         statistics.events += 1
         let timeMs = heartbeat.timestamp.millisecondsSinceEpoch
         let key = XXHash64.hash(heartbeat.userId)
@@ -64,7 +66,9 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
     }
 
     /// Lets the watermark pass idle partitions, and follow the wall clock when all are idle.
-    public mutating func advanceIdle(clockMs: Int64, into outputs: inout [ResumeWindowOutput]) { driveIdle(clockMs: clockMs, into: &outputs) }
+    public mutating func advanceIdle(clockMs: Int64, into outputs: inout [ResumeWindowOutput]) {
+        driveIdle(clockMs: clockMs, into: &outputs)
+    }
 
     /// The source reached the end of `partition` for now (a Kafka partition's end with `--until-end`).
     public mutating func partitionIdle(_ partition: Int, into outputs: inout [ResumeWindowOutput]) {
@@ -75,14 +79,18 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
     public mutating func register(partition: Int, clockMs: Int64) { clock.register(partition: partition, clockMs: clockMs) }
 
     /// A partition another reader's clock kept (a Kafka rebalance): its time continues from `handover`.
-    public mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64,
-                               into outputs: inout [ResumeWindowOutput]) {
+    public mutating func adopt(
+        _ handover: PartitionClockHandover, partition: Int, clockMs: Int64,
+        into outputs: inout [ResumeWindowOutput]
+    ) {
         driveAdopt(handover, partition: partition, clockMs: clockMs, into: &outputs)
     }
 
     /// A partition taken from this reader: its held heartbeats are dropped (counted as handed over) for its next
     /// owner to read again.
-    public mutating func remove(partition: Int, into outputs: inout [ResumeWindowOutput]) { driveRemove(partition: partition, into: &outputs) }
+    public mutating func remove(partition: Int, into outputs: inout [ResumeWindowOutput]) {
+        driveRemove(partition: partition, into: &outputs)
+    }
 
     /// End of input: applies what the clock can still trust, rejects the rest, then closes every open window.
     public mutating func finish(into outputs: inout [ResumeWindowOutput]) {
@@ -122,7 +130,7 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
     private mutating func applyLate(_ point: ResumePoint, user: String, window: EventWindow, into outputs: inout [ResumeWindowOutput]) {
         statistics.late += 1
         guard configuration.late == .emit, let current = clock.current,
-              current.millisecondsSinceEpoch - window.end.millisecondsSinceEpoch < retentionMs
+            current.millisecondsSinceEpoch - window.end.millisecondsSinceEpoch < retentionMs
         else {
             statistics.lateDropped += 1
             return
@@ -158,7 +166,7 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
     }
 
     fileprivate static func merge(_ point: ResumePoint, user: String, into contents: inout WindowContents) {
-        upsert(point, into: &contents[user, default: []]) // one in-place hash lookup
+        upsert(point, into: &contents[user, default: []])  // one in-place hash lookup
     }
 
     private static func upsert(_ point: ResumePoint, into points: inout [ResumePoint]) {

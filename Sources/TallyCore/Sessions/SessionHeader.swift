@@ -18,8 +18,10 @@ public struct SessionHeader: Hashable, Sendable {
     /// Arrival of the last accepted message.
     public var lastActivity: Timestamp
 
-    public init(id: String, start: SessionEntry? = nil, end: SessionEntry? = nil, entryCount: Int = 0,
-                lastSeq: Int64? = nil, lastActivity: Timestamp) {
+    public init(
+        id: String, start: SessionEntry? = nil, end: SessionEntry? = nil, entryCount: Int = 0,
+        lastSeq: Int64? = nil, lastActivity: Timestamp
+    ) {
         self.id = id
         self.start = start
         self.end = end
@@ -90,7 +92,8 @@ extension SessionHeader {
             case .event:
                 try checkStarted(next, index: index)
                 guard next.end == nil else {
-                    throw SessionError(.sessionComplete,
+                    throw SessionError(
+                        .sessionComplete,
                         "entry \(index): session \(id) is complete; entries after SESSION_END are refused", entry: index)
                 }
             }
@@ -107,11 +110,14 @@ extension SessionHeader {
 
     /// True when `entry` repeats the session's existing START or END exactly (a no-op); throws when it repeats it
     /// with another timestamp.
-    private func isRepeat(of existing: SessionEntry?, _ entry: SessionEntry, index: Int, code: SessionError.Code,
-                          verb: String) throws(SessionError) -> Bool {
+    private func isRepeat(
+        of existing: SessionEntry?, _ entry: SessionEntry, index: Int, code: SessionError.Code,
+        verb: String
+    ) throws(SessionError) -> Bool {
         guard let existing else { return false }
         guard existing.timestamp == entry.timestamp else {
-            throw SessionError(code,
+            throw SessionError(
+                code,
                 "entry \(index): the session already \(verb) at \(existing.timestamp); a \(entry.kind.typeName) with another timestamp is refused",
                 entry: index, field: "timestamp")
         }
@@ -120,7 +126,8 @@ extension SessionHeader {
 
     private func checkId(_ sessionId: String, index: Int) throws(SessionError) {
         guard sessionId == id else {
-            throw SessionError(.sessionIdMismatch,
+            throw SessionError(
+                .sessionIdMismatch,
                 "entry \(index): session_id \(sessionId) is not this stream's session (\(id))", entry: index, field: "session_id")
         }
     }

@@ -9,8 +9,10 @@ public struct SessionLimits: Hashable, Sendable {
     /// Bytes of one message (a WebSocket frame or an HTTP body).
     public var maxMessageBytes: Int
 
-    public init(maxEntriesPerMessage: Int = 1000, maxEntriesPerSession: Int = 100_000, maxNameBytes: Int = 256,
-                maxMessageBytes: Int = 1 << 20) {
+    public init(
+        maxEntriesPerMessage: Int = 1000, maxEntriesPerSession: Int = 100_000, maxNameBytes: Int = 256,
+        maxMessageBytes: Int = 1 << 20
+    ) {
         self.maxEntriesPerMessage = maxEntriesPerMessage
         self.maxEntriesPerSession = maxEntriesPerSession
         self.maxNameBytes = maxNameBytes

@@ -86,8 +86,10 @@ public struct SessionMessageDecoder: Sendable {
         case .string("EVENT"):
             kind = checked.string("name", maxBytes: limits.maxNameBytes).map { .event(name: $0) }
         case .string(let other):
-            checked.record(FieldError(field: "type", code: .invalidValue,
-                                      message: "type must be SESSION_START, SESSION_END or EVENT, got \(other)"))
+            checked.record(
+                FieldError(
+                    field: "type", code: .invalidValue,
+                    message: "type must be SESSION_START, SESSION_END or EVENT, got \(other)"))
             kind = nil
         case nil:
             checked.record(FieldError(field: "type", code: .missingField, message: "type is required"))

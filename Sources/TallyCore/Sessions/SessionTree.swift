@@ -29,8 +29,11 @@ public enum SessionTree {
             json.member("timestamp", entry.timestamp)
             json.member("name", name)
             let ms = entry.milliseconds
-            if let startMs, ms < startMs { json.member("outOfRange", true) }
-            else if let endMs, ms > endMs { json.member("outOfRange", true) }
+            if let startMs, ms < startMs {
+                json.member("outOfRange", true)
+            } else if let endMs, ms > endMs {
+                json.member("outOfRange", true)
+            }
             json.endObject()
         }
         json.endArray()

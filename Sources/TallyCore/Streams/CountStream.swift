@@ -56,13 +56,18 @@ public struct CountStream: Sendable {
         var writer = ByteWriter()
         writer.write(format: .countState)
         counter.encode(into: &writer)
-        for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, splitter.lineCount + appliedLines, processedBytes] { writer.write(value) }
+        for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, splitter.lineCount + appliedLines, processedBytes] {
+            writer.write(value)
+        }
         return writer.bytes
     }
 
     /// Resumes from `checkpoint()` bytes; throws when they are damaged or were made with other options.
-    public init(configuration: CountConfiguration, checkpoint: [UInt8], userField: String = FrameScanner.defaultUserField, timeField: String = FrameScanner.defaultTimeField,
-                validate: Bool = false) throws {
+    public init(
+        configuration: CountConfiguration, checkpoint: [UInt8], userField: String = FrameScanner.defaultUserField,
+        timeField: String = FrameScanner.defaultTimeField,
+        validate: Bool = false
+    ) throws {
         self.init(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
         var reader = ByteReader(checkpoint)
         try reader.read(format: .countState)
@@ -99,8 +104,10 @@ public struct CountStream: Sendable {
 
     /// Feeds one frame that arrives as a record of its own (a Kafka message at `offset` of `partition`), without
     /// looking for line ends.
-    public mutating func feed(record: UnsafeRawBufferPointer, partition: Int = 0, offset: Int64 = 0, clockMs: Int64? = nil,
-                              output: inout [UInt8]) {
+    public mutating func feed(
+        record: UnsafeRawBufferPointer, partition: Int = 0, offset: Int64 = 0, clockMs: Int64? = nil,
+        output: inout [UInt8]
+    ) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
         recordPartition = partition
@@ -175,8 +182,9 @@ public struct CountStream: Sendable {
         switch Self.classify(line, scanner: scanner, scratch: &scratch) {
         case .frame(let user, let timeMs):
             user.with(line: line.bytes, unescaped: scratch.user) { bytes in
-                counter.add(hash: XXHash64.hash(bytes), user: bytes, time: Timestamp(millisecondsSinceEpoch: timeMs),
-                            partition: recordPartition, position: recordOffset, clockMs: clockMs, into: &outputs)
+                counter.add(
+                    hash: XXHash64.hash(bytes), user: bytes, time: Timestamp(millisecondsSinceEpoch: timeMs),
+                    partition: recordPartition, position: recordOffset, clockMs: clockMs, into: &outputs)
             }
         case .blank:
             tally.blank += 1

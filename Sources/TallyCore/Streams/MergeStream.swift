@@ -67,7 +67,8 @@ extension MergeStream {
         self.init(retention: retention)
         var reader = ByteReader(checkpoint)
         merger = try ShardMerger(from: &reader, retention: retention)
-        let lines = try reader.readInt(), bytes = try reader.readInt()
+        let lines = try reader.readInt()
+        let bytes = try reader.readInt()
         splitter = LineSplitter(maxLineBytes: Self.maxLineBytes, lineCount: lines, bytesSeen: bytes)
     }
 }

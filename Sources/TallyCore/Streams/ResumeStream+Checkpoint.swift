@@ -12,14 +12,17 @@ extension ResumeStream {
     }
 
     /// Resumes from `checkpoint()` bytes; throws when they are damaged or were made with other options.
-    public init(configuration: ResumeConfiguration, checkpoint: [UInt8], format: ResumeOutputFormat = .compact,
-                strict: Bool = false, limits: InputLimits = .default) throws {
+    public init(
+        configuration: ResumeConfiguration, checkpoint: [UInt8], format: ResumeOutputFormat = .compact,
+        strict: Bool = false, limits: InputLimits = .default
+    ) throws {
         self.init(configuration: configuration, format: format, strict: strict, limits: limits)
         var reader = ByteReader(checkpoint)
         try reader.read(format: .resumeState)
         processor = try ResumeWindowProcessor(configuration: configuration, from: &reader)
         invalidLines = try reader.readInt()
-        let lines = try reader.readInt(), bytes = try reader.readInt()
+        let lines = try reader.readInt()
+        let bytes = try reader.readInt()
         splitter = LineSplitter(maxLineBytes: splitter.maxLineBytes, lineCount: lines, bytesSeen: bytes)
     }
 }

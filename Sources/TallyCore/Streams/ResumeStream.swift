@@ -23,8 +23,10 @@ public struct ResumeStream: Sendable {
     private let decoder: HeartbeatDecoder
     private var outputs: [ResumeWindowOutput] = []
 
-    public init(configuration: ResumeConfiguration, format: ResumeOutputFormat = .compact, strict: Bool = false,
-                limits: InputLimits = .default) {
+    public init(
+        configuration: ResumeConfiguration, format: ResumeOutputFormat = .compact, strict: Bool = false,
+        limits: InputLimits = .default
+    ) {
         processor = ResumeWindowProcessor(configuration: configuration)
         self.format = format
         self.strict = strict
@@ -44,13 +46,18 @@ public struct ResumeStream: Sendable {
     }
 
     /// Feeds one heartbeat that arrives as a record of its own (a Kafka message at `offset` of `partition`).
-    public mutating func feed(record: UnsafeRawBufferPointer, partition: Int = 0, offset: Int64 = 0, clockMs: Int64? = nil,
-                              output: inout [UInt8]) throws {
+    public mutating func feed(
+        record: UnsafeRawBufferPointer, partition: Int = 0, offset: Int64 = 0, clockMs: Int64? = nil,
+        output: inout [UInt8]
+    ) throws {
         var splitter = self.splitter
         defer { self.splitter = splitter }
         recordPartition = partition
         recordOffset = offset
-        defer { recordPartition = 0; recordOffset = 0 }
+        defer {
+            recordPartition = 0
+            recordOffset = 0
+        }
         try splitter.record(record) { line in try handle(line, clockMs: clockMs) }
         drain(into: &output)
     }

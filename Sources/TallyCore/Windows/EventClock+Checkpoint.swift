@@ -26,25 +26,33 @@ extension EventClock {
         }
     }
 
-    public init(configuration: EventClockConfiguration, from reader: inout ByteReader,
-                event: (inout ByteReader) throws -> Event) throws {
+    public init(
+        configuration: EventClockConfiguration, from reader: inout ByteReader,
+        event: (inout ByteReader) throws -> Event
+    ) throws {
         self.init(configuration: configuration)
         let fingerprint = try reader.readString()
         guard fingerprint == configuration.fingerprint else {
             throw ByteReader.Failure(description: "the checkpoint's event clock was made with other options (\(fingerprint))")
         }
-        let hasCurrent = try reader.readBool(), currentMs = try reader.readInt64()
-        restoreState(current: hasCurrent ? Timestamp(millisecondsSinceEpoch: currentMs) : nil, rejected: try reader.readInt(), handedOver: try reader.readInt())
+        let hasCurrent = try reader.readBool()
+        let currentMs = try reader.readInt64()
+        restoreState(
+            current: hasCurrent ? Timestamp(millisecondsSinceEpoch: currentMs) : nil, rejected: try reader.readInt(),
+            handedOver: try reader.readInt())
         for _ in 0..<Int(try reader.readUInt32()) {
             var partition = Partition(id: try reader.readInt())
             partition.established = try reader.readBool()
             partition.frontier = try reader.readInt64()
             partition.firstTime = try reader.readInt64()
-            partition.acceptLimit = partition.frontier == .min ? (partition.established ? .max : .min) : Self.adding(partition.frontier, maxJumpMs)
+            partition.acceptLimit =
+                partition.frontier == .min ? (partition.established ? .max : .min) : Self.adding(partition.frontier, maxJumpMs)
             for _ in 0..<Int(try reader.readUInt32()) { partition.keys.append(try reader.readUInt64()) }
             partition.keysComplete = partition.keys.count >= configuration.corroboration
             for _ in 0..<Int(try reader.readUInt32()) {
-                let key = try reader.readUInt64(), time = try reader.readInt64(), position = try reader.readInt64()
+                let key = try reader.readUInt64()
+                let time = try reader.readInt64()
+                let position = try reader.readInt64()
                 partition.pending.append(Held(event: try event(&reader), key: key, time: time, position: position))
                 partition.pendingMin = min(partition.pendingMin, time)
             }

@@ -36,8 +36,9 @@ public struct PartitionClockHandover: Hashable, Sendable {
             values[field[..<equals]] = field[field.index(after: equals)...]
         }
         guard let frontier = values["frontier"].flatMap({ Int64($0) }),
-              let first = values["first"].flatMap({ Int64($0) }),
-              let keyList = values["keys"] else { return nil }
+            let first = values["first"].flatMap({ Int64($0) }),
+            let keyList = values["keys"]
+        else { return nil }
         var keys: [UInt64] = []
         for text in keyList.split(separator: ",") {
             guard let key = UInt64(text, radix: 16) else { return nil }

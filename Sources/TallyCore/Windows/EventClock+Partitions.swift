@@ -64,7 +64,6 @@ extension EventClock {
         return raise(to: Self.adding(Self.adding(newest, -latenessMs), idle))
     }
 
-
     /// Partitions whose own watermark runs more than `maxSkew` ahead of the slowest active partition's: a source
     /// pauses them (watermark alignment), so a replay holds a bounded span of open windows. A partition that is
     /// active but has delivered nothing yet counts as starting where the earliest partition started: a consumer
@@ -74,7 +73,8 @@ extension EventClock {
         let active = partitions.filter { !$0.idle && $0.established && $0.frontier != .min }
         guard var slowest = active.map(\.frontier).min() else { return [] }
         if partitions.contains(where: { !$0.idle && ($0.frontier == .min) }),
-           let earliest = active.map(\.firstTime).min() {
+            let earliest = active.map(\.firstTime).min()
+        {
             slowest = min(slowest, earliest)
         }
         let limit = Self.adding(slowest, maxSkew.milliseconds)

@@ -140,7 +140,10 @@ public struct EventClock<Event: Sendable>: Sendable {
         guard releasedHead < released.count else { return nil }
         defer {
             releasedHead += 1
-            if releasedHead == released.count { released.removeAll(keepingCapacity: true); releasedHead = 0 }
+            if releasedHead == released.count {
+                released.removeAll(keepingCapacity: true)
+                releasedHead = 0
+            }
         }
         return released[releasedHead]
     }
@@ -238,9 +241,11 @@ public struct EventClock<Event: Sendable>: Sendable {
     }
 
     private mutating func evictFurthest(_ index: Int) {
-        guard let furthest = partitions[index].pending.indices.max(by: {
-            partitions[index].pending[$0].time < partitions[index].pending[$1].time
-        }) else { return }
+        guard
+            let furthest = partitions[index].pending.indices.max(by: {
+                partitions[index].pending[$0].time < partitions[index].pending[$1].time
+            })
+        else { return }
         partitions[index].pending.remove(at: furthest)
         partitions[index].pendingMin = partitions[index].pending.map(\.time).min() ?? .max
         rejectedOutliers += 1

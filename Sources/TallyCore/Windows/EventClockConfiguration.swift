@@ -21,8 +21,10 @@ public struct EventClockConfiguration: Hashable, Sendable {
 
     public static let defaultIdleTimeout: Duration = .seconds(5)
 
-    public init(lateness: Duration, idleTimeout: Duration = Self.defaultIdleTimeout, maxJump: Duration = Self.defaultMaxJump,
-                corroboration: Int = Self.defaultCorroboration, maxHeld: Int = Self.defaultMaxHeld) {
+    public init(
+        lateness: Duration, idleTimeout: Duration = Self.defaultIdleTimeout, maxJump: Duration = Self.defaultMaxJump,
+        corroboration: Int = Self.defaultCorroboration, maxHeld: Int = Self.defaultMaxHeld
+    ) {
         precondition(corroboration >= 1 && maxHeld >= corroboration, "corroboration needs at least one key and room to hold them")
         self.lateness = lateness
         self.idleTimeout = idleTimeout

@@ -6,7 +6,8 @@ extension RandomAccessCollection where Index == Int {
     func firstIndex(startingAtOrAfter start: Timestamp, by window: (Element) -> EventWindow) -> Int {
         // The newest window is the common case: check it before searching.
         if let last = self.last, window(last).start < start { return endIndex }
-        var low = startIndex, high = endIndex
+        var low = startIndex
+        var high = endIndex
         while low < high {
             let middle = low + (high - low) / 2
             if window(self[middle]).start < start { low = middle + 1 } else { high = middle }

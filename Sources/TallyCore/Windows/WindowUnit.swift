@@ -62,14 +62,16 @@ public enum WindowUnit: Hashable, Sendable, CustomStringConvertible {
         case .day: return fixed(ms, sizeMs: 86_400_000)
         case .week:
             let day = Self.floorDiv(ms, 86_400_000)
-            let mondayIndex = ((day + 3) % 7 + 7) % 7 // 1970-01-01 was a Thursday: index 3 from Monday.
+            let mondayIndex = ((day + 3) % 7 + 7) % 7  // 1970-01-01 was a Thursday: index 3 from Monday.
             let start = (day - mondayIndex) * 86_400_000
-            return EventWindow(unit: self, start: Timestamp(millisecondsSinceEpoch: start),
-                               end: Timestamp(millisecondsSinceEpoch: start + 7 * 86_400_000))
+            return EventWindow(
+                unit: self, start: Timestamp(millisecondsSinceEpoch: start),
+                end: Timestamp(millisecondsSinceEpoch: start + 7 * 86_400_000))
         case .month:
             let date = CivilDate(daysSinceEpoch: Int(Self.floorDiv(ms, 86_400_000)))
             let start = CivilDate(year: date.year, month: date.month, day: 1)
-            let next = date.month == 12
+            let next =
+                date.month == 12
                 ? CivilDate(year: date.year + 1, month: 1, day: 1)
                 : CivilDate(year: date.year, month: date.month + 1, day: 1)
             return calendar(start, next)
@@ -81,13 +83,15 @@ public enum WindowUnit: Hashable, Sendable, CustomStringConvertible {
 
     private func fixed(_ ms: Int64, sizeMs: Int64) -> EventWindow {
         let start = Self.floorDiv(ms, sizeMs) * sizeMs
-        return EventWindow(unit: self, start: Timestamp(millisecondsSinceEpoch: start),
-                           end: Timestamp(millisecondsSinceEpoch: start + sizeMs))
+        return EventWindow(
+            unit: self, start: Timestamp(millisecondsSinceEpoch: start),
+            end: Timestamp(millisecondsSinceEpoch: start + sizeMs))
     }
 
     private func calendar(_ start: CivilDate, _ end: CivilDate) -> EventWindow {
-        EventWindow(unit: self, start: Timestamp(millisecondsSinceEpoch: Int64(start.daysSinceEpoch) * 86_400_000),
-                    end: Timestamp(millisecondsSinceEpoch: Int64(end.daysSinceEpoch) * 86_400_000))
+        EventWindow(
+            unit: self, start: Timestamp(millisecondsSinceEpoch: Int64(start.daysSinceEpoch) * 86_400_000),
+            end: Timestamp(millisecondsSinceEpoch: Int64(end.daysSinceEpoch) * 86_400_000))
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

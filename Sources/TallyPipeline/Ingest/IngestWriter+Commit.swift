@@ -31,8 +31,9 @@ extension IngestWriter {
         do {
             loaded = try await store.playbackStates(for: hotSet.missing(Set(events.map(\.event.key))))
             let planned = hotSet.plan(events, loaded: loaded, with: processor)
-            changes = try await store.append(CommitBatch(
-                events: events, states: planned, rules: processor.rules, sessions: sessionPlan.commits, ads: ads))
+            changes = try await store.append(
+                CommitBatch(
+                    events: events, states: planned, rules: processor.rules, sessions: sessionPlan.commits, ads: ads))
         } catch {
             health.commitFailed(error)
             commitFailures.increment()

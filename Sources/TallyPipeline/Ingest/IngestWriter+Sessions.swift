@@ -39,9 +39,14 @@ extension IngestWriter {
                 commit.header = next.header
                 commit.stored += next.stored
                 staged[request.id] = commit
-                plan.outcomes.append((request.index, .success(SessionAck(
-                    accepted: next.accepted, total: next.header.entryCount, duplicate: next.duplicate,
-                    complete: next.header.end != nil))))
+                plan.outcomes.append(
+                    (
+                        request.index,
+                        .success(
+                            SessionAck(
+                                accepted: next.accepted, total: next.header.entryCount, duplicate: next.duplicate,
+                                complete: next.header.end != nil))
+                    ))
             } catch {
                 plan.outcomes.append((request.index, .failure(error)))
             }

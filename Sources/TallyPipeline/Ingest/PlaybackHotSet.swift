@@ -36,7 +36,9 @@ public final class PlaybackHotSet: Sendable {
 
     /// Runs the processor over `events` against the held states and `loaded` (the store's states of the keys that
     /// were missing), without changing anything: only the writer installs, so the plan cannot go stale.
-    func plan(_ events: [ReceivedEvent], loaded: [PlaybackKey: PlaybackState], with processor: PlaybackProcessor) -> [PlaybackKey: PlaybackState] {
+    func plan(_ events: [ReceivedEvent], loaded: [PlaybackKey: PlaybackState], with processor: PlaybackProcessor) -> [PlaybackKey:
+        PlaybackState]
+    {
         generations.withLock { g in processor.plan(events) { g.young[$0] ?? g.old[$0] ?? loaded[$0] } }
     }
 

@@ -20,9 +20,11 @@ public struct StoredStateCheck: Service {
         do {
             let checked = try await cancelWhenGracefulShutdown { try await store.checkStoredPlaybackStates() }
             if let checked {
-                logger.info("checked stored playback state", metadata: [
-                    "keys": "\(checked)", "took": "\(ContinuousClock.now - started)",
-                ])
+                logger.info(
+                    "checked stored playback state",
+                    metadata: [
+                        "keys": "\(checked)", "took": "\(ContinuousClock.now - started)",
+                    ])
             }
         } catch {
             if Task.isShuttingDownGracefully { return }

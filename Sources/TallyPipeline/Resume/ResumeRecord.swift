@@ -25,7 +25,7 @@ public struct ResumeRecord: Hashable, Sendable {
     public init(_ output: ResumeWindowOutput) {
         var bytes: [UInt8] = []
         ResumeOutputFormat.compact.write(output, into: &bytes)
-        bytes.removeLast() // newline
+        bytes.removeLast()  // newline
         self.init(userId: output.userId, window: output.window, revision: output.revision, json: bytes)
     }
 }

@@ -11,8 +11,10 @@ public struct ResumeTicker: Service {
     let clock: @Sendable () -> Int64
     let logger: Logger
 
-    public init(view: ResumeView, store: any ResumeWindowStore, retention: Duration,
-                clock: @escaping @Sendable () -> Int64, logger: Logger) {
+    public init(
+        view: ResumeView, store: any ResumeWindowStore, retention: Duration,
+        clock: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
         self.view = view
         self.store = store
         self.retention = retention

@@ -24,41 +24,59 @@ public struct StoredTable: Sendable, Hashable {
 /// test compares each engine's catalog with it). Engine-only tables (SQLite's `content_totals` and `quarantine`)
 /// are not listed.
 public enum StoredTables {
-    public static let heartbeats = StoredTable(name: "heartbeats", columns: [
-        .init("id"), .init("user_id"), .init("movie_id"), .init("duration"), .init("position"), .init("event_time_ms"),
-        .init("received_ms"),
-    ])
-    public static let watchEvents = StoredTable(name: "watch_events", columns: [
-        .init("id"), .init("user_id"), .init("slug"), .init("at"), .init("received_ms"),
-    ])
+    public static let heartbeats = StoredTable(
+        name: "heartbeats",
+        columns: [
+            .init("id"), .init("user_id"), .init("movie_id"), .init("duration"), .init("position"), .init("event_time_ms"),
+            .init("received_ms"),
+        ])
+    public static let watchEvents = StoredTable(
+        name: "watch_events",
+        columns: [
+            .init("id"), .init("user_id"), .init("slug"), .init("at"), .init("received_ms"),
+        ])
     /// Key first, then the values `PlaybackState(storedPosition:…)` maps.
-    public static let playbackState = StoredTable(name: "playback_state", columns: [
-        .init("user_id"), .init("content_id"), .init("position"), .init("latest_ms"), .init("last_seen_ms"),
-        .init("max_position"), .init("duration", nullable: true), .init("watch_ms"), .init("events"),
-    ])
-    public static let resumeWindows = StoredTable(name: "resume_windows", columns: [
-        .init("user_id"), .init("window_start_ms"), .init("window_end_ms"), .init("revision"), .init("positions"),
-    ])
-    public static let sessions = StoredTable(name: "sessions", columns: [
-        .init("session_id"), .init("start_ts", nullable: true), .init("end_ts", nullable: true), .init("entries"),
-        .init("last_seq", nullable: true), .init("last_activity_ms"), .init("tree", nullable: true),
-    ])
+    public static let playbackState = StoredTable(
+        name: "playback_state",
+        columns: [
+            .init("user_id"), .init("content_id"), .init("position"), .init("latest_ms"), .init("last_seen_ms"),
+            .init("max_position"), .init("duration", nullable: true), .init("watch_ms"), .init("events"),
+        ])
+    public static let resumeWindows = StoredTable(
+        name: "resume_windows",
+        columns: [
+            .init("user_id"), .init("window_start_ms"), .init("window_end_ms"), .init("revision"), .init("positions"),
+        ])
+    public static let sessions = StoredTable(
+        name: "sessions",
+        columns: [
+            .init("session_id"), .init("start_ts", nullable: true), .init("end_ts", nullable: true), .init("entries"),
+            .init("last_seq", nullable: true), .init("last_activity_ms"), .init("tree", nullable: true),
+        ])
     /// `name` is an event's name and NULL for the start and end entries.
-    public static let sessionEntries = StoredTable(name: "session_entries", columns: [
-        .init("session_id"), .init("ordinal"), .init("type"), .init("timestamp"), .init("name", nullable: true),
-    ])
-    public static let adEvents = StoredTable(name: "ad_events", columns: [
-        .init("id"), .init("event_time_ms"), .init("user_id"), .init("interaction"),
-    ])
+    public static let sessionEntries = StoredTable(
+        name: "session_entries",
+        columns: [
+            .init("session_id"), .init("ordinal"), .init("type"), .init("timestamp"), .init("name", nullable: true),
+        ])
+    public static let adEvents = StoredTable(
+        name: "ad_events",
+        columns: [
+            .init("id"), .init("event_time_ms"), .init("user_id"), .init("interaction"),
+        ])
     public static let adHourUsers = StoredTable(name: "ad_hour_users", columns: [.init("hour_ms"), .init("user_id")])
-    public static let adHours = StoredTable(name: "ad_hours", columns: [
-        .init("hour_ms"), .init("unique_users"), .init("clicks"), .init("impressions"),
-    ])
+    public static let adHours = StoredTable(
+        name: "ad_hours",
+        columns: [
+            .init("hour_ms"), .init("unique_users"), .init("clicks"), .init("impressions"),
+        ])
     public static let healthProbe = StoredTable(name: "health_probe", columns: [.init("id"), .init("payload")])
-    public static let apiKeys = StoredTable(name: "api_keys", columns: [
-        .init("id"), .init("name"), .init("scope"), .init("secret_sha256"), .init("created_ms"),
-        .init("last_used_ms", nullable: true), .init("revoked_ms", nullable: true),
-    ])
+    public static let apiKeys = StoredTable(
+        name: "api_keys",
+        columns: [
+            .init("id"), .init("name"), .init("scope"), .init("secret_sha256"), .init("created_ms"),
+            .init("last_used_ms", nullable: true), .init("revoked_ms", nullable: true),
+        ])
 
     public static let all = [
         heartbeats, watchEvents, playbackState, resumeWindows, sessions, sessionEntries, adEvents, adHourUsers, adHours,

@@ -43,11 +43,12 @@ extension SessionHeader {
 extension SessionEntry {
     /// An entry as a store keeps it: its type name, and a name for events.
     package init(stored type: String, sessionId: String, timestamp: Int64, name: String?) {
-        let kind: Kind = switch type {
-        case "SESSION_START": .start(sessionId: sessionId)
-        case "SESSION_END": .end(sessionId: sessionId)
-        default: .event(name: name ?? "")
-        }
+        let kind: Kind =
+            switch type {
+            case "SESSION_START": .start(sessionId: sessionId)
+            case "SESSION_END": .end(sessionId: sessionId)
+            default: .event(name: name ?? "")
+            }
         self.init(kind: kind, timestamp: timestamp)
     }
 }

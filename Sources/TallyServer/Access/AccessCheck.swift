@@ -49,7 +49,9 @@ public struct AccessCheck: Sendable {
         if inQuery, key.scope != .ingest {
             throw APIError(
                 .forbidden, code: "key_in_url",
-                message: "only ingest keys may be sent in the query string; send key \(key.id) in Authorization: Bearer KEY, and consider it exposed")
+                message:
+                    "only ingest keys may be sent in the query string; send key \(key.id) in Authorization: Bearer KEY, and consider it exposed"
+            )
         }
         return key.id
     }

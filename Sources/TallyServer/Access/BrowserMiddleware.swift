@@ -20,10 +20,12 @@ struct BrowserMiddleware<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         if request.method == .options, let method = request.headers[.accessControlRequestMethod] {
             try Self.check(origin: origin, method: method, path: path, host: host, policy: policy)
-            return Response(status: .noContent, headers: [
-                .accessControlAllowOrigin: origin, .accessControlAllowMethods: "GET, HEAD, POST",
-                .accessControlAllowHeaders: "authorization, content-type", .accessControlMaxAge: Self.maxAge, .vary: "Origin",
-            ])
+            return Response(
+                status: .noContent,
+                headers: [
+                    .accessControlAllowOrigin: origin, .accessControlAllowMethods: "GET, HEAD, POST",
+                    .accessControlAllowHeaders: "authorization, content-type", .accessControlMaxAge: Self.maxAge, .vary: "Origin",
+                ])
         }
         try Self.check(origin: origin, method: request.method.rawValue, path: path, host: host, policy: policy)
         var response: Response
@@ -47,10 +49,11 @@ struct BrowserMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func check(origin: String, method: String, path: String, host: String?, policy: BrowserPolicy) throws(APIError) {
-        let scope: AccessScope? = switch AccessPolicy.access(method: method, path: path) {
-        case .open: nil
-        case .needs(let scope): scope
-        }
+        let scope: AccessScope? =
+            switch AccessPolicy.access(method: method, path: path) {
+            case .open: nil
+            case .needs(let scope): scope
+            }
         guard scope == nil || policy.allows(origin: origin, scope: scope, host: host) else {
             throw APIError(
                 .forbidden, code: "origin_not_allowed",

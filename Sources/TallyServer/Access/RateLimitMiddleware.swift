@@ -21,7 +21,8 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let kind: String
-        let keyLimiter: RateLimiter?, addressLimiter: RateLimiter?
+        let keyLimiter: RateLimiter?
+        let addressLimiter: RateLimiter?
         switch AccessPolicy.access(method: request.method.rawValue, path: request.uri.path) {
         case .open: return try await next(request, context)
         case .needs(.ingest): (kind, keyLimiter, addressLimiter) = ("write", byKey.writes, byAddress.writes)
@@ -43,7 +44,8 @@ struct RateLimitMiddleware: RouterMiddleware {
         Counter(label: "tally_rate_limited_total", dimensions: [("limit", limit), ("kind", kind)]).increment()
         throw APIError(
             .tooManyRequests, code: "rate_limited",
-            message: "more than \(limiter.limit.perSecond) \(kind)s per second (burst \(Int(limiter.limit.burst))) from this \(limit); retry after \(result.retryAfterSeconds) s",
+            message:
+                "more than \(limiter.limit.perSecond) \(kind)s per second (burst \(Int(limiter.limit.burst))) from this \(limit); retry after \(result.retryAfterSeconds) s",
             retryAfter: result.retryAfterSeconds)
     }
 }

@@ -1,5 +1,5 @@
-import Hummingbird
 import Foundation
+import Hummingbird
 import NIOCore
 
 /// The request context of Tally's router: Hummingbird's core storage, the peer's address (for per-client rate

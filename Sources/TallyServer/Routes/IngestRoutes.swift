@@ -41,7 +41,9 @@ struct IngestRoutes<Context: RequestContext>: Sendable {
         for (index, beat) in beats.enumerated() {
             guard let error = skew.check(beat.timestamp, now: now) else { continue }
             invalid += 1
-            if errors.count < BodyDecoder<HeartbeatDecoder>.maxReportedErrors { errors.append(ItemError(index: single ? nil : index, error: error)) }
+            if errors.count < BodyDecoder<HeartbeatDecoder>.maxReportedErrors {
+                errors.append(ItemError(index: single ? nil : index, error: error))
+            }
         }
         guard errors.isEmpty else { throw .invalidItems(errors, invalidCount: invalid, total: beats.count) }
         return beats
@@ -61,19 +63,30 @@ struct IngestRoutes<Context: RequestContext>: Sendable {
         let now = clock.now()
         try await writer.submit(events.map { ReceivedEvent($0, receivedAt: now) })
         IngestMetrics.accepted(kind).increment(by: events.count)
-        return .json(.accepted) { $0.beginObject(); $0.member("accepted", events.count); $0.endObject() }
+        return .json(.accepted) {
+            $0.beginObject()
+            $0.member("accepted", events.count)
+            $0.endObject()
+        }
     }
 }
 
 /// The ingest counters, made once: creating a `Counter` goes through the metrics factory, too much for every request.
 enum IngestMetrics {
     static let reasons = ["malformed_json", "invalid_body", "invalid_fields", "batch_too_large"]
-    private static let acceptedCounters = Dictionary(uniqueKeysWithValues: EventKind.allCases.map {
-        ($0, Counter(label: "tally_events_accepted_total", dimensions: [("kind", $0.rawValue)]))
-    })
-    private static let rejectedCounters = Dictionary(uniqueKeysWithValues: EventKind.allCases.flatMap { kind in
-        reasons.map { ("\(kind.rawValue)/\($0)", Counter(label: "tally_events_rejected_total", dimensions: [("kind", kind.rawValue), ("reason", $0)])) }
-    })
+    private static let acceptedCounters = Dictionary(
+        uniqueKeysWithValues: EventKind.allCases.map {
+            ($0, Counter(label: "tally_events_accepted_total", dimensions: [("kind", $0.rawValue)]))
+        })
+    private static let rejectedCounters = Dictionary(
+        uniqueKeysWithValues: EventKind.allCases.flatMap { kind in
+            reasons.map {
+                (
+                    "\(kind.rawValue)/\($0)",
+                    Counter(label: "tally_events_rejected_total", dimensions: [("kind", kind.rawValue), ("reason", $0)])
+                )
+            }
+        })
 
     static let adAccepted = Counter(label: "tally_events_accepted_total", dimensions: [("kind", "ad")])
     static let adRejected = Counter(label: "tally_events_rejected_total", dimensions: [("kind", "ad"), ("reason", "invalid_fields")])

@@ -30,7 +30,9 @@ struct OperationsRoutes<Context: RequestContext>: Sendable {
                     writes.probed(nil)
                 } catch {
                     writes.probed(error)
-                    return unavailable(code: "writes_failing", message: "the event store refuses writes: \(String(describing: error).prefix(300))", writes: "failing")
+                    return unavailable(
+                        code: "writes_failing", message: "the event store refuses writes: \(String(describing: error).prefix(300))",
+                        writes: "failing")
                 }
             }
             // Rows that could not be loaded at start were set aside: the server serves, but an operator must look.

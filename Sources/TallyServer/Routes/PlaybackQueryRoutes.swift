@@ -18,7 +18,8 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
             return Response.json {
                 $0.beginObject()
                 $0.member("movieId", content)
-                $0.key("watchTimeSeconds"); $0.seconds(fromMilliseconds: totals.watchMilliseconds)
+                $0.key("watchTimeSeconds")
+                $0.seconds(fromMilliseconds: totals.watchMilliseconds)
                 $0.member("viewers", totals.viewers)
                 $0.member("events", totals.events)
                 $0.endObject()
@@ -33,13 +34,15 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
             return Response.json {
                 $0.beginObject()
                 $0.member("userId", user)
-                $0.key("watchTimeSeconds"); $0.seconds(fromMilliseconds: summary.total)
+                $0.key("watchTimeSeconds")
+                $0.seconds(fromMilliseconds: summary.total)
                 $0.key("movies")
                 $0.beginArray()
                 for title in summary.titles {
                     $0.beginObject()
                     $0.member("movieId", title.content)
-                    $0.key("watchTimeSeconds"); $0.seconds(fromMilliseconds: title.watchMilliseconds)
+                    $0.key("watchTimeSeconds")
+                    $0.seconds(fromMilliseconds: title.watchMilliseconds)
                     $0.endObject()
                 }
                 $0.endArray()
@@ -47,7 +50,9 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
             }
         }
         router.get("/users/{user}/movies/{content}/latest") { _, context in
-            let key = PlaybackKey(user: try context.parameters.identifier("user", maxBytes: limits.maxIdBytes), content: try context.parameters.identifier("content", maxBytes: limits.maxIdBytes))
+            let key = PlaybackKey(
+                user: try context.parameters.identifier("user", maxBytes: limits.maxIdBytes),
+                content: try context.parameters.identifier("content", maxBytes: limits.maxIdBytes))
             guard let state = try await reader.state(key) else {
                 throw APIError.notFound("no events for user \(key.user) in movie \(key.content)")
             }

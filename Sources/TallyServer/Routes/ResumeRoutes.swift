@@ -30,7 +30,8 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: record.json + [0x0A])))
         }
         router.get("/resume/stream") { request, _ in
-            let ndjson = request.uri.queryParameters["format"] == "ndjson"
+            let ndjson =
+                request.uri.queryParameters["format"] == "ndjson"
                 || request.headers[.accept]?.contains("ndjson") == true
             let stream = view.subscribe(maxBufferedBytes: streamBufferBytes)
             let contentType = ndjson ? "application/x-ndjson" : "text/event-stream"
@@ -71,10 +72,12 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
     /// The stream's last item, saying why it ends: `slow_consumer` (the reader fell more than
     /// `--resume-stream-buffer-bytes` behind) or `shutdown`.
     static func endFrame(_ reason: ResumeSubscription.EndReason, ndjson: Bool) -> ByteBuffer {
-        let message = switch reason {
-        case .slowConsumer: "the stream fell too far behind and was dropped; reconnect, and read missed windows from /users/{user}/resume?window="
-        case .shutdown: "the server is shutting down; reconnect to another server or later"
-        }
+        let message =
+            switch reason {
+            case .slowConsumer:
+                "the stream fell too far behind and was dropped; reconnect, and read missed windows from /users/{user}/resume?window="
+            case .shutdown: "the server is shutting down; reconnect to another server or later"
+            }
         var json = JSONWriter()
         json.beginObject()
         json.key("end")

@@ -54,11 +54,12 @@ extension APIError {
     /// A refused session message as an HTTP error: conflicts with the session's state are 409, bounds 413,
     /// everything else 400.
     init(_ error: SessionError) {
-        let status: HTTPResponse.Status = switch error.code {
-        case .conflictingStart, .conflictingEnd, .sessionComplete, .seqGap: .conflict
-        case .tooManyEntries, .sessionTooLarge: .contentTooLarge
-        default: .badRequest
-        }
+        let status: HTTPResponse.Status =
+            switch error.code {
+            case .conflictingStart, .conflictingEnd, .sessionComplete, .seqGap: .conflict
+            case .tooManyEntries, .sessionTooLarge: .contentTooLarge
+            default: .badRequest
+            }
         self.init(status, code: error.code.rawValue, message: error.message, field: error.field)
         self.entry = error.entry
     }

@@ -18,8 +18,9 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
             let body = try await RequestBody(maxBytes: ingest.limits.maxMessageBytes).collect(request)
             switch try await ingest.handle(Array(body.readableBytesView), session: id) {
             case .accepted(let ack):
-                return Response(status: .accepted, headers: [.contentType: "application/json; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: SessionIngest.ackJSON(ack) + [0x0A])))
+                return Response(
+                    status: .accepted, headers: [.contentType: "application/json; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: SessionIngest.ackJSON(ack) + [0x0A])))
             case .refused(let error):
                 throw APIError(error)
             }
@@ -71,15 +72,17 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
                 bytes.append(0x0A)
                 return ByteBuffer(bytes: bytes)
             }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: body))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: body))
         }
         router.get("/sessions") { request, _ in
             let limit = try Self.integer(request, "limit", default: 50, range: 1...1000)
             var status: SessionHeader.Status?
             if let text = request.uri.queryParameters["status"] {
                 guard let parsed = SessionHeader.Status(rawValue: String(text)) else {
-                    throw APIError(.badRequest, code: "invalid_value", message: "status must be open, complete or abandoned", field: "status")
+                    throw APIError(
+                        .badRequest, code: "invalid_value", message: "status must be open, complete or abandoned", field: "status")
                 }
                 status = parsed
             }
@@ -116,8 +119,9 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
     static func integer(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }
         guard let value = Int(String(text)), range.contains(value) else {
-            throw APIError(.badRequest, code: "invalid_value",
-                           message: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)", field: name)
+            throw APIError(
+                .badRequest, code: "invalid_value",
+                message: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)", field: name)
         }
         return value
     }

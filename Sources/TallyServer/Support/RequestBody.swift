@@ -20,7 +20,8 @@ struct RequestBody {
             guard Self.acceptedTypes.contains(mediaType) else {
                 throw APIError(
                     .unsupportedMediaType, code: "unsupported_media_type",
-                    message: "Content-Type must be application/json, application/x-ndjson for batches, or text/plain holding either, got \(contentType)",
+                    message:
+                        "Content-Type must be application/json, application/x-ndjson for batches, or text/plain holding either, got \(contentType)",
                     field: "Content-Type")
             }
         }
@@ -41,4 +42,3 @@ struct RequestBody {
         APIError(.contentTooLarge, code: "body_too_large", message: "request body exceeds the limit of \(maxBytes) bytes")
     }
 }
-

@@ -28,8 +28,9 @@ struct CountCheckpoint {
             let count = Int(try reader.readUInt32())
             var inputs: [String] = []
             for _ in 0..<count { inputs.append(try reader.readString()) }
-            return CountCheckpoint(inputs: inputs, fileIndex: try reader.readInt(), fileOffset: try reader.readInt(),
-                                   finished: try reader.readBool(), state: try reader.readRaw())
+            return CountCheckpoint(
+                inputs: inputs, fileIndex: try reader.readInt(), fileOffset: try reader.readInt(),
+                finished: try reader.readBool(), state: try reader.readRaw())
         }
     }
 }

@@ -39,7 +39,9 @@ struct CountCommand: AsyncParsableCommand {
     @Option(help: CountSettings.precision.help)
     var precision: Int?
 
-    @Option(help: "final (closed windows only) or updates[=INTERVAL] (also provisional results of open windows, every second or every INTERVAL).")
+    @Option(
+        help:
+            "final (closed windows only) or updates[=INTERVAL] (also provisional results of open windows, every second or every INTERVAL).")
     var emit: EmitMode = .final
 
     @Flag(help: "Check the whole syntax of every frame, not only up to the two fields.")
@@ -48,7 +50,10 @@ struct CountCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output file; '-' is stdout.")
     var output: String = "-"
 
-    @Option(help: "Save the state here atomically every --checkpoint-interval and at exit; a rerun with the same file resumes where it stopped. Needs file inputs.")
+    @Option(
+        help:
+            "Save the state here atomically every --checkpoint-interval and at exit; a rerun with the same file resumes where it stopped. Needs file inputs."
+    )
     var checkpoint: String?
 
     @Option(help: "How often to save the checkpoint.")
@@ -57,10 +62,14 @@ struct CountCommand: AsyncParsableCommand {
     @Option(help: "Scan frames on this many threads (file inputs only); results are identical to one thread.")
     var threads: Int = 1
 
-    @Option(help: "Write each window's result with its sketch, as shard ID, for `tally count --merge` (one stable id per processor; see docs/design.md).")
+    @Option(
+        help:
+            "Write each window's result with its sketch, as shard ID, for `tally count --merge` (one stable id per processor; see docs/design.md)."
+    )
     var shard: String?
 
-    @Flag(help: "Merge the output of `tally count --shard` processes (from files, stdin or --from) into the totals one processor would give.")
+    @Flag(
+        help: "Merge the output of `tally count --shard` processes (from files, stdin or --from) into the totals one processor would give.")
     var merge = false
 
     @OptionGroup(title: "Event time and input checks")
@@ -112,26 +121,34 @@ struct CountCommand: AsyncParsableCommand {
         if kafka.isKafka {
             guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
             guard threads == 1 else { throw ValidationError("--threads is for file inputs; scale Kafka with more consumers in the group") }
-            let settings = KafkaProcessing.Settings(options: kafka, checkpoint: checkpoint,
-                                                    checkpointInterval: checkpointInterval.duration, output: output)
+            let settings = KafkaProcessing.Settings(
+                options: kafka, checkpoint: checkpoint,
+                checkpointInterval: checkpointInterval.duration, output: output)
             try await KafkaProcessing.run(settings) { saved in
-                let stream = try saved.map {
-                    try CountStream(configuration: setup.configuration, checkpoint: $0, userField: setup.userField,
-                                    timeField: setup.timeField, validate: validate)
-                } ?? CountStream(configuration: setup.configuration, userField: setup.userField, timeField: setup.timeField,
-                                 validate: validate)
+                let stream =
+                    try saved.map {
+                        try CountStream(
+                            configuration: setup.configuration, checkpoint: $0, userField: setup.userField,
+                            timeField: setup.timeField, validate: validate)
+                    }
+                    ?? CountStream(
+                        configuration: setup.configuration, userField: setup.userField, timeField: setup.timeField,
+                        validate: validate)
                 var counting = KafkaCountStream(stream: stream, updates: setup.updates, maxRejected: setup.maxRejected)
                 counting.stream.shard = shard
                 return counting
             }
             return
         }
-        let configuration = setup.configuration, userField = setup.userField, timeField = setup.timeField
+        let configuration = setup.configuration
+        let userField = setup.userField
+        let timeField = setup.timeField
         let updates = setup.updates
         let inputs = files.isEmpty ? ["-"] : files
         var stream = CountStream(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
         stream.shard = shard
-        var resumeIndex = 0, resumeOffset = 0
+        var resumeIndex = 0
+        var resumeOffset = 0
         if let checkpoint {
             guard !inputs.contains("-") else { throw ValidationError("--checkpoint needs file inputs: stdin cannot be rewound to resume") }
             guard checkpointInterval.duration > .zero else { throw ValidationError("--checkpoint-interval must be positive") }
@@ -144,15 +161,17 @@ struct CountCommand: AsyncParsableCommand {
                     return
                 }
                 do {
-                    stream = try CountStream(configuration: configuration, checkpoint: saved.state, userField: userField,
-                                             timeField: timeField, validate: validate)
+                    stream = try CountStream(
+                        configuration: configuration, checkpoint: saved.state, userField: userField,
+                        timeField: timeField, validate: validate)
                     stream.shard = shard
                 } catch {
                     throw CheckpointFile.unusable(checkpoint, error)
                 }
                 resumeIndex = saved.fileIndex
                 resumeOffset = saved.fileOffset
-                ProgressReporter.writeStderr("count: resuming from \(checkpoint): input \(resumeIndex + 1) of \(inputs.count) at byte \(resumeOffset)\n")
+                ProgressReporter.writeStderr(
+                    "count: resuming from \(checkpoint): input \(resumeIndex + 1) of \(inputs.count) at byte \(resumeOffset)\n")
             }
         }
         let sink = try OutputSink(path: output)
@@ -177,8 +196,10 @@ struct CountCommand: AsyncParsableCommand {
         func saveCheckpoint(index: Int, offset: Int, finished: Bool) throws {
             guard let checkpoint else { return }
             try flush(live: true)
-            try CountCheckpoint(inputs: inputs, fileIndex: index, fileOffset: offset, finished: finished,
-                                state: stream.checkpoint()).save(to: checkpoint)
+            try CountCheckpoint(
+                inputs: inputs, fileIndex: index, fileOffset: offset, finished: finished,
+                state: stream.checkpoint()
+            ).save(to: checkpoint)
             lastCheckpoint = clock.now
         }
         guard threads >= 1, threads <= 64 else { throw ValidationError("--threads must be from 1 to 64") }
@@ -234,8 +255,9 @@ struct CountCommand: AsyncParsableCommand {
     /// Rejected lines are everything but counted frames and blank lines.
     static func outcome(_ stream: CountStream) -> RunOutcome {
         let s = stream.statistics
-        return RunOutcome(lines: s.lines - s.blankLines, counted: s.counted,
-                          rejected: s.lines - s.blankLines - s.counted - s.handedOver)
+        return RunOutcome(
+            lines: s.lines - s.blankLines, counted: s.counted,
+            rejected: s.lines - s.blankLines - s.counted - s.handedOver)
     }
 
     static func progressFields(_ stream: CountStream, _ progress: ProgressReporter) -> [(String, String)] {

@@ -9,25 +9,32 @@ enum CountMerge {
         guard command.shard == nil else { throw ValidationError("--merge reads shards' output; it is not a shard itself (drop --shard)") }
         guard command.threads == 1 else { throw ValidationError("--threads is for counting frames, not for --merge") }
         // Windows, estimate and precision come with the shards' sketches; frame options have no frames to act on.
-        let ignored = [("--windows", command.windows != nil), ("--exact", command.exact), ("--precision", command.precision != nil),
-                       ("--validate", command.validate), ("--user-field", command.userField != nil),
-                       ("--time-field", command.timeField != nil), ("--lateness", command.lateness != nil),
-                       ("--max-ahead", command.eventTime.maxAhead != nil), ("--corroboration", command.eventTime.corroboration != nil), ("--emit", command.emit != .final)]
-            .filter(\.1).map(\.0)
+        let ignored = [
+            ("--windows", command.windows != nil), ("--exact", command.exact), ("--precision", command.precision != nil),
+            ("--validate", command.validate), ("--user-field", command.userField != nil),
+            ("--time-field", command.timeField != nil), ("--lateness", command.lateness != nil),
+            ("--max-ahead", command.eventTime.maxAhead != nil), ("--corroboration", command.eventTime.corroboration != nil),
+            ("--emit", command.emit != .final),
+        ]
+        .filter(\.1).map(\.0)
         guard ignored.isEmpty else {
             throw ValidationError("--merge takes windows and estimates from the shards' sketches; drop \(ignored.joined(separator: ", "))")
         }
         if command.kafka.isKafka {
             guard command.files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
-            let settings = KafkaProcessing.Settings(options: command.kafka, checkpoint: command.checkpoint,
-                                                    checkpointInterval: command.checkpointInterval.duration, output: command.output)
+            let settings = KafkaProcessing.Settings(
+                options: command.kafka, checkpoint: command.checkpoint,
+                checkpointInterval: command.checkpointInterval.duration, output: command.output)
             try await KafkaProcessing.run(settings) { saved in
-                KafkaMergeStream(stream: try saved.map { try MergeStream(retention: retention, checkpoint: $0) }
-                                    ?? MergeStream(retention: retention))
+                KafkaMergeStream(
+                    stream: try saved.map { try MergeStream(retention: retention, checkpoint: $0) }
+                        ?? MergeStream(retention: retention))
             }
             return
         }
-        guard command.checkpoint == nil else { throw ValidationError("--checkpoint with --merge is for --from kafka://…; files are simply merged again") }
+        guard command.checkpoint == nil else {
+            throw ValidationError("--checkpoint with --merge is for --from kafka://…; files are simply merged again")
+        }
         var stream = MergeStream(retention: retention)
         let sink = try OutputSink(path: command.output)
         let progress = ProgressReporter(command: "merge")

@@ -38,9 +38,10 @@ struct GenerateHeartbeatsCommand: ParsableCommand {
     func run() throws {
         let startTime: Timestamp
         do { startTime = try ISO8601.parse(start) } catch { throw ValidationError("--start: \(error)") }
-        var generator = HeartbeatGenerator(.init(
-            users: users, movies: movies, duration: duration, start: startTime, lateFraction: lateFraction,
-            maxDelay: maxDelay, seed: seed))
+        var generator = HeartbeatGenerator(
+            .init(
+                users: users, movies: movies, duration: duration, start: startTime, lateFraction: lateFraction,
+                maxDelay: maxDelay, seed: seed))
         let sink = try OutputSink(path: output)
         let clock = ContinuousClock()
         let began = clock.now
@@ -80,14 +81,20 @@ struct GenerateFramesCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file; '-' is stdout.") var output = "-"
 
     func validate() throws {
-        guard count >= 0, rate >= 1, users >= 1 else { throw ValidationError("--count must not be negative; --rate and --users must be positive") }
-        guard (0...100).contains(delayPercent), delay >= 0 else { throw ValidationError("--delay-percent must be 0...100 and --delay not negative") }
+        guard count >= 0, rate >= 1, users >= 1 else {
+            throw ValidationError("--count must not be negative; --rate and --users must be positive")
+        }
+        guard (0...100).contains(delayPercent), delay >= 0 else {
+            throw ValidationError("--delay-percent must be 0...100 and --delay not negative")
+        }
         guard delayPercent == 0 || delay > 0 else { throw ValidationError("--delay-percent needs --delay") }
     }
 
     func run() throws {
-        var generator = FrameGenerator(.init(count: count, rate: rate, users: users, maxDelay: delay,
-                                             delayProbability: delayPercent / 100, seed: seed))
+        var generator = FrameGenerator(
+            .init(
+                count: count, rate: rate, users: users, maxDelay: delay,
+                delayProbability: delayPercent / 100, seed: seed))
         let sink = try OutputSink(path: output)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 17)

@@ -31,16 +31,19 @@ struct KeysCommand: AsyncParsableCommand {
             }
             try await KeysCommand.withKeys(store) { keys in
                 let token = APIKeyToken.generate()
-                try await keys.createAPIKey(APIKeyRecord(
-                    id: token.id, name: name, scope: scope, secretDigest: token.secretDigest, createdAt: .wallClockNow))
+                try await keys.createAPIKey(
+                    APIKeyRecord(
+                        id: token.id, name: name, scope: scope, secretDigest: token.secretDigest, createdAt: .wallClockNow))
                 print(token.text)
-                FileHandle.standardError.write(Data("created key \(token.id) with scope \(scope); this is the only time it is shown\n".utf8))
+                FileHandle.standardError.write(
+                    Data("created key \(token.id) with scope \(scope); this is the only time it is shown\n".utf8))
             }
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys: id, scope, created, last used, revoked, name (never the secret).")
+        static let configuration = CommandConfiguration(
+            abstract: "List keys: id, scope, created, last used, revoked, name (never the secret).")
 
         @OptionGroup(title: "Store")
         var store: StoreOptions
@@ -51,8 +54,11 @@ struct KeysCommand: AsyncParsableCommand {
                 print(["ID", "SCOPE", "CREATED", "LAST USED", "REVOKED", "NAME"].joined(separator: "\t"))
                 for record in records {
                     let format = { (time: Timestamp?) in time.map { ISO8601.format($0, style: .zulu) } ?? "-" }
-                    print([record.id, record.scope.rawValue, format(record.createdAt), format(record.lastUsedAt),
-                           format(record.revokedAt), record.name].joined(separator: "\t"))
+                    print(
+                        [
+                            record.id, record.scope.rawValue, format(record.createdAt), format(record.lastUsedAt),
+                            format(record.revokedAt), record.name,
+                        ].joined(separator: "\t"))
                 }
             }
         }

@@ -70,7 +70,8 @@ struct ParallelCount {
                 bounds.append(max(bounds[k - 1], min(end, try file.lineStart(after: position + (end - position) * k / threads))))
             }
             bounds.append(end)
-            let scanner = self.scanner, blockSize = self.blockSize
+            let scanner = self.scanner
+            let blockSize = self.blockSize
             let results = try await withThrowingTaskGroup(of: (Int, [FrameBlockScanner.Scanned]).self) { group in
                 for k in 0..<threads where bounds[k] < bounds[k + 1] {
                     let range = bounds[k]..<bounds[k + 1]
@@ -86,7 +87,9 @@ struct ParallelCount {
     }
 
     /// Reads and scans one range (which ends at a line end) in blocks cut at line ends.
-    private static func scan(_ file: PositionalFile, range: Range<Int>, blockSize: Int, scanner: FrameBlockScanner) throws -> [FrameBlockScanner.Scanned] {
+    private static func scan(_ file: PositionalFile, range: Range<Int>, blockSize: Int, scanner: FrameBlockScanner) throws
+        -> [FrameBlockScanner.Scanned]
+    {
         var results: [FrameBlockScanner.Scanned] = []
         var buffer: [UInt8] = []
         buffer.reserveCapacity(blockSize + (1 << 20))

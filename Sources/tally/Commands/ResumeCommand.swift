@@ -40,7 +40,10 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Stop at the first invalid line instead of skipping it.")
     var strict = false
 
-    @Option(help: "With --from: save the state and partition offsets here atomically every --checkpoint-interval and at exit; a restart with the same file continues exactly where it stopped.")
+    @Option(
+        help:
+            "With --from: save the state and partition offsets here atomically every --checkpoint-interval and at exit; a restart with the same file continues exactly where it stopped."
+    )
     var checkpoint: String?
 
     @Option(help: "How often to save the checkpoint (and commit offsets) with --from.")
@@ -65,12 +68,14 @@ struct ResumeCommand: AsyncParsableCommand {
         if kafka.isKafka {
             guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
             guard format == .compact else { throw ValidationError("--format pretty is for terminals; --from writes compact arrays") }
-            let settings = KafkaProcessing.Settings(options: kafka, checkpoint: checkpoint,
-                                                    checkpointInterval: checkpointInterval.duration, output: output)
+            let settings = KafkaProcessing.Settings(
+                options: kafka, checkpoint: checkpoint,
+                checkpointInterval: checkpointInterval.duration, output: output)
             try await KafkaProcessing.run(settings) { saved in
-                KafkaResumeStream(stream: try saved.map {
-                    try ResumeStream(configuration: configuration, checkpoint: $0, strict: strict)
-                } ?? ResumeStream(configuration: configuration, strict: strict), maxRejected: eventTime.maxRejected)
+                KafkaResumeStream(
+                    stream: try saved.map {
+                        try ResumeStream(configuration: configuration, checkpoint: $0, strict: strict)
+                    } ?? ResumeStream(configuration: configuration, strict: strict), maxRejected: eventTime.maxRejected)
             }
             return
         }
@@ -124,8 +129,9 @@ struct ResumeCommand: AsyncParsableCommand {
     static func outcome(_ stream: ResumeStream) -> RunOutcome {
         let stats = stream.processor.statistics
         let blank = stream.lines - stats.events - stream.invalidLines
-        return RunOutcome(lines: stream.lines - blank, counted: stats.events - stats.rejectedOutliers - stats.handedOver,
-                          rejected: stream.invalidLines + stats.rejectedOutliers)
+        return RunOutcome(
+            lines: stream.lines - blank, counted: stats.events - stats.rejectedOutliers - stats.handedOver,
+            rejected: stream.invalidLines + stats.rejectedOutliers)
     }
 
     static func progressFields(_ stream: ResumeStream, _ progress: ProgressReporter) -> [(String, String)] {
@@ -149,7 +155,8 @@ struct ResumeCommand: AsyncParsableCommand {
         progress.summary([
             ("lines", "\(stream.lines)"), ("events", "\(stats.events)"), ("invalid", "\(stream.invalidLines)"),
             ("late", "\(stats.late)"), ("late_revised", "\(stats.lateRevised)"), ("late_dropped", "\(stats.lateDropped)"),
-            ("rejected_outlier", "\(stats.rejectedOutliers)"), ("handed_over", "\(stats.handedOver)"), ("windows", "\(stats.windowsClosed)"), ("arrays", "\(stats.outputs)"),
+            ("rejected_outlier", "\(stats.rejectedOutliers)"), ("handed_over", "\(stats.handedOver)"),
+            ("windows", "\(stats.windowsClosed)"), ("arrays", "\(stats.outputs)"),
             ("seconds", String(format3: seconds)),
             ("events_per_second", "\(Int(Double(stats.events) / max(seconds, 1e-9)))"),
         ])

@@ -1,12 +1,12 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
 import TallyCore
-import TallyServer
 import TallyPipeline
+import TallyServer
 
 /// `tally serve`: the HTTP server on the embedded SQLite store, or on PostgreSQL shared by several servers.
 struct ServeCommand: AsyncParsableCommand {
@@ -37,7 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ServeSettings.kafkaDeliveryTimeout.help)
     var kafkaDeliveryTimeout: DurationArgument?
 
-    @Option(name: .customShort("X"), help: "A librdkafka setting KEY=VALUE for the publishing producer (repeatable), e.g. -X security.protocol=SASL_SSL.")
+    @Option(
+        name: .customShort("X"),
+        help: "A librdkafka setting KEY=VALUE for the publishing producer (repeatable), e.g. -X security.protocol=SASL_SSL.")
     var kafkaProperty: [KafkaProperty] = []
 
     @Option(help: ServeSettings.logLevel.help)
@@ -119,11 +121,14 @@ struct ServeCommand: AsyncParsableCommand {
         // The store is opened around the whole service group: start-up reads it before the services run, and the
         // writer commits its last batch after the others stopped.
         try await self.store.withStore(logger: logger) { store in
-            logger.info("access", metadata: [
-                "auth": "\(settings.server.access.mode.rawValue)",
-                "detail": "\(settings.server.access.mode == .off ? "no API key is asked for" : "every route but /health needs an API key (tally keys create)")",
-                "tls": "\(settings.server.tls == nil ? "off" : "on")",
-            ])
+            logger.info(
+                "access",
+                metadata: [
+                    "auth": "\(settings.server.access.mode.rawValue)",
+                    "detail":
+                        "\(settings.server.access.mode == .off ? "no API key is asked for" : "every route but /health needs an API key (tally keys create)")",
+                    "tls": "\(settings.server.tls == nil ? "off" : "on")",
+                ])
             let app = try await TallyApplication.build(
                 configuration: settings.server, store: store, registry: registry, publisher: publisher, logger: logger)
             // SIGTERM/SIGINT drain requests for at most --shutdown-timeout, then cancel what is left: no client can keep
@@ -134,7 +139,8 @@ struct ServeCommand: AsyncParsableCommand {
             do {
                 try await ServiceGroup(configuration: group).run()
             } catch let error as IOError where error.errnoCode == EADDRINUSE {
-                throw CLIError("\(settings.server.host):\(settings.server.port) is in use; stop what listens there or choose another --port")
+                throw CLIError(
+                    "\(settings.server.host):\(settings.server.port) is in use; stop what listens there or choose another --port")
             } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
                 throw CLIError("cannot listen on \(settings.server.host):\(settings.server.port): \(error)")
             }
@@ -159,8 +165,12 @@ struct ServeCommand: AsyncParsableCommand {
         server.maxBodyBytes = try ServeSettings.maxBodyBytes.resolve(maxBodyBytes, env)
         server.rules.watchAt = try ServeSettings.watchAt.resolve(watchAt, env)
         server.rules.maxGapSeconds = try ServeSettings.maxGap.resolve(maxGap, env)
-        if commitDelay != nil, commitDelayMs != nil { throw ValidationError("--commit-delay-ms is the old spelling of --commit-delay; give one") }
-        server.writer.commitDelay = try ServeSettings.commitDelay.resolve(commitDelayMs.map { DurationArgument(.milliseconds($0)) } ?? commitDelay, env).duration
+        if commitDelay != nil, commitDelayMs != nil {
+            throw ValidationError("--commit-delay-ms is the old spelling of --commit-delay; give one")
+        }
+        server.writer.commitDelay = try ServeSettings.commitDelay.resolve(
+            commitDelayMs.map { DurationArgument(.milliseconds($0)) } ?? commitDelay, env
+        ).duration
         server.writer.maxBatchEvents = try ServeSettings.commitMaxEvents.resolve(commitMaxEvents, env)
         server.resume.lateness = try ServeSettings.resumeLateness.resolve(resumeLateness, env).duration
         server.resumeRetention = try ServeSettings.resumeRetention.resolve(resumeRetention, env).duration
@@ -187,4 +197,3 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension WatchAtMode: ExpressibleByArgument {}
-

@@ -62,7 +62,9 @@ struct AccessOptions: ParsableArguments {
         server.access.mode = try Self.authSetting.resolveOptional(auth, env) ?? AccessConfiguration.defaultMode(host: server.host)
         let insecure = allowInsecure || env.environment["TALLY_ALLOW_INSECURE"] == "1"
         if server.access.mode == .off, !AccessConfiguration.isLoopback(server.host), !insecure {
-            throw ValidationError("--auth off on \(server.host), which other machines can reach, lets anyone write and read every event; create keys with tally keys create, or add --allow-insecure")
+            throw ValidationError(
+                "--auth off on \(server.host), which other machines can reach, lets anyone write and read every event; create keys with tally keys create, or add --allow-insecure"
+            )
         }
         let origins = Self.list(try Self.corsOriginsSetting.resolveOptional(corsOrigins, env))
         for origin in origins where origin != "*" {

@@ -22,4 +22,6 @@ enum Bootstrap {
     }
 }
 
+// swift-format-ignore: AvoidRetroactiveConformances
+// --log-level parses a swift-log level; neither library can declare this conformance, and no other module does.
 extension Logger.Level: @retroactive ExpressibleByArgument {}

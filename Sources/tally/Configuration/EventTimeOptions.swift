@@ -45,7 +45,9 @@ struct RunOutcome {
         }
         if let maxRejected, Double(rejected) > maxRejected * Double(lines) {
             let share = Double(rejected) / Double(lines)
-            throw CLIError("\(command): \(rejected) of \(lines) lines (\(Int((share * 100).rounded()))%) were rejected, more than --max-rejected \(maxRejected)")
+            throw CLIError(
+                "\(command): \(rejected) of \(lines) lines (\(Int((share * 100).rounded()))%) were rejected, more than --max-rejected \(maxRejected)"
+            )
         }
     }
 }

@@ -20,9 +20,10 @@ enum ServeSettings {
         default: defaults.rules.maxGapSeconds, atLeast: 0)
     static let commitDelay = Setting<DurationArgument>(
         "--commit-delay", "TALLY_COMMIT_DELAY", "How long the writer waits to grow a batch; 0 commits what is queued at once.",
-        default: DurationArgument(defaults.writer.commitDelay), allowed: "0 to 1s") {
-            $0.duration >= .zero && $0.duration <= .seconds(1) ? nil : "must be from 0 to 1s"
-        }
+        default: DurationArgument(defaults.writer.commitDelay), allowed: "0 to 1s"
+    ) {
+        $0.duration >= .zero && $0.duration <= .seconds(1) ? nil : "must be from 0 to 1s"
+    }
     static let commitMaxEvents = Setting<Int>(
         "--commit-max-events", "TALLY_COMMIT_MAX_EVENTS", "Most events per commit.", default: defaults.writer.maxBatchEvents,
         atLeast: 1)
@@ -41,7 +42,8 @@ enum ServeSettings {
         "Heartbeats further ahead of the resume windows' event time wait until other users corroborate it.",
         default: defaults.resume.maxAhead)
     static let resumeIdleTimeout = Setting<DurationArgument>.positive(
-        "--resume-idle-timeout", "TALLY_RESUME_IDLE_TIMEOUT", "Close the resume windows by the wall clock after this long without heartbeats.",
+        "--resume-idle-timeout", "TALLY_RESUME_IDLE_TIMEOUT",
+        "Close the resume windows by the wall clock after this long without heartbeats.",
         default: defaults.resume.idleTimeout)
     static let resumeCorroboration = Setting<Int>(
         "--resume-corroboration", "TALLY_RESUME_CORROBORATION",
@@ -51,26 +53,32 @@ enum ServeSettings {
         "--session-timeout", "TALLY_SESSION_TIMEOUT", "A session with no message for this long is reported abandoned.",
         default: defaults.sessionTimeout)
     static let headerTimeout = Setting<DurationArgument>.positive(
-        "--header-timeout", "TALLY_HEADER_TIMEOUT", "Time a client has, from the first byte of a request, to send all its headers (else 408).",
+        "--header-timeout", "TALLY_HEADER_TIMEOUT",
+        "Time a client has, from the first byte of a request, to send all its headers (else 408).",
         default: defaults.connection.headerTimeout)
     static let bodyTimeout = Setting<DurationArgument>.positive(
-        "--body-timeout", "TALLY_BODY_TIMEOUT", "Time a client has, after the headers, to send the whole body (else the connection is closed).",
+        "--body-timeout", "TALLY_BODY_TIMEOUT",
+        "Time a client has, after the headers, to send the whole body (else the connection is closed).",
         default: defaults.connection.bodyTimeout)
     static let connectionIdleTimeout = Setting<DurationArgument>.positive(
         "--connection-idle-timeout", "TALLY_CONNECTION_IDLE_TIMEOUT",
         "A connection with no request for this long is closed (before its first request and between keep-alive requests).",
         default: defaults.connection.idleTimeout)
     static let shutdownTimeout = Setting<DurationArgument>.positive(
-        "--shutdown-timeout", "TALLY_SHUTDOWN_TIMEOUT", "On SIGTERM, how long in-flight requests and open streams may take before they are cut off.",
+        "--shutdown-timeout", "TALLY_SHUTDOWN_TIMEOUT",
+        "On SIGTERM, how long in-flight requests and open streams may take before they are cut off.",
         default: defaults.connection.shutdownTimeout)
     static let websocketPingInterval = Setting<DurationArgument>.positive(
-        "--websocket-ping-interval", "TALLY_WEBSOCKET_PING_INTERVAL", "How often a WebSocket is pinged; a client that misses a pong is disconnected.",
+        "--websocket-ping-interval", "TALLY_WEBSOCKET_PING_INTERVAL",
+        "How often a WebSocket is pinged; a client that misses a pong is disconnected.",
         default: defaults.connection.webSocket.pingInterval)
     static let websocketIdleTimeout = Setting<DurationArgument>.positive(
-        "--websocket-idle-timeout", "TALLY_WEBSOCKET_IDLE_TIMEOUT", "A WebSocket with no message for this long is closed with 1001 (pings do not count).",
+        "--websocket-idle-timeout", "TALLY_WEBSOCKET_IDLE_TIMEOUT",
+        "A WebSocket with no message for this long is closed with 1001 (pings do not count).",
         default: defaults.connection.webSocket.idleTimeout)
     static let websocketCloseTimeout = Setting<DurationArgument>.positive(
-        "--websocket-close-timeout", "TALLY_WEBSOCKET_CLOSE_TIMEOUT", "After the server's WebSocket close, how long it waits for the client's before dropping it.",
+        "--websocket-close-timeout", "TALLY_WEBSOCKET_CLOSE_TIMEOUT",
+        "After the server's WebSocket close, how long it waits for the client's before dropping it.",
         default: defaults.connection.webSocket.closeTimeout)
     static let kafkaBrokers = Setting<String>(
         "--kafka-brokers", "TALLY_KAFKA_BROKERS",

@@ -12,9 +12,12 @@ struct StoreOptions: ParsableArguments {
     @Option(help: StoreSettings.dataDir.help)
     var dataDir: String?
 
-    @Option(help: ArgumentHelp(
-        StoreSettings.postgres.help.abstract,
-        discussion: "A password on the command line is visible to every user of the machine (ps); give it in TALLY_POSTGRES_URL, in --postgres-password-file, or in PGPASSWORD instead (in that order of precedence, after one in the URL)."))
+    @Option(
+        help: ArgumentHelp(
+            StoreSettings.postgres.help.abstract,
+            discussion:
+                "A password on the command line is visible to every user of the machine (ps); give it in TALLY_POSTGRES_URL, in --postgres-password-file, or in PGPASSWORD instead (in that order of precedence, after one in the URL)."
+        ))
     var postgres: String?
 
     @Option(help: StoreSettings.postgresPasswordFile.help)
@@ -45,9 +48,13 @@ struct StoreOptions: ParsableArguments {
             operationTimeout: try StoreSettings.postgresTimeout.resolve(postgresTimeout, env).duration,
             statementTimeout: try StoreSettings.postgresStatementTimeout.resolve(postgresStatementTimeout, env).duration)
         if settings.password != nil, postgres != nil {
-            logger.warning("the PostgreSQL password given in --postgres is visible to every user of this machine; use TALLY_POSTGRES_URL, --postgres-password-file or PGPASSWORD")
+            logger.warning(
+                "the PostgreSQL password given in --postgres is visible to every user of this machine; use TALLY_POSTGRES_URL, --postgres-password-file or PGPASSWORD"
+            )
         }
-        settings.password = try settings.password ?? Self.password(file: StoreSettings.postgresPasswordFile.resolveOptional(postgresPasswordFile, env), env: env)
+        settings.password =
+            try settings.password
+            ?? Self.password(file: StoreSettings.postgresPasswordFile.resolveOptional(postgresPasswordFile, env), env: env)
         return .postgres(settings, redactedURL: PostgresSettings.redacted(url))
     }
 

@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import TallyIO
+
 #if Kafka
-import TallyKafka
+    import TallyKafka
 #endif
 
 /// Sets up and runs a Kafka processor (`tally count|resume --from kafka://…`): restores its checkpoint, joins the
@@ -22,61 +23,69 @@ enum KafkaProcessing {
         _ settings: Settings, makeStream: ([UInt8]?) throws -> Stream
     ) async throws {
         #if Kafka
-        let options = settings.options
-        guard let fromURL = options.from else { throw ValidationError("--to needs --from: results of a file go to --output") }
-        guard settings.checkpointInterval > .zero else { throw ValidationError("--checkpoint-interval must be positive") }
-        let source = try KafkaEndpoint(url: fromURL)
-        let destination = try options.to.map(KafkaEndpoint.init(url:))
-        let group = options.group ?? "tally-\(Stream.command)"
-        let sourceName = "\(Stream.command) \(fromURL)#\(group)"
-        var stream = try makeStream(nil)
-        var positions: [KafkaPartition: Int64] = [:]
-        if let path = settings.checkpoint, let saved = try KafkaProcessorCheckpoint.load(from: path) {
-            guard saved.source == sourceName else {
-                throw ValidationError("checkpoint \(path) was made for \(saved.source), not \(sourceName)")
+            let options = settings.options
+            guard let fromURL = options.from else { throw ValidationError("--to needs --from: results of a file go to --output") }
+            guard settings.checkpointInterval > .zero else { throw ValidationError("--checkpoint-interval must be positive") }
+            let source = try KafkaEndpoint(url: fromURL)
+            let destination = try options.to.map(KafkaEndpoint.init(url:))
+            let group = options.group ?? "tally-\(Stream.command)"
+            let sourceName = "\(Stream.command) \(fromURL)#\(group)"
+            var stream = try makeStream(nil)
+            var positions: [KafkaPartition: Int64] = [:]
+            if let path = settings.checkpoint, let saved = try KafkaProcessorCheckpoint.load(from: path) {
+                guard saved.source == sourceName else {
+                    throw ValidationError("checkpoint \(path) was made for \(saved.source), not \(sourceName)")
+                }
+                do {
+                    stream = try makeStream(saved.state)
+                } catch {
+                    throw CheckpointFile.unusable(path, error)
+                }
+                for position in saved.positions {
+                    positions[KafkaPartition(topic: position.topic, partition: position.partition)] = position.next
+                }
+                ProgressReporter.writeStderr("\(Stream.command): resuming from \(path) at \(saved.positions.count) partition offsets\n")
             }
-            do {
-                stream = try makeStream(saved.state)
-            } catch {
-                throw CheckpointFile.unusable(path, error)
-            }
-            for position in saved.positions {
-                positions[KafkaPartition(topic: position.topic, partition: position.partition)] = position.next
-            }
-            ProgressReporter.writeStderr("\(Stream.command): resuming from \(path) at \(saved.positions.count) partition offsets\n")
-        }
-        let consumer = try KafkaConsumer(
-            brokers: source.brokers, group: group, topics: [source.topic],
-            // A dead member (a killed processor) holds its partitions until the session times out, and a rebalance
-            // waits at most max.poll.interval.ms for members to rejoin: both short, since the loop polls constantly.
-            properties: ["session.timeout.ms": "10000", "heartbeat.interval.ms": "1000", "max.poll.interval.ms": "20000",
-                         "enable.partition.eof": options.untilEnd ? "true" : "false"]
+            let consumer = try KafkaConsumer(
+                brokers: source.brokers, group: group, topics: [source.topic],
+                // A dead member (a killed processor) holds its partitions until the session times out, and a rebalance
+                // waits at most max.poll.interval.ms for members to rejoin: both short, since the loop polls constantly.
+                properties: [
+                    "session.timeout.ms": "10000", "heartbeat.interval.ms": "1000", "max.poll.interval.ms": "20000",
+                    "enable.partition.eof": options.untilEnd ? "true" : "false",
+                ]
                 .merging(staticMembership(group: group, instanceId: options.instanceId, checkpoint: settings.checkpoint)) { $1 }
                 .merging(KafkaProperty.dictionary(options.kafkaProperty)) { $1 })
-        if let destination {
-            // A producer to a topic the brokers do not have only fails after its message timeout: say so at start.
-            guard try KafkaAdmin(brokers: destination.brokers).partitionCount(of: destination.topic) != nil else {
-                throw ValidationError("--to: topic \(destination.topic) does not exist on \(destination.brokers); create it first (brokers that do not auto-create topics)")
+            if let destination {
+                // A producer to a topic the brokers do not have only fails after its message timeout: say so at start.
+                guard try KafkaAdmin(brokers: destination.brokers).partitionCount(of: destination.topic) != nil else {
+                    throw ValidationError(
+                        "--to: topic \(destination.topic) does not exist on \(destination.brokers); create it first (brokers that do not auto-create topics)"
+                    )
+                }
             }
-        }
-        let producer = try destination.map { try KafkaProducer(brokers: $0.brokers, properties: KafkaProperty.dictionary(options.kafkaProperty)) }
-        defer {
-            consumer.close()
-            producer?.close()
-        }
-        let logger = Logger(label: "tally.\(Stream.command)")
-        let processor = KafkaProcessor(
-            stream: stream, positions: positions, consumer: consumer, outputPath: settings.output,
-            producer: producer, outputTopic: destination?.topic, checkpointPath: settings.checkpoint,
-            sourceName: sourceName, checkpointInterval: settings.checkpointInterval, idleExit: options.idleExit?.duration,
-            untilEnd: options.untilEnd,
-            maxSkew: try KafkaSourceOptions.maxSkewSetting.resolve(options.maxSkew).duration,
-            logger: logger)
-        let services = ServiceGroup(configuration: .init(
-            services: [.init(service: processor, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await services.run()
+            let producer = try destination.map {
+                try KafkaProducer(brokers: $0.brokers, properties: KafkaProperty.dictionary(options.kafkaProperty))
+            }
+            defer {
+                consumer.close()
+                producer?.close()
+            }
+            let logger = Logger(label: "tally.\(Stream.command)")
+            let processor = KafkaProcessor(
+                stream: stream, positions: positions, consumer: consumer, outputPath: settings.output,
+                producer: producer, outputTopic: destination?.topic, checkpointPath: settings.checkpoint,
+                sourceName: sourceName, checkpointInterval: settings.checkpointInterval, idleExit: options.idleExit?.duration,
+                untilEnd: options.untilEnd,
+                maxSkew: try KafkaSourceOptions.maxSkewSetting.resolve(options.maxSkew).duration,
+                logger: logger)
+            let services = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: processor, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await services.run()
         #else
-        throw ValidationError(KafkaSupport.missingTrait)
+            throw ValidationError(KafkaSupport.missingTrait)
         #endif
     }
 

@@ -38,9 +38,10 @@ struct KafkaProcessorCheckpoint {
             let count = Int(try reader.readUInt32())
             var positions: [Position] = []
             for _ in 0..<count {
-                positions.append(Position(
-                    topic: try reader.readString(), partition: Int32(truncatingIfNeeded: try reader.readInt()),
-                    next: Int64(try reader.readInt())))
+                positions.append(
+                    Position(
+                        topic: try reader.readString(), partition: Int32(truncatingIfNeeded: try reader.readInt()),
+                        next: Int64(try reader.readInt())))
             }
             return KafkaProcessorCheckpoint(source: source, positions: positions, state: try reader.readRaw())
         }

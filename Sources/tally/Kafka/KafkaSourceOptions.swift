@@ -11,19 +11,30 @@ struct KafkaSourceOptions: ParsableArguments {
     @Option(help: "Publish results to kafka://HOST:PORT/TOPIC instead of --output.")
     var to: String?
 
-    @Option(help: "With --from: stop (flushing every window, as at end of input) after this long without a record, counted from the first record. (default: run until SIGTERM)")
+    @Option(
+        help:
+            "With --from: stop (flushing every window, as at end of input) after this long without a record, counted from the first record. (default: run until SIGTERM)"
+    )
     var idleExit: DurationArgument?
 
-    @Flag(help: "With --from: stop (flushing every window) once every assigned partition is read to its end: a replay of a topic's history.")
+    @Flag(
+        help: "With --from: stop (flushing every window) once every assigned partition is read to its end: a replay of a topic's history.")
     var untilEnd = false
 
     @Option(help: KafkaSourceOptions.maxSkewSetting.help)
     var maxSkew: DurationArgument?
 
-    @Option(help: "With --from: this processor's static group membership id. (default: from the group and --checkpoint's path; none without --checkpoint)")
+    @Option(
+        help:
+            "With --from: this processor's static group membership id. (default: from the group and --checkpoint's path; none without --checkpoint)"
+    )
     var instanceId: String?
 
-    @Option(name: .customShort("X"), help: "A librdkafka setting KEY=VALUE for the consumer and producer (repeatable), e.g. -X security.protocol=SASL_SSL -X fetch.max.bytes=104857600.")
+    @Option(
+        name: .customShort("X"),
+        help:
+            "A librdkafka setting KEY=VALUE for the consumer and producer (repeatable), e.g. -X security.protocol=SASL_SSL -X fetch.max.bytes=104857600."
+    )
     var kafkaProperty: [KafkaProperty] = []
 
     var isKafka: Bool { from != nil || to != nil }
