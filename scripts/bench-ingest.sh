@@ -2,6 +2,7 @@
 # Ingest load test: GET /health (reference), POST /heartbeat, POST /heartbeats (1,000 per request) against a release
 # build of `tally serve` on a fresh SQLite data dir, loopback only, each run bounded by DURATION.
 # Usage: scripts/bench-ingest.sh [DURATION=10s] [CONNECTIONS=64] [THREADS=1]
+# TALLY_BIN=path runs that binary instead of building the release one (to compare two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10s}
@@ -9,8 +10,12 @@ connections=${2:-64}
 threads=${3:-1}
 port=${TALLY_BENCH_PORT:-18080}
 data=$(mktemp -d)
-swift build -c release --product tally >/dev/null
-.build/release/tally serve --port "$port" --data-dir "$data" --log-level warning &
+bin=${TALLY_BIN:-}
+if [ -z "$bin" ]; then
+  swift build -c release --product tally >/dev/null
+  bin=.build/release/tally
+fi
+"$bin" serve --port "$port" --data-dir "$data" --log-level warning &
 server=$!
 trap 'kill -INT $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
