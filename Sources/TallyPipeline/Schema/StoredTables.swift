@@ -13,11 +13,17 @@ public struct StoredColumn: Sendable, Hashable {
 
 /// A table every engine keeps, with the same columns and the same meaning for each.
 public struct StoredTable: Sendable, Hashable {
-    public var name: String
-    public var columns: [StoredColumn]
+    public let name: String
+    public let columns: [StoredColumn]
+    /// The column names in order, for SELECT and INSERT lists that map rows positionally (built once: statements
+    /// are assembled from it on every commit).
+    public let columnList: String
 
-    /// The column names in order, for SELECT and INSERT lists that map rows positionally.
-    public var columnList: String { columns.map(\.name).joined(separator: ", ") }
+    init(name: String, columns: [StoredColumn]) {
+        self.name = name
+        self.columns = columns
+        self.columnList = columns.map(\.name).joined(separator: ", ")
+    }
 }
 
 /// The tables both engines keep: one description, so that their schemas cannot drift apart (the schema contract
