@@ -9,10 +9,14 @@ public struct PostgresSettings: Sendable {
     public var host: String
     public var port: Int
     public var username: String
+    /// From the URL, else `--postgres-password-file`, else `PGPASSWORD`; never logged (`redacted(_:)`).
     public var password: String?
+    /// Nil: the server's default database for `username`, as libpq does.
     public var database: String?
+    /// `sslmode=require` (or stricter): refuse to talk to a server without TLS rather than send the password in clear.
     public var requireTLS: Bool
     public var schema: String
+    /// Connections per server: several servers share one database's `max_connections`, so each takes a bounded share.
     public var maximumConnections: Int
     /// How long start-up waits for the database before giving up with a clear error (the pool itself would retry
     /// forever).
@@ -24,6 +28,7 @@ public struct PostgresSettings: Sendable {
     /// aborted by the server, so its transaction is rolled back rather than left to commit after the client gave up.
     public var statementTimeout: Duration
 
+    /// Defaults, shown by `--help` from here (`StoreSettings`).
     public static let defaultSchema = "tally"
     public static let defaultOperationTimeout: Duration = .seconds(2)
     public static let defaultStatementTimeout: Duration = .seconds(15)
@@ -73,6 +78,7 @@ public struct PostgresSettings: Sendable {
         return components.string ?? "postgres://…"
     }
 
+    /// A URL or schema name that cannot be used, with what is wrong in it (the password left out).
     public struct SettingsError: Error, CustomStringConvertible {
         public var message: String
         public var description: String { message }

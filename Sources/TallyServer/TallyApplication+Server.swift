@@ -53,6 +53,7 @@ extension TallyApplication {
         _ = try tlsConfiguration(certificate: certificate, privateKey: privateKey)
     }
 
+    /// A certificate or key file that cannot be read or used, named with the reason, before the server binds.
     public struct TLSFileError: Error, CustomStringConvertible {
         public var message: String
         public var description: String { message }

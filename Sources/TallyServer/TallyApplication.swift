@@ -11,8 +11,10 @@ import TallyPipeline
 /// Assembles the HTTP server: restores the resume windows, starts the group-commit writer and the stored-state
 /// check as services next to the HTTP server, and registers every route. Shutdown order is the reverse of start:
 /// the server stops taking requests and finishes in-flight ones, the check stops, then the writer commits what is
-/// queued and closes the store.
+/// queued; whoever opened the store closes it after that.
 public enum TallyApplication {
+    /// The application, ready to run in a service group. Reads the store first (keys, quarantined rows, the resume
+    /// windows to replay), so the store must be open, and on PostgreSQL its pool running, before this is called.
     public static func build(
         configuration: ServerConfiguration,
         store: any TallyStorage,

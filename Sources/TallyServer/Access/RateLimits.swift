@@ -2,8 +2,10 @@ import TallyCore
 
 /// The rate limits a server enforces (each nil: none), and whose `X-Forwarded-For` it believes.
 public struct RateLimits: Sendable {
+    /// Per API key: one client app cannot starve the others, whatever addresses it sends from.
     public var perKeyWrites: RateLimit?
     public var perKeyReads: RateLimit?
+    /// Per client address: applies without keys too, and bounds a client that cycles through keys.
     public var perAddressWrites: RateLimit?
     public var perAddressReads: RateLimit?
     /// Peers whose `X-Forwarded-For` names the client (a reverse proxy); any other peer is the client.

@@ -6,6 +6,7 @@ import NIOCore
 /// limits) and the key the request was authenticated with (for per-key rate limits).
 public struct TallyRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The TCP peer; `ClientAddress` replaces it with `X-Forwarded-For` only for `--trusted-proxies`.
     public let remoteAddress: SocketAddress?
     /// Set by `AuthMiddleware`; nil when no key is asked for.
     public var keyID: String?

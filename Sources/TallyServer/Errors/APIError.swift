@@ -5,8 +5,11 @@ import TallyCore
 /// `{"error":{"code":…,"message":…,"field":…}}` with the status it carries.
 public struct APIError: Error, HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
+    /// Stable and machine-readable (`invalid_field`, `rate_limited`, …): clients branch on it, not on `message`.
     public var code: String
+    /// For the person reading the log: names the field and the problem.
     public var message: String
+    /// The request field at fault, when one is.
     public var field: String?
     /// Per-item problems of a rejected batch.
     public var items: [ItemError]
@@ -29,6 +32,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         self.retryAfter = retryAfter
     }
 
+    /// The JSON answer, so that errors thrown anywhere under the router reach clients in the one documented shape.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = Response.json(status) { write(into: &$0) }
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }

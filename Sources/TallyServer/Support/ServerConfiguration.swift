@@ -3,17 +3,22 @@ import TallyPipeline
 
 /// Everything `tally serve` can be told, with the documented defaults.
 public struct ServerConfiguration: Sendable {
+    /// 127.0.0.1 by default: a fresh server is reachable from this machine only, so it can run without keys.
     public var host: String
     public var port: Int
     /// Largest accepted request body in bytes (default 1 MiB).
     public var maxBodyBytes: Int
+    /// Bounds on ids, batches and numbers in request bodies (each error names its limit).
     public var limits: InputLimits
+    /// How watch time is counted; the writer plans with these and a shared store re-plans with the same.
     public var rules: PlaybackRules
+    /// Group commit: batch size and an optional delay to grow batches.
     public var writer: WriterConfiguration
     /// The resume-position windows run on ingested heartbeats (late heartbeats re-emit corrected arrays).
     public var resume: ResumeConfiguration
     /// How long emitted resume arrays stay queryable with `?window=` (default 24 h).
     public var resumeRetention: Duration
+    /// Bounds on session messages and sessions, so one client's trace cannot take the server's memory.
     public var sessionLimits: SessionLimits
     /// A session with no message for this long is reported `abandoned` (default 30 min).
     public var sessionTimeout: Duration
