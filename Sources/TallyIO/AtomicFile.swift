@@ -6,12 +6,12 @@
 
 /// Whole-file replace that a crash cannot tear: write a temporary file, fsync it, rename it over the target, fsync
 /// the directory. A reader sees the old file or the new one, never a mix.
-public enum AtomicFile {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+package enum AtomicFile {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    package static func write(_ bytes: [UInt8], to path: String) throws {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
@@ -43,7 +43,7 @@ public enum AtomicFile {
     }
 
     /// The file's bytes, or nil when it does not exist.
-    public static func read(_ path: String) throws -> [UInt8]? {
+    package static func read(_ path: String) throws -> [UInt8]? {
         guard access(path, F_OK) == 0 else { return nil }
         var bytes: [UInt8] = []
         try InputReader(path: path, decompress: false).forEachChunk { bytes.append(contentsOf: $0) }

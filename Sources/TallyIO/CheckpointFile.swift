@@ -2,13 +2,13 @@ import TallyCore
 
 /// The one way checkpoints reach disk: written whole or not at all (`AtomicFile`), opened by their format's magic,
 /// and any damage reported with the file's name and what to do about it.
-public enum CheckpointFile {
-    public struct Unusable: Error, CustomStringConvertible {
-        public var description: String
+package enum CheckpointFile {
+    package struct Unusable: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// Writes `format`'s magic, then what `body` writes.
-    public static func save(_ format: BinaryFormat, to path: String, _ body: (inout ByteWriter) -> Void) throws {
+    package static func save(_ format: BinaryFormat, to path: String, _ body: (inout ByteWriter) -> Void) throws {
         var writer = ByteWriter()
         writer.write(format: format)
         body(&writer)
@@ -16,7 +16,7 @@ public enum CheckpointFile {
     }
 
     /// Reads the checkpoint at `path` with `body`, given which of `formats` it is; nil when there is none.
-    public static func load<T>(
+    package static func load<T>(
         _ path: String, formats: BinaryFormat..., body: (BinaryFormat, inout ByteReader) throws(ByteReader.Failure) -> T
     ) throws -> T? {
         guard let bytes = try AtomicFile.read(path) else { return nil }
@@ -31,7 +31,7 @@ public enum CheckpointFile {
     }
 
     /// The error for a checkpoint that cannot be resumed from, whatever part of it failed.
-    public static func unusable(_ path: String, _ error: any Error) -> Unusable {
+    package static func unusable(_ path: String, _ error: any Error) -> Unusable {
         Unusable(description: "cannot resume from checkpoint \(path): \(error); remove it to start over")
     }
 }

@@ -2,16 +2,16 @@ import CZlib
 
 /// Streaming gzip decompression over chunks, including files made of several concatenated gzip members
 /// (`cat a.gz b.gz`), which `gunzip` also accepts.
-public final class GzipInflater {
+package final class GzipInflater {
     private var stream = z_stream()
     private var output: [UInt8]
     private var finishedMember = false
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public init(outputBufferSize: Int = 1 << 20) throws {
+    package init(outputBufferSize: Int = 1 << 20) throws {
         output = [UInt8](repeating: 0, count: outputBufferSize)
         // 15 + 16: a gzip header and trailer, not raw zlib.
         let code = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
@@ -21,12 +21,12 @@ public final class GzipInflater {
     deinit { inflateEnd(&stream) }
 
     /// True when the input starts with the gzip magic number.
-    public static func isGzip(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func isGzip(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
     /// Decompresses `input`, calling `body` with each block of output.
-    public func inflate(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func inflate(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let base = input.baseAddress, input.count > 0 else { return }
         stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
@@ -54,7 +54,7 @@ public final class GzipInflater {
     }
 
     /// Call at end of input: a member cut short is an error, not silently accepted.
-    public func finish() throws {
+    package func finish() throws {
         if !finishedMember && stream.total_in > 0 {
             throw Failure(description: "gzip data is truncated")
         }

@@ -8,20 +8,20 @@ import TallyCore
 
 /// Reads a file or stdin in large blocks, transparently gunzipping, and reports idleness so a stream processor can
 /// advance its watermark when a live source stops sending.
-public final class InputReader {
-    public let name: String
+package final class InputReader {
+    package let name: String
     private let fd: Int32
     private let ownsDescriptor: Bool
     private var buffer: [UInt8]
     private var inflater: GzipInflater?
     private var sniffed: Bool
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// `path` nil or `-` reads stdin. With `decompress` false, gzip data is returned as it is.
-    public init(path: String?, blockSize: Int = 1 << 20, decompress: Bool = true) throws {
+    package init(path: String?, blockSize: Int = 1 << 20, decompress: Bool = true) throws {
         sniffed = !decompress
         if let path, path != "-" {
             let fd = open(path, O_RDONLY)
@@ -41,7 +41,7 @@ public final class InputReader {
 
     /// Calls `body` with decompressed chunks until end of input. When `idleTimeout` is set and no byte arrives for
     /// that long, calls `onIdle` (repeatedly, once per timeout) and keeps waiting.
-    public func forEachChunk(
+    package func forEachChunk(
         idleTimeout: Duration? = nil,
         onIdle: () throws -> Void = {},
         _ body: (UnsafeRawBufferPointer) throws -> Void
@@ -71,13 +71,13 @@ public final class InputReader {
 
     /// Pull-style reading for pipelines that cannot run inside a callback: the next decompressed bytes, or nil at
     /// end of input. Blocks until data arrives.
-    public func readChunk() throws -> [UInt8]? {
+    package func readChunk() throws -> [UInt8]? {
         var out: [UInt8] = []
         return try readChunk(appendingTo: &out) ? out : nil
     }
 
     /// Appends the next decompressed bytes to `out` (no intermediate copy); false at end of input.
-    public func readChunk(appendingTo out: inout [UInt8]) throws -> Bool {
+    package func readChunk(appendingTo out: inout [UInt8]) throws -> Bool {
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 {

@@ -5,20 +5,20 @@
 #endif
 
 /// Buffered writes to stdout or a file with `write(2)`: no Foundation, no per-line system call.
-public final class OutputSink {
-    public let name: String
+package final class OutputSink {
+    package let name: String
     private let fd: Int32
     private let ownsDescriptor: Bool
     private var pending: [UInt8] = []
     private let flushThreshold: Int
-    public private(set) var bytesWritten = 0
+    package private(set) var bytesWritten = 0
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// `path` nil or `-` writes stdout. Files are created or truncated.
-    public init(path: String?, flushThreshold: Int = 1 << 16) throws {
+    package init(path: String?, flushThreshold: Int = 1 << 16) throws {
         if let path, path != "-" {
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { throw Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
@@ -40,12 +40,12 @@ public final class OutputSink {
     }
 
     /// Appends bytes; writes when the buffer is large.
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         pending.append(contentsOf: bytes)
         if pending.count >= flushThreshold { try flush() }
     }
 
-    public func flush() throws {
+    package func flush() throws {
         var offset = 0
         while offset < pending.count {
             let written = pending.withUnsafeBytes { raw in

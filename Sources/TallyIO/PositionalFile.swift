@@ -5,14 +5,14 @@
 #endif
 
 /// A plain (uncompressed) file read with `pread`, so several threads can read different parts of it at once.
-public final class PositionalFile: @unchecked Sendable {
+package final class PositionalFile: @unchecked Sendable {
     // Safe to share: the descriptor is only used with pread, which has no shared file position.
     private let fd: Int32
-    public let path: String
-    public let size: Int
+    package let path: String
+    package let size: Int
 
     /// Opens `path`; nil when it is gzip-compressed (a gzip stream cannot be split), not a regular file, or empty.
-    public init?(path: String) throws {
+    package init?(path: String) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw InputReader.Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         var info = stat()
@@ -34,7 +34,7 @@ public final class PositionalFile: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Appends up to `count` bytes from `offset` to `out`; returns how many were read (0 at end of file).
-    public func read(at offset: Int, count: Int, appendingTo out: inout [UInt8]) throws -> Int {
+    package func read(at offset: Int, count: Int, appendingTo out: inout [UInt8]) throws -> Int {
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: count))
         var done = 0
@@ -53,7 +53,7 @@ public final class PositionalFile: @unchecked Sendable {
     }
 
     /// The offset just after the first newline at or after `offset` (or the file size when there is none).
-    public func lineStart(after offset: Int) throws -> Int {
+    package func lineStart(after offset: Int) throws -> Int {
         var position = offset
         var probe: [UInt8] = []
         while position < size {

@@ -6,8 +6,8 @@
 
 /// Progress of a long-running command on stderr: a self-overwriting status line when stderr is a terminal,
 /// a structured `key=value` log line every `logInterval` otherwise.
-public final class ProgressReporter {
-    public let isTerminal: Bool
+package final class ProgressReporter {
+    package let isTerminal: Bool
     private let command: String
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
@@ -15,7 +15,7 @@ public final class ProgressReporter {
     private let interval: Duration
     private var lastLineLength = 0
 
-    public init(command: String, terminalInterval: Duration = .milliseconds(500), logInterval: Duration = .seconds(10)) {
+    package init(command: String, terminalInterval: Duration = .milliseconds(500), logInterval: Duration = .seconds(10)) {
         self.command = command
         isTerminal = isatty(2) != 0
         interval = isatty(2) != 0 ? terminalInterval : logInterval
@@ -23,16 +23,16 @@ public final class ProgressReporter {
         lastReport = started
     }
 
-    public var elapsed: Duration { clock.now - started }
+    package var elapsed: Duration { clock.now - started }
 
     /// Seconds since start, as a Double.
-    public var elapsedSeconds: Double {
+    package var elapsedSeconds: Double {
         let e = elapsed.components
         return Double(e.seconds) + Double(e.attoseconds) / 1e18
     }
 
     /// Reports when the interval has passed; `fields` is only evaluated then.
-    public func tick(_ fields: () -> [(String, String)]) {
+    package func tick(_ fields: () -> [(String, String)]) {
         let now = clock.now
         guard now - lastReport >= interval else { return }
         lastReport = now
@@ -48,22 +48,22 @@ public final class ProgressReporter {
     }
 
     /// The final summary: always printed, as a structured line (after clearing a terminal status line).
-    public func summary(_ fields: [(String, String)]) {
+    package func summary(_ fields: [(String, String)]) {
         if isTerminal && lastLineLength > 0 { Self.writeStderr("\r" + String(repeating: " ", count: lastLineLength) + "\r") }
         Self.writeStderr(Self.structured(command, "summary", fields) + "\n")
     }
 
-    public static func structured(_ command: String, _ event: String, _ fields: [(String, String)]) -> String {
+    package static func structured(_ command: String, _ event: String, _ fields: [(String, String)]) -> String {
         "\(command) \(event) " + fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
     }
 
-    public static func writeStderr(_ text: String) {
+    package static func writeStderr(_ text: String) {
         var text = text
         text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
     }
 
     /// A rate with SI suffix: `1.23M`.
-    public static func compact(_ value: Double) -> String {
+    package static func compact(_ value: Double) -> String {
         switch value {
         case 1e9...: return String(format1: value / 1e9) + "G"
         case 1e6...: return String(format1: value / 1e6) + "M"
@@ -75,7 +75,7 @@ public final class ProgressReporter {
 
 extension String {
     /// One decimal, without Foundation.
-    public init(format1 value: Double) {
+    package init(format1 value: Double) {
         let tenths = Int((value * 10).rounded())
         self = "\(tenths / 10).\(abs(tenths % 10))"
     }

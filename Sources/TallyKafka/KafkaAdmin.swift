@@ -3,10 +3,10 @@
 
     /// Topic administration through librdkafka's Admin API: creating a topic with a chosen partition count (brokers
     /// that auto-create topics give them one partition, and a consumer group can only spread partitions).
-    public final class KafkaAdmin: @unchecked Sendable {
+    package final class KafkaAdmin: @unchecked Sendable {
         private let handle: OpaquePointer
 
-        public init(brokers: String) throws {
+        package init(brokers: String) throws {
             handle = try KafkaClientConfiguration.newClient(
                 RD_KAFKA_PRODUCER, try KafkaClientConfiguration(properties: ["bootstrap.servers": brokers]).make())
         }
@@ -14,7 +14,7 @@
         deinit { rd_kafka_destroy(handle) }
 
         /// The number of partitions of `topic`, or nil when the brokers do not have it. Blocks until they answer.
-        public func partitionCount(of topic: String, timeout: Duration = .seconds(15)) throws -> Int? {
+        package func partitionCount(of topic: String, timeout: Duration = .seconds(15)) throws -> Int? {
             guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
                 throw KafkaError(rd_kafka_last_error(), "topic \(topic)")
             }
@@ -37,7 +37,7 @@
 
         /// Creates `topic`; succeeds when it already exists with any partition count only if `ifMissing` is set.
         /// Blocks the calling thread until the broker answers or `timeout` passes.
-        public func createTopic(
+        package func createTopic(
             _ topic: String, partitions: Int, replicationFactor: Int = 1, ifMissing: Bool = false,
             timeout: Duration = .seconds(15)
         ) throws {

@@ -1,30 +1,30 @@
 #if Kafka
     /// One consumed message, owned (copied out of librdkafka).
-    public struct KafkaMessage: Sendable, Hashable {
-        public var partition: KafkaPartition
-        public var offset: Int64
-        public var key: [UInt8]?
-        public var value: [UInt8]
+    package struct KafkaMessage: Sendable, Hashable {
+        package var partition: KafkaPartition
+        package var offset: Int64
+        package var key: [UInt8]?
+        package var value: [UInt8]
     }
 
     extension KafkaConsumer {
         /// The messages of the subscribed topics, as they arrive, as an `AsyncSequence`; it ends when the consuming
         /// task is cancelled. Commit with `commit(_:)` once a message's effects are durable (nothing is auto-committed).
         /// Processors that need speed use `poll(max:timeout:_:)`, which reads messages in place.
-        public var messages: Messages { Messages(consumer: self) }
+        package var messages: Messages { Messages(consumer: self) }
 
-        public struct Messages: AsyncSequence, Sendable {
-            public typealias Element = KafkaMessage
+        package struct Messages: AsyncSequence, Sendable {
+            package typealias Element = KafkaMessage
             let consumer: KafkaConsumer
 
-            public func makeAsyncIterator() -> Iterator { Iterator(consumer: consumer) }
+            package func makeAsyncIterator() -> Iterator { Iterator(consumer: consumer) }
 
-            public struct Iterator: AsyncIteratorProtocol {
+            package struct Iterator: AsyncIteratorProtocol {
                 let consumer: KafkaConsumer
                 var pending: [KafkaMessage] = []
                 var index = 0
 
-                public mutating func next() async throws -> KafkaMessage? {
+                package mutating func next() async throws -> KafkaMessage? {
                     if index == pending.count {
                         let batch = try await consumer.nextBatch()
                         guard !batch.isEmpty else { return nil }

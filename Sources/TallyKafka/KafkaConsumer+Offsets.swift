@@ -7,11 +7,11 @@
     #endif
 
     /// A group's committed position in a partition: the next offset to read, and what the committer stored with it.
-    public struct KafkaCommittedOffset: Hashable, Sendable {
-        public var offset: Int64
-        public var metadata: String?
+    package struct KafkaCommittedOffset: Hashable, Sendable {
+        package var offset: Int64
+        package var metadata: String?
 
-        public init(offset: Int64, metadata: String?) {
+        package init(offset: Int64, metadata: String?) {
             self.offset = offset
             self.metadata = metadata
         }
@@ -22,7 +22,7 @@
         /// Commits the given next offsets synchronously: returns once the group coordinator stored them. A
         /// partition's `metadata` is stored with its offset (Kafka keeps up to `offset.metadata.max.bytes`, 4 KiB by
         /// default) and read back by whichever member owns the partition next.
-        public func commit(_ offsets: [KafkaPartition: Int64], metadata: [KafkaPartition: String] = [:]) throws {
+        package func commit(_ offsets: [KafkaPartition: Int64], metadata: [KafkaPartition: String] = [:]) throws {
             guard !offsets.isEmpty else { return }
             let list = rd_kafka_topic_partition_list_new(Int32(offsets.count))
             defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -43,7 +43,7 @@
         }
 
         /// The offsets (and their metadata) the group has committed for `partitions` (nil where none).
-        public func committed(_ partitions: [KafkaPartition], timeout: Duration = .seconds(10)) throws -> [KafkaPartition:
+        package func committed(_ partitions: [KafkaPartition], timeout: Duration = .seconds(10)) throws -> [KafkaPartition:
             KafkaCommittedOffset]
         {
             let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))

@@ -2,68 +2,68 @@
     import CRdKafka
 
     /// A partition of a topic, and a position in it.
-    public struct KafkaPartition: Hashable, Sendable, Comparable {
-        public var topic: String
-        public var partition: Int32
+    package struct KafkaPartition: Hashable, Sendable, Comparable {
+        package var topic: String
+        package var partition: Int32
 
-        public init(topic: String, partition: Int32) {
+        package init(topic: String, partition: Int32) {
             self.topic = topic
             self.partition = partition
         }
 
-        public static func < (lhs: KafkaPartition, rhs: KafkaPartition) -> Bool {
+        package static func < (lhs: KafkaPartition, rhs: KafkaPartition) -> Bool {
             (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
         }
     }
 
     /// Messages consumed together. Values are concatenated, each followed by a newline, so that a batch of JSON frames
     /// feeds the line-based scanners directly (one copy, no allocation per message); `records` say where each is.
-    public struct KafkaBatch: Sendable {
-        public struct Record: Sendable {
-            public var partition: KafkaPartition
-            public var offset: Int64
-            public var key: [UInt8]?
+    package struct KafkaBatch: Sendable {
+        package struct Record: Sendable {
+            package var partition: KafkaPartition
+            package var offset: Int64
+            package var key: [UInt8]?
             /// The value's bytes in `values` (without the added newline).
-            public var value: Range<Int>
+            package var value: Range<Int>
         }
 
-        public var values: [UInt8] = []
-        public var records: [Record] = []
+        package var values: [UInt8] = []
+        package var records: [Record] = []
         /// For each partition in the batch, the offset to commit once the batch is processed (last offset + 1).
-        public var nextOffsets: [KafkaPartition: Int64] = [:]
+        package var nextOffsets: [KafkaPartition: Int64] = [:]
         /// Partitions whose end was reached (only with `enable.partition.eof=true`).
-        public var reachedEnd: Set<KafkaPartition> = []
+        package var reachedEnd: Set<KafkaPartition> = []
 
-        public var isEmpty: Bool { records.isEmpty }
+        package var isEmpty: Bool { records.isEmpty }
     }
 
     /// One message, borrowed from librdkafka for the duration of a `poll` callback.
-    public struct KafkaRecordView {
-        public var partition: KafkaPartition
-        public var offset: Int64
-        public var key: UnsafeRawBufferPointer?
-        public var value: UnsafeRawBufferPointer
+    package struct KafkaRecordView {
+        package var partition: KafkaPartition
+        package var offset: Int64
+        package var key: UnsafeRawBufferPointer?
+        package var value: UnsafeRawBufferPointer
     }
 
     /// What a `poll` with a callback saw, besides the messages themselves.
-    public struct KafkaPollSummary: Sendable {
-        public var records = 0
+    package struct KafkaPollSummary: Sendable {
+        package var records = 0
         /// For each partition polled, the offset to commit once its messages are processed (last offset + 1).
-        public var nextOffsets: [KafkaPartition: Int64] = [:]
+        package var nextOffsets: [KafkaPartition: Int64] = [:]
         /// Partitions whose end was reached (only with `enable.partition.eof=true`).
-        public var reachedEnd: Set<KafkaPartition> = []
+        package var reachedEnd: Set<KafkaPartition> = []
 
-        public var isEmpty: Bool { records == 0 }
+        package var isEmpty: Bool { records == 0 }
     }
 
     /// A consumer in a consumer group with manual offset commits (`enable.auto.commit=false`): the caller commits
     /// only what it has processed and made durable. Partitions are assigned by the group (librdkafka's rebalance
     /// protocol); the assignment is served while polling.
-    public final class KafkaConsumer: @unchecked Sendable {
+    package final class KafkaConsumer: @unchecked Sendable {
         let handle: OpaquePointer
         private let queue: OpaquePointer
 
-        public init(brokers: String, group: String, topics: [String], properties: [String: String] = [:]) throws {
+        package init(brokers: String, group: String, topics: [String], properties: [String: String] = [:]) throws {
             var settings = [
                 "bootstrap.servers": brokers, "group.id": group, "enable.auto.commit": "false",
                 "auto.offset.reset": "earliest", "enable.partition.eof": "false",
@@ -88,7 +88,7 @@
 
         /// Up to `max` messages, waiting at most `timeout` for the first (0: return what is already fetched). Blocks
         /// the calling thread for up to `timeout`.
-        public func poll(max: Int = 10_000, timeout: Duration = .zero) throws -> KafkaBatch {
+        package func poll(max: Int = 10_000, timeout: Duration = .zero) throws -> KafkaBatch {
             var batch = KafkaBatch()
             let summary = try poll(max: max, timeout: timeout) { record in
                 let start = batch.values.count
@@ -106,7 +106,8 @@
 
         /// Like `poll(max:timeout:)`, but hands each message to `visit` while librdkafka still holds it, without
         /// copying: the fastest way to process a replay (the values are valid only during the call).
-        public func poll(max: Int = 10_000, timeout: Duration = .zero, _ visit: (KafkaRecordView) throws -> Void) throws -> KafkaPollSummary
+        package func poll(max: Int = 10_000, timeout: Duration = .zero, _ visit: (KafkaRecordView) throws -> Void) throws
+            -> KafkaPollSummary
         {
             var messages = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: max)
             let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
@@ -159,7 +160,7 @@
 
         /// The next non-empty batch, without blocking a thread of the cooperative pool: polls, and sleeps briefly
         /// while nothing has arrived. Returns an empty batch only when the task is cancelled.
-        public func nextBatch(max: Int = 10_000) async throws -> KafkaBatch {
+        package func nextBatch(max: Int = 10_000) async throws -> KafkaBatch {
             var idle = 1
             while !Task.isCancelled {
                 let batch = try poll(max: max)
@@ -171,7 +172,7 @@
         }
 
         /// The partitions currently assigned to this member by the group.
-        public func assignment() throws -> Set<KafkaPartition> {
+        package func assignment() throws -> Set<KafkaPartition> {
             var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
             let error = rd_kafka_assignment(handle, &list)
             guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { throw KafkaError(error, "reading the assignment") }
@@ -185,7 +186,7 @@
         /// The partition's first and next-to-be-written offsets as of the last fetch response (librdkafka's cache, no
         /// request to the broker); nil before the first fetch. A processor uses it to tell a partition with records
         /// still to read (not idle, whatever the wall clock says) from one that is caught up.
-        public func cachedOffsets(of partition: KafkaPartition) -> (low: Int64, high: Int64)? {
+        package func cachedOffsets(of partition: KafkaPartition) -> (low: Int64, high: Int64)? {
             var low: Int64 = -1
             var high: Int64 = -1
             let error = rd_kafka_get_watermark_offsets(handle, partition.topic, partition.partition, &low, &high)
@@ -196,11 +197,11 @@
         /// Stops fetching `partitions` until `resume`: watermark alignment holds back a partition read far ahead of
         /// the others. librdkafka drops what it prefetched for them and, on resume, fetches from the next offset the
         /// application has not consumed, so nothing is skipped.
-        public func pause(_ partitions: [KafkaPartition]) throws {
+        package func pause(_ partitions: [KafkaPartition]) throws {
             try changePause(partitions, pause: true)
         }
 
-        public func resume(_ partitions: [KafkaPartition]) throws {
+        package func resume(_ partitions: [KafkaPartition]) throws {
             try changePause(partitions, pause: false)
         }
 
@@ -214,7 +215,7 @@
         }
 
         /// Leaves the group (its partitions go to the other members at once) and frees the client.
-        public func close() {
+        package func close() {
             _ = rd_kafka_consumer_close(handle)
             rd_kafka_queue_destroy(queue)
             rd_kafka_destroy(handle)

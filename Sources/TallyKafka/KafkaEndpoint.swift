@@ -1,15 +1,15 @@
 #if Kafka
     /// `kafka://host:port[,host:port…]/topic`, the form `--from` and `--to` take.
-    public struct KafkaEndpoint: Hashable, Sendable {
-        public var brokers: String
-        public var topic: String
+    package struct KafkaEndpoint: Hashable, Sendable {
+        package var brokers: String
+        package var topic: String
 
-        public init(brokers: String, topic: String) {
+        package init(brokers: String, topic: String) {
             self.brokers = brokers
             self.topic = topic
         }
 
-        public init(url: String) throws {
+        package init(url: String) throws {
             let prefix = "kafka://"
             guard url.hasPrefix(prefix) else { throw KafkaError(message: "expected kafka://HOST:PORT/TOPIC, got \(url)") }
             let rest = url.dropFirst(prefix.count)

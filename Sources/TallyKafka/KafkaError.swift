@@ -2,9 +2,9 @@
     import CRdKafka
 
     /// A librdkafka failure, with its error name and librdkafka's own message.
-    public struct KafkaError: Error, CustomStringConvertible, Sendable {
-        public var code: Int32
-        public var message: String
+    package struct KafkaError: Error, CustomStringConvertible, Sendable {
+        package var code: Int32
+        package var message: String
 
         init(_ code: rd_kafka_resp_err_t, _ context: String) {
             self.code = code.rawValue
@@ -16,6 +16,6 @@
             self.message = message
         }
 
-        public var description: String { message }
+        package var description: String { message }
     }
 #endif

@@ -5,9 +5,9 @@
     import Synchronization
 
     /// Where Kafka stored a produced message.
-    public struct KafkaDeliveryReport: Hashable, Sendable {
-        public var partition: Int32
-        public var offset: Int64
+    package struct KafkaDeliveryReport: Hashable, Sendable {
+        package var partition: Int32
+        package var offset: Int64
     }
 
     /// An idempotent producer (`enable.idempotence=true`, `acks=all`): `send` returns once the brokers have the message
@@ -16,7 +16,7 @@
     /// librdkafka's handles are thread-safe, so the class is `@unchecked Sendable`; a dedicated thread serves its delivery
     /// reports (`rd_kafka_poll`), each resuming the continuation of the `send` that produced the message. Its local queue
     /// is bounded (`queue.buffering.max.messages`): when full, `send` waits and retries, which is the back-pressure.
-    public final class KafkaProducer: @unchecked Sendable {
+    package final class KafkaProducer: @unchecked Sendable {
         let handle: OpaquePointer
         private let topics = Mutex<[String: TopicHandle]>([:])
         private let poller: KafkaPoller
@@ -24,7 +24,7 @@
         /// A librdkafka handle (client or topic); thread-safe by librdkafka's contract.
         struct TopicHandle: @unchecked Sendable { let pointer: OpaquePointer }
 
-        public init(brokers: String, properties: [String: String] = [:]) throws {
+        package init(brokers: String, properties: [String: String] = [:]) throws {
             var settings = [
                 "bootstrap.servers": brokers, "enable.idempotence": "true", "acks": "all",
                 "queue.buffering.max.messages": "100000", "linger.ms": "2",
@@ -39,14 +39,14 @@
 
         /// Produces one message (`key` chooses the partition) and returns when it is acknowledged by the brokers.
         @discardableResult
-        public func send(topic: String, key: [UInt8]?, value: [UInt8]) async throws -> KafkaDeliveryReport {
+        package func send(topic: String, key: [UInt8]?, value: [UInt8]) async throws -> KafkaDeliveryReport {
             try await send(topic: topic, messages: [(key, value)])[0]
         }
 
         /// Sends every message and returns when all are acknowledged (reports in input order), or throws the first
         /// error. Messages are handed to librdkafka one after another in input order, so messages with one key keep
         /// their order in its partition (the idempotent producer keeps it across retries); only the waits overlap.
-        public func send(topic: String, messages: [(key: [UInt8]?, value: [UInt8])]) async throws -> [KafkaDeliveryReport] {
+        package func send(topic: String, messages: [(key: [UInt8]?, value: [UInt8])]) async throws -> [KafkaDeliveryReport] {
             let rkt = try topicHandle(topic)
             let batch = BatchDelivery(count: messages.count)
             for (index, message) in messages.enumerated() {
@@ -77,7 +77,7 @@
         }
 
         /// Waits until every produced message is delivered (or `timeout` passes), then stops and frees the client.
-        public func close(timeout: Duration = .seconds(10)) {
+        package func close(timeout: Duration = .seconds(10)) {
             _ = rd_kafka_flush(handle, Int32(timeout.components.seconds * 1000))
             poller.stop()
             topics.withLock { handles in

@@ -4,7 +4,7 @@ import TallyCore
 import TallyPipeline
 
 extension PostgresEventStore: APIKeyStore {
-    public func createAPIKey(_ record: APIKeyRecord) async throws {
+    package func createAPIKey(_ record: APIKeyRecord) async throws {
         try await perform("creating an API key") { [self] in
             try await client.query(
                 """
@@ -15,7 +15,7 @@ extension PostgresEventStore: APIKeyStore {
         }
     }
 
-    public func apiKeys() async throws -> [APIKeyRecord] {
+    package func apiKeys() async throws -> [APIKeyRecord] {
         try await perform("reading API keys") { [self] in
             let rows = try await client.query(
                 """
@@ -39,7 +39,7 @@ extension PostgresEventStore: APIKeyStore {
         }
     }
 
-    public func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool {
+    package func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool {
         try await perform("revoking an API key") { [self] in
             let rows = try await client.query(
                 """
@@ -51,7 +51,7 @@ extension PostgresEventStore: APIKeyStore {
         }
     }
 
-    public func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws {
+    package func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws {
         guard !uses.isEmpty else { return }
         try await perform("recording API key use") { [self] in
             try await client.query(

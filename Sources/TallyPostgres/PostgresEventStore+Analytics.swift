@@ -3,7 +3,7 @@ import TallyCore
 import TallyPipeline
 
 extension PostgresEventStore: AdAnalyticsStore {
-    public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
+    package func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
         try await perform("reading ad counts") { [self] in
             let rows = try await client.query(
                 """

@@ -3,7 +3,7 @@ import TallyCore
 import TallyPipeline
 
 extension PostgresEventStore: PlaybackReader {
-    public func state(_ key: PlaybackKey) async throws -> PlaybackState? {
+    package func state(_ key: PlaybackKey) async throws -> PlaybackState? {
         try await perform("reading a playback state") { [self] in
             let rows = try await client.query(
                 """
@@ -15,7 +15,7 @@ extension PostgresEventStore: PlaybackReader {
         }
     }
 
-    public func totals(content: String) async throws -> ContentTotals? {
+    package func totals(content: String) async throws -> ContentTotals? {
         try await perform("reading content totals") { [self] in
             let rows = try await client.query(
                 """
@@ -30,7 +30,7 @@ extension PostgresEventStore: PlaybackReader {
         }
     }
 
-    public func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
+    package func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
         try await perform("reading a user's playback states") { [self] in
             let rows = try await client.query(
                 """
@@ -43,7 +43,7 @@ extension PostgresEventStore: PlaybackReader {
         }
     }
 
-    public func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState] {
+    package func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState] {
         guard !keys.isEmpty else { return [:] }
         return try await perform("reading \(keys.count) playback states") { [self] in
             let users = keys.map(\.user)
@@ -62,5 +62,5 @@ extension PostgresEventStore: PlaybackReader {
 
     /// PostgreSQL's typed columns and text rules (no NUL, valid UTF-8) leave nothing to quarantine, and a count of
     /// a shared table at every start of every server would cost more than it tells.
-    public func checkStoredPlaybackStates() async throws -> Int? { nil }
+    package func checkStoredPlaybackStates() async throws -> Int? { nil }
 }

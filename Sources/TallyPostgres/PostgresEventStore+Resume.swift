@@ -3,7 +3,7 @@ import TallyCore
 import TallyPipeline
 
 extension PostgresEventStore: ResumeWindowStore {
-    public func saveResumeWindows(_ records: [ResumeRecord]) async throws {
+    package func saveResumeWindows(_ records: [ResumeRecord]) async throws {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") { [self] in
             try await client.query(
@@ -17,7 +17,7 @@ extension PostgresEventStore: ResumeWindowStore {
         }
     }
 
-    public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
+    package func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
         try await perform("reading a resume window") { [self] in
             try await records(
                 client.query(
@@ -29,7 +29,7 @@ extension PostgresEventStore: ResumeWindowStore {
         }
     }
 
-    public func latestResumeWindow(user: String) async throws -> ResumeRecord? {
+    package func latestResumeWindow(user: String) async throws -> ResumeRecord? {
         try await perform("reading the latest resume window") { [self] in
             try await records(
                 client.query(
@@ -41,7 +41,7 @@ extension PostgresEventStore: ResumeWindowStore {
         }
     }
 
-    public func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
+    package func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
         try await perform("pruning resume windows") { [self] in
             let rows = try await client.query(
                 """
@@ -53,7 +53,7 @@ extension PostgresEventStore: ResumeWindowStore {
         }
     }
 
-    public func lastResumeWindowEnd() async throws -> Timestamp? {
+    package func lastResumeWindowEnd() async throws -> Timestamp? {
         try await perform("reading the last resume window") { [self] in
             try await optionalTime(
                 client.query(
@@ -64,13 +64,13 @@ extension PostgresEventStore: ResumeWindowStore {
         }
     }
 
-    public func latestHeartbeatTime() async throws -> Timestamp? {
+    package func latestHeartbeatTime() async throws -> Timestamp? {
         try await perform("reading the latest heartbeat time") { [self] in
             try await optionalTime(client.query("SELECT max(event_time_ms) FROM \(unescaped: s).heartbeats", logger: logger))
         }
     }
 
-    public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
+    package func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
         try await performUnbounded("replaying heartbeats") {
             try await withoutStatementTimeout { connection in try await replayHeartbeats(from: from, on: connection, body) }
         }

@@ -3,7 +3,7 @@ import TallyCore
 import TallyPipeline
 
 extension PostgresEventStore: SessionStore {
-    public var sharesSessionsWithOtherServers: Bool { true }
+    package var sharesSessionsWithOtherServers: Bool { true }
 
     func writeSessions(_ sessions: [SessionCommit], on connection: PostgresConnection) async throws {
         for commit in sessions {
@@ -34,7 +34,7 @@ extension PostgresEventStore: SessionStore {
         }
     }
 
-    public func sessionHeader(id: String) async throws -> SessionHeader? {
+    package func sessionHeader(id: String) async throws -> SessionHeader? {
         try await perform("reading session \(id)") { [self] in
             try await headers(
                 client.query(
@@ -46,7 +46,7 @@ extension PostgresEventStore: SessionStore {
         }
     }
 
-    public func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] {
+    package func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] {
         try await perform("reading entries of session \(id)") { [self] in
             let rows = try await client.query(
                 """
@@ -61,7 +61,7 @@ extension PostgresEventStore: SessionStore {
         }
     }
 
-    public func sessionTree(id: String) async throws -> [UInt8]? {
+    package func sessionTree(id: String) async throws -> [UInt8]? {
         try await perform("reading the tree of session \(id)") { [self] in
             let rows = try await client.query("SELECT tree FROM \(unescaped: s).sessions WHERE session_id = \(id)", logger: logger)
             for try await tree in rows.decode(String?.self) { return tree.map { Array($0.utf8) } }
@@ -69,7 +69,7 @@ extension PostgresEventStore: SessionStore {
         }
     }
 
-    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws
+    package func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws
         -> [SessionHeader]
     {
         let cutoff = now.millisecondsSinceEpoch - abandonAfter.milliseconds

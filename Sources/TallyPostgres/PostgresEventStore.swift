@@ -10,7 +10,7 @@ import TallyPipeline
 /// `(user, content)` key (in hash order, so concurrent batches cannot deadlock). Two servers updating one key
 /// therefore serialize, and the second plans from the first's committed state: no lost updates. Ad counters
 /// are additive upserts and distinct users are a primary key, so they need no locks of their own.
-public final class PostgresEventStore: EventStore {
+package final class PostgresEventStore: EventStore {
     let client: PostgresClient
     let schema: String
     let logger: Logger
@@ -43,7 +43,7 @@ public final class PostgresEventStore: EventStore {
 
     var s: String { schema }
 
-    public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
+    package func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
         try await performUnbounded("loading playback state") {
             try await withoutStatementTimeout { connection in try await loadPlaybackStates(on: connection) }
         }
@@ -61,7 +61,7 @@ public final class PostgresEventStore: EventStore {
     }
 
     @discardableResult
-    public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
+    package func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         try await perform("appending \(batch.events.count + batch.ads.count) events") { [self] in
             try await withRetries {
                 // Ad events alone are one statement, atomic by itself: one round trip, no BEGIN/COMMIT.
@@ -79,7 +79,7 @@ public final class PostgresEventStore: EventStore {
         }
     }
 
-    public func countEvents(_ kind: EventKind) async throws -> Int {
+    package func countEvents(_ kind: EventKind) async throws -> Int {
         let table = kind.tableName
         return try await perform("counting \(table)") { [self] in
             let rows = try await client.query("SELECT count(*) FROM \(unescaped: s).\(unescaped: table)", logger: logger)
@@ -88,13 +88,13 @@ public final class PostgresEventStore: EventStore {
         }
     }
 
-    public func checkHealth() async throws {
+    package func checkHealth() async throws {
         try await perform("health check") { [self] in
             try await client.query("SELECT 1", logger: logger)
         }
     }
 
-    public func checkWritable() async throws {
+    package func checkWritable() async throws {
         try await perform("write check") { [self] in
             try await client.query(
                 """
@@ -106,11 +106,11 @@ public final class PostgresEventStore: EventStore {
 
     /// Always empty: PostgreSQL's column types refuse what SQLite lets through (text in an integer column, a NUL
     /// in text), and values out of range are handled by the processors' checked arithmetic.
-    public func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) { (0, []) }
+    package func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) { (0, []) }
 
     /// Nothing to flush: every write is committed before it returns. The pool stops with the `PostgresStores`
     /// scope that opened the store.
-    public func close() async throws {}
+    package func close() async throws {}
 
     /// Runs one store operation within `operationTimeout`: a database that is down or unreachable costs a request
     /// about that long, not the pool's minute of reconnecting before it gives up.

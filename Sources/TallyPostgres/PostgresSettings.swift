@@ -5,35 +5,35 @@ import PostgresNIO
 ///
 /// `schema` keeps Tally's tables in a schema of their own (default `tally`), so one database can hold several
 /// independent Tally deployments, and each test its own.
-public struct PostgresSettings: Sendable {
-    public var host: String
-    public var port: Int
-    public var username: String
+package struct PostgresSettings: Sendable {
+    package var host: String
+    package var port: Int
+    package var username: String
     /// From the URL, else `--postgres-password-file`, else `PGPASSWORD`; never logged (`redacted(_:)`).
-    public var password: String?
+    package var password: String?
     /// Nil: the server's default database for `username`, as libpq does.
-    public var database: String?
+    package var database: String?
     /// `sslmode=require` (or stricter): refuse to talk to a server without TLS rather than send the password in clear.
-    public var requireTLS: Bool
-    public var schema: String
+    package var requireTLS: Bool
+    package var schema: String
     /// Connections per server: several servers share one database's `max_connections`, so each takes a bounded share.
-    public var maximumConnections: Int
+    package var maximumConnections: Int
     /// How long start-up waits for the database before giving up with a clear error (the pool itself would retry
     /// forever).
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
     /// How long one request waits for the database (a connection, then its statements) before it is answered
     /// 503: a stopped database must cost clients seconds, not the pool's minute of retries.
-    public var operationTimeout: Duration
+    package var operationTimeout: Duration
     /// PostgreSQL's own `statement_timeout` for Tally's sessions: a statement stuck on locks or a slow plan is
     /// aborted by the server, so its transaction is rolled back rather than left to commit after the client gave up.
-    public var statementTimeout: Duration
+    package var statementTimeout: Duration
 
     /// Defaults, shown by `--help` from here (`StoreSettings`).
-    public static let defaultSchema = "tally"
-    public static let defaultOperationTimeout: Duration = .seconds(2)
-    public static let defaultStatementTimeout: Duration = .seconds(15)
+    package static let defaultSchema = "tally"
+    package static let defaultOperationTimeout: Duration = .seconds(2)
+    package static let defaultStatementTimeout: Duration = .seconds(15)
 
-    public init(
+    package init(
         url: String, schema: String = Self.defaultSchema, maximumConnections: Int = 20, connectTimeout: Duration = .seconds(10),
         operationTimeout: Duration = Self.defaultOperationTimeout, statementTimeout: Duration = Self.defaultStatementTimeout
     ) throws {
@@ -72,15 +72,15 @@ public struct PostgresSettings: Sendable {
     }
 
     /// The URL without its password, for messages and logs.
-    public static func redacted(_ url: String) -> String {
+    package static func redacted(_ url: String) -> String {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
         components.password = "***"
         return components.string ?? "postgres://…"
     }
 
     /// A URL or schema name that cannot be used, with what is wrong in it (the password left out).
-    public struct SettingsError: Error, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
+    package struct SettingsError: Error, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
     }
 }

@@ -8,12 +8,12 @@ import TallyCore
 /// (keys, the resume windows to replay) and its writer commits the last batch after the other services stopped,
 /// so the pool must start before the group and stop after it. A service inside the group starts alongside the
 /// others and could not promise either.
-public struct PostgresStores: Sendable {
+package struct PostgresStores: Sendable {
     private let pools: AsyncStream<PostgresEventStore>.Continuation
 
     /// Runs `body` with a scope to open stores in; when `body` returns or throws, every store's pool stops.
     @discardableResult
-    public static func withStores<T>(_ body: (PostgresStores) async throws -> T) async throws -> T {
+    package static func withStores<T>(_ body: (PostgresStores) async throws -> T) async throws -> T {
         let (stores, pools) = AsyncStream.makeStream(of: PostgresEventStore.self)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -30,7 +30,7 @@ public struct PostgresStores: Sendable {
     }
 
     /// Connects and migrates a store (within `settings.connectTimeout`); its pool runs until the scope ends.
-    public func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresEventStore {
+    package func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresEventStore {
         let store = PostgresEventStore(settings: settings, logger: logger)
         pools.yield(store)
         try await store.migrate(connectTimeout: settings.connectTimeout, host: settings.host, port: settings.port)

@@ -6,11 +6,11 @@ import TallyPipeline
 /// API keys in the SQLite store's `api_keys` table, through any GRDB writer: the server's pool, or the connection
 /// `tally keys` opens while the server runs. That one does not take the data directory's lock (it is the server's,
 /// against a second server); SQLite's own locking orders the two writers.
-public struct SQLiteAPIKeys: APIKeyStore {
+package struct SQLiteAPIKeys: APIKeyStore {
     let database: any DatabaseWriter
 
     /// Opens `tally.sqlite` in `directory` for key management (creating and migrating it if it does not exist yet).
-    public static func open(directory: String) throws -> SQLiteAPIKeys {
+    package static func open(directory: String) throws -> SQLiteAPIKeys {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -25,7 +25,7 @@ public struct SQLiteAPIKeys: APIKeyStore {
         }
     }
 
-    public func createAPIKey(_ record: APIKeyRecord) async throws {
+    package func createAPIKey(_ record: APIKeyRecord) async throws {
         try await SQLiteEventStore.perform("creating an API key") {
             try await database.write { db in
                 try db.execute(
@@ -40,7 +40,7 @@ public struct SQLiteAPIKeys: APIKeyStore {
         }
     }
 
-    public func apiKeys() async throws -> [APIKeyRecord] {
+    package func apiKeys() async throws -> [APIKeyRecord] {
         try await SQLiteEventStore.perform("reading API keys") {
             try await database.read { db in
                 try Row.fetchAll(
@@ -54,7 +54,7 @@ public struct SQLiteAPIKeys: APIKeyStore {
         }
     }
 
-    public func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool {
+    package func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool {
         try await SQLiteEventStore.perform("revoking an API key") {
             try await database.write { db in
                 try db.execute(
@@ -65,7 +65,7 @@ public struct SQLiteAPIKeys: APIKeyStore {
         }
     }
 
-    public func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws {
+    package func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws {
         guard !uses.isEmpty else { return }
         try await SQLiteEventStore.perform("recording API key use") {
             try await database.write { db in
@@ -102,8 +102,8 @@ public struct SQLiteAPIKeys: APIKeyStore {
 extension SQLiteEventStore: APIKeyStore {
     var keys: SQLiteAPIKeys { SQLiteAPIKeys(database: pool) }
 
-    public func createAPIKey(_ record: APIKeyRecord) async throws { try await keys.createAPIKey(record) }
-    public func apiKeys() async throws -> [APIKeyRecord] { try await keys.apiKeys() }
-    public func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool { try await keys.revokeAPIKey(id: id, at: time) }
-    public func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws { try await keys.recordAPIKeyUse(uses) }
+    package func createAPIKey(_ record: APIKeyRecord) async throws { try await keys.createAPIKey(record) }
+    package func apiKeys() async throws -> [APIKeyRecord] { try await keys.apiKeys() }
+    package func revokeAPIKey(id: String, at time: Timestamp) async throws -> Bool { try await keys.revokeAPIKey(id: id, at: time) }
+    package func recordAPIKeyUse(_ uses: [String: Timestamp]) async throws { try await keys.recordAPIKeyUse(uses) }
 }

@@ -3,7 +3,7 @@ import TallyCore
 import TallyPipeline
 
 extension SQLiteEventStore: AdAnalyticsStore {
-    public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
+    package func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
         adHours.withLock { $0[hour] ?? .zero }
     }
 

@@ -11,11 +11,11 @@ extension SQLiteEventStore: PlaybackReader {
         .map { $0.offset < 2 ? "CAST(\($0.element.name) AS BLOB)" : $0.element.name }.joined(separator: ", ")
     static let playbackKeyCondition = "CAST(user_id AS BLOB) IS ? AND CAST(content_id AS BLOB) IS ?"
 
-    public func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
+    package func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
         try await scanPlaybackStates(into: [:]) { $0[$1] = $2 }
     }
 
-    public func checkStoredPlaybackStates() async throws -> Int? {
+    package func checkStoredPlaybackStates() async throws -> Int? {
         try await scanPlaybackStates(into: 0) { count, _, _ in count += 1 }
     }
 
@@ -56,7 +56,7 @@ extension SQLiteEventStore: PlaybackReader {
 
     static let scanChunk = 10_000
 
-    public func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState] {
+    package func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState] {
         guard !keys.isEmpty else { return [:] }
         return try await perform("reading \(keys.count) playback states") {
             let (states, corrupt) = try await pool.read { db in
@@ -77,16 +77,16 @@ extension SQLiteEventStore: PlaybackReader {
         }
     }
 
-    public func state(_ key: PlaybackKey) async throws -> PlaybackState? {
+    package func state(_ key: PlaybackKey) async throws -> PlaybackState? {
         try await playbackRows("reading a playback state", where: "user_id = ? AND content_id = ?", [key.user, key.content]).first?.state
     }
 
-    public func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
+    package func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
         let rows = try await playbackRows("reading a user's playback states", where: "user_id = ?", [user])
         return rows.isEmpty ? nil : rows.map { ($0.key.content, $0.state) }
     }
 
-    public func totals(content: String) async throws -> ContentTotals? {
+    package func totals(content: String) async throws -> ContentTotals? {
         try await perform("reading content totals") {
             try await pool.read { db in
                 guard

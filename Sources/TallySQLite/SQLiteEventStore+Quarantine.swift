@@ -60,7 +60,7 @@ extension SQLiteEventStore {
         try await pool.write { db in try Self.quarantine(candidates, in: db, now: now) }
     }
 
-    public func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) {
+    package func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow]) {
         try await perform("reading the quarantine") {
             try await pool.read { db in
                 let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM quarantine") ?? 0

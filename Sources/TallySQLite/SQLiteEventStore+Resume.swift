@@ -3,7 +3,7 @@ import TallyCore
 import TallyPipeline
 
 extension SQLiteEventStore: ResumeWindowStore {
-    public func saveResumeWindows(_ records: [ResumeRecord]) async throws {
+    package func saveResumeWindows(_ records: [ResumeRecord]) async throws {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") {
             try await pool.write { db in
@@ -25,7 +25,7 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
-    public func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
+    package func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
         try await perform("reading a resume window") {
             try await pool.read { db in
                 try Row.fetchOne(
@@ -41,7 +41,7 @@ extension SQLiteEventStore: ResumeWindowStore {
 
     /// The newest usable window; newer ones that cannot be used are quarantined on the way (a read that finds
     /// them would otherwise meet them again on every call).
-    public func latestResumeWindow(user: String) async throws -> ResumeRecord? {
+    package func latestResumeWindow(user: String) async throws -> ResumeRecord? {
         try await perform("reading the latest resume window") {
             let (record, corrupt) = try await pool.read { db in
                 var corrupt: [QuarantineCandidate] = []
@@ -66,7 +66,7 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
-    public func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
+    package func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
         try await perform("pruning resume windows") {
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM resume_windows WHERE window_start_ms < ?", arguments: [cutoff.millisecondsSinceEpoch])
@@ -75,7 +75,7 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
-    public func lastResumeWindowEnd() async throws -> Timestamp? {
+    package func lastResumeWindowEnd() async throws -> Timestamp? {
         try await perform("reading the last resume window") {
             try await pool.read { db in
                 try Int64.fetchOne(
@@ -89,7 +89,7 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
-    public func latestHeartbeatTime() async throws -> Timestamp? {
+    package func latestHeartbeatTime() async throws -> Timestamp? {
         try await perform("reading the latest heartbeat time") {
             try await pool.read { db in
                 try Int64.fetchOne(db, sql: "SELECT max(event_time_ms) FROM heartbeats").map(Timestamp.init(millisecondsSinceEpoch:))
@@ -97,7 +97,7 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
-    public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
+    package func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
         try await perform("replaying heartbeats") {
             let corrupt = try await pool.read { db in
                 let rows = try Row.fetchCursor(

@@ -4,7 +4,7 @@ import TallyPipeline
 
 extension SQLiteEventStore: SessionStore {
     /// One server per data directory (its lock): the writer's cached headers are exact.
-    public var sharesSessionsWithOtherServers: Bool { false }
+    package var sharesSessionsWithOtherServers: Bool { false }
 
     static func write(_ sessions: [SessionCommit], in db: Database) throws {
         guard !sessions.isEmpty else { return }
@@ -40,7 +40,7 @@ extension SQLiteEventStore: SessionStore {
         }
     }
 
-    public func sessionHeader(id: String) async throws -> SessionHeader? {
+    package func sessionHeader(id: String) async throws -> SessionHeader? {
         try await perform("reading session \(id)") {
             try await pool.read { db in
                 try Row.fetchOne(
@@ -53,7 +53,7 @@ extension SQLiteEventStore: SessionStore {
         }
     }
 
-    public func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] {
+    package func sessionEntries(id: String, after: Int, limit: Int) async throws -> [(ordinal: Int, entry: SessionEntry)] {
         try await perform("reading entries of session \(id)") {
             try await pool.read { db in
                 try Row.fetchAll(
@@ -74,7 +74,7 @@ extension SQLiteEventStore: SessionStore {
         }
     }
 
-    public func sessionTree(id: String) async throws -> [UInt8]? {
+    package func sessionTree(id: String) async throws -> [UInt8]? {
         try await perform("reading the tree of session \(id)") {
             try await pool.read { db in
                 try String.fetchOne(db, sql: "SELECT tree FROM sessions WHERE session_id = ?", arguments: [id]).map { Array($0.utf8) }
@@ -82,7 +82,7 @@ extension SQLiteEventStore: SessionStore {
         }
     }
 
-    public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws
+    package func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws
         -> [SessionHeader]
     {
         let cutoff = now.millisecondsSinceEpoch - abandonAfter.milliseconds

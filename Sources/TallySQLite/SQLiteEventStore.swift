@@ -8,16 +8,16 @@ import TallyPipeline
 ///
 /// `synchronous = FULL` makes each commit durable against power loss, not only a process crash; the group-commit
 /// writer amortizes that fsync over every request in a batch.
-public final class SQLiteEventStore: EventStore {
+package final class SQLiteEventStore: EventStore {
     let pool: DatabasePool
-    public let path: String
+    package let path: String
     /// Every hour's ad counters, as committed. This store has one writer (this process), so a copy updated right
     /// after each commit is exact, and `GET /analytics` needs no database read (a few hundred bytes per day).
     let adHours: Mutex<[AdHour: AdHourCounts]>
     private let lock: DataDirectoryLock
 
     /// Opens (creating if needed) `tally.sqlite` in `directory` and applies pending migrations.
-    public init(directory: String) throws {
+    package init(directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             lock = try DataDirectoryLock(directory: directory)
@@ -38,7 +38,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     @discardableResult
-    public func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
+    package func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState] {
         let events = batch.events
         let states = batch.states
         return try await perform("appending \(events.count + batch.ads.count) events") {
@@ -81,20 +81,20 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func countEvents(_ kind: EventKind) async throws -> Int {
+    package func countEvents(_ kind: EventKind) async throws -> Int {
         let table = kind.tableName
         return try await perform("counting \(table)") {
             try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
         }
     }
 
-    public func checkHealth() async throws {
+    package func checkHealth() async throws {
         try await perform("health check") {
             _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
         }
     }
 
-    public func checkWritable() async throws {
+    package func checkWritable() async throws {
         try await perform("write check") {
             try await pool.write { db in
                 try db.execute(
@@ -104,7 +104,7 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    public func close() async throws {
+    package func close() async throws {
         try await perform("closing") { try pool.close() }
         lock.release()
     }
