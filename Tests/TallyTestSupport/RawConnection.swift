@@ -8,6 +8,8 @@ import Foundation
 /// (malformed, half-finished, never finished).
 public final class RawConnection {
     private let fd: Int32
+    /// Bytes read past what a caller wanted (`unread`), handed out first by the next read.
+    private var pending: [UInt8] = []
 
     public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -53,10 +55,17 @@ public final class RawConnection {
         return (String(decoding: bytes, as: UTF8.self), closed)
     }
 
+    /// Puts `bytes` back in front of what the next read returns.
+    public func unread(_ bytes: some Collection<UInt8>) {
+        pending = Array(bytes) + pending
+    }
+
     /// Like `read(for:)`, as bytes, and stopping early once `enough` says so of what arrived.
     public func readBytes(for timeout: Duration, until enough: ([UInt8]) -> Bool = { _ in false }) async -> (bytes: [UInt8], closed: Bool) {
         let deadline = ContinuousClock.now + timeout
-        var received: [UInt8] = []
+        var received = pending
+        pending = []
+        if !received.isEmpty, enough(received) { return (received, false) }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         // The deadline is checked only after a poll found nothing: a test task starved past it (CPU-bound tests
         // can hold both cooperative threads for seconds) still reads what the server sent in time.

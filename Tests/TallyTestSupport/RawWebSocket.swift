@@ -7,8 +7,20 @@ public struct RawWebSocket {
     public init(port: Int, path: String) async throws {
         connection = try RawConnection(port: port)
         connection.send(Self.upgradeRequest(path: path))
-        let (head, _) = await connection.readBytes(for: .seconds(5)) { $0.suffix(4) == [13, 10, 13, 10] }
-        guard String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 101") else { throw UpgradeRefused() }
+        // The server's first frames (a close from a timer, under load) can arrive in the same read as the 101's
+        // head: they are kept for the frame reads that follow.
+        let (bytes, _) = await connection.readBytes(for: .seconds(5)) { Self.headEnd(in: $0) != nil }
+        guard String(decoding: bytes, as: UTF8.self).hasPrefix("HTTP/1.1 101"), let end = Self.headEnd(in: bytes) else {
+            throw UpgradeRefused()
+        }
+        connection.unread(bytes[end...])
+    }
+
+    /// The index just past the first `\r\n\r\n`, the end of an HTTP head.
+    static func headEnd(in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for index in 0...(bytes.count - 4) where bytes[index..<(index + 4)].elementsEqual([13, 10, 13, 10]) { return index + 4 }
+        return nil
     }
 
     /// The handshake a browser sends, for `path`.
