@@ -15,16 +15,17 @@ package enum CheckpointFile {
         try AtomicFile.write(writer.bytes, to: path)
     }
 
-    /// Reads the checkpoint at `path` with `body`, given which of `formats` it is; nil when there is none.
+    /// Reads the checkpoint at `path` with `body`, given which format it is (`format`, or an older one in
+    /// `alsoAccepting`); nil when there is none.
     package static func load<T>(
-        _ path: String, formats: BinaryFormat..., body: (BinaryFormat, inout ByteReader) throws(ByteReader.Failure) -> T
+        _ path: String, format: BinaryFormat, alsoAccepting older: [BinaryFormat] = [],
+        body: (BinaryFormat, inout ByteReader) throws(ByteReader.Failure) -> T
     ) throws -> T? {
         guard let bytes = try AtomicFile.read(path) else { return nil }
         var reader = ByteReader(bytes)
         do {
-            guard let first = formats.first else { return nil }
-            let format = try reader.read(format: first, alsoAccepting: Array(formats.dropFirst()))
-            return try body(format, &reader)
+            let found = try reader.read(format: format, alsoAccepting: older)
+            return try body(found, &reader)
         } catch {
             throw unusable(path, error)
         }

@@ -67,8 +67,8 @@ public final class RawConnection {
         pending = []
         if !received.isEmpty, enough(received) { return (received, false) }
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        // The deadline is checked only after a poll found nothing: a test task starved past it (CPU-bound tests
-        // can hold both cooperative threads for seconds) still reads what the server sent in time.
+        // The deadline is checked only after a poll found nothing: a test task that is scheduled late, past its
+        // deadline, still reads what the server sent in time.
         while true {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 0) > 0 else {

@@ -18,7 +18,8 @@ package enum SharedSQL {
         """
 
     /// The columns of a session header (`sessions` without the tree), in `SessionHeader(stored:…)` order.
-    package static let sessionHeaderColumns = "session_id, start_ts, end_ts, entries, last_seq, last_activity_ms"
+    package static let sessionHeaderColumns = StoredTables.sessions.columns.map(\.name).filter { $0 != "tree" }
+        .joined(separator: ", ")
 
     /// The `sessions` rows of a status (`SessionHeader.status`): complete once ended, abandoned when not ended and
     /// last active before `cutoffMs`, open otherwise; every row for nil.

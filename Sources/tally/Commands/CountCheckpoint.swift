@@ -24,7 +24,7 @@ struct CountCheckpoint {
     }
 
     static func load(from path: String) throws -> CountCheckpoint? {
-        try CheckpointFile.load(path, formats: .countCheckpoint) { _, reader throws(ByteReader.Failure) in
+        try CheckpointFile.load(path, format: .countCheckpoint) { _, reader throws(ByteReader.Failure) in
             let count = Int(try reader.readUInt32())
             var inputs: [String] = []
             for _ in 0..<count { inputs.append(try reader.readString()) }

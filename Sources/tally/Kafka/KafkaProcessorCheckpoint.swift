@@ -33,7 +33,8 @@ struct KafkaProcessorCheckpoint {
     }
 
     static func load(from path: String) throws -> KafkaProcessorCheckpoint? {
-        try CheckpointFile.load(path, formats: .kafkaCheckpoint, .kafkaCheckpointLegacy) { _, reader throws(ByteReader.Failure) in
+        try CheckpointFile.load(path, format: .kafkaCheckpoint, alsoAccepting: [.kafkaCheckpointLegacy]) {
+            _, reader throws(ByteReader.Failure) in
             let source = try reader.readString()
             let count = Int(try reader.readUInt32())
             var positions: [Position] = []
