@@ -185,7 +185,7 @@ struct CountCheckpointTests {
         let again = try TallyBinary.run(arguments + ["--checkpoint", checkpoint])
         #expect(again.status == 0)
         #expect(again.stdout.isEmpty)
-        #expect(again.stderr.contains("fully counted"))
+        #expect(again.stderr.contains("fully processed"))
     }
 
     @Test func checkpointsRefuseStdinAndOtherOptions() throws {
@@ -214,7 +214,8 @@ struct CountCheckpointTests {
         let foreign = try TallyBinary.run(["count", input, "--checkpoint", ck])
         #expect(foreign.status != 0)
         #expect(
-            foreign.stderr.contains("expected a tally count checkpoint (TCF1) but found a HyperLogLog sketch (THL1)"), "\(foreign.stderr)")
+            foreign.stderr.contains("expected a checkpoint of file inputs (TCF1) but found a HyperLogLog sketch (THL1)"),
+            "\(foreign.stderr)")
         #expect(foreign.stderr.contains("remove it to start over"))
         try Data("TCF1\u{1}".utf8).write(to: URL(fileURLWithPath: ck))
         let truncated = try TallyBinary.run(["count", input, "--checkpoint", ck])

@@ -13,7 +13,7 @@ func runResume(
     format: ResumeOutputFormat = .compact, chunks: [Int] = [1 << 20]
 ) throws -> (String, ResumeStream) {
     var stream = ResumeStream(configuration: configuration, format: format)
-    var output: [UInt8] = []
+    var output = ResultBuffer()
     let bytes = Array(text.utf8)
     try bytes.withUnsafeBytes { raw in
         var start = 0
@@ -26,7 +26,7 @@ func runResume(
         }
     }
     try stream.finish(output: &output)
-    return (String(decoding: output, as: UTF8.self), stream)
+    return (String(decoding: output.text, as: UTF8.self), stream)
 }
 
 @Suite("Resume-position windows")
@@ -138,7 +138,7 @@ struct ResumeProcessorTests {
     @Test func strictModeStopsAtTheFirstInvalidLine() {
         let input = [beat("u", "m", 1, "2021-10-26T13:27:30Z"), "{bad"].joined(separator: "\n")
         var stream = ResumeStream(configuration: ResumeConfiguration(), strict: true)
-        var output: [UInt8] = []
+        var output = ResultBuffer()
         #expect(throws: ResumeStream.StrictModeError.self) {
             try Array(input.utf8).withUnsafeBytes { try stream.feed($0, output: &output) }
             try stream.finish(output: &output)
@@ -235,12 +235,12 @@ struct ResumeCheckpointTests {
     func aRestoredStreamContinuesExactlyLikeAnUninterruptedOne(cut: Int) throws {
         let cut = min(cut, Self.input.count - 1)
         var whole = ResumeStream(configuration: Self.configuration)
-        var expected: [UInt8] = []
+        var expected = ResultBuffer()
         try Self.input.withUnsafeBytes { try whole.feed($0, output: &expected) }
         try whole.finish(output: &expected)
 
         var first = ResumeStream(configuration: Self.configuration)
-        var output: [UInt8] = []
+        var output = ResultBuffer()
         try Self.input[..<cut].withUnsafeBytes { try first.feed($0, output: &output) }
         // The caller resumes the input where the last complete line ends (the Kafka offset, or the file position).
         let resumeAt = Self.input[..<cut].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
@@ -248,16 +248,16 @@ struct ResumeCheckpointTests {
         // Restored state holds only complete lines; the pending partial line is fed again from its start.
         try Array(Self.input[resumeAt...]).withUnsafeBytes { try second.feed($0, output: &output) }
         try second.finish(output: &output)
-        #expect(String(decoding: output, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(String(decoding: output.text, as: UTF8.self) == String(decoding: expected.text, as: UTF8.self))
         #expect(second.processor.statistics == whole.processor.statistics)
         #expect(second.lines == whole.lines)
         #expect(second.bytesRead == whole.bytesRead)
-        #expect(expected.count > 10_000)
+        #expect(expected.text.count > 10_000)
     }
 
     @Test func otherOptionsOrDamagedBytesAreRefused() throws {
         var stream = ResumeStream(configuration: Self.configuration)
-        var output: [UInt8] = []
+        var output = ResultBuffer()
         try Self.input.prefix(5_000).withUnsafeBytes { try stream.feed($0, output: &output) }
         let bytes = stream.checkpoint()
         #expect(throws: ByteReader.Failure.self) {

@@ -42,10 +42,10 @@ struct ShardMergeTests {
     static func count(_ bytes: [UInt8], exact: Bool, shard: String? = nil) -> [UInt8] {
         var stream = CountStream(configuration: CountConfiguration(exact: exact, precision: 12))
         stream.shard = shard
-        var output: [UInt8] = []
+        var output = ResultBuffer()
         bytes.withUnsafeBytes { stream.feed($0, output: &output) }
         stream.finish(output: &output)
-        return output
+        return output.text
     }
 
     /// (window, start) → (uniques, frames) of the latest revision.
@@ -81,32 +81,32 @@ struct ShardMergeTests {
             for side in [a, b] where index < side.count { interleaved += side[index] + [0x0A] }
         }
         var merge = MergeStream(retention: .seconds(7200))
-        var merged: [UInt8] = []
+        var merged = ResultBuffer()
         interleaved.withUnsafeBytes { merge.feed($0) }
         merge.finish(output: &merged)
         #expect(merge.merger.statistics.invalid == 0)
         let expected = try Self.latest(single)
         #expect(expected.count > 60)
-        #expect(try Self.latest(merged) == expected)
+        #expect(try Self.latest(merged.text) == expected)
     }
 
     @Test func restoredMergeContinuesLikeAnUninterruptedOne() throws {
         let shard = Self.count(Self.frames, exact: false, shard: "only")
         var whole = MergeStream(retention: .seconds(600))
-        var expected: [UInt8] = []
+        var expected = ResultBuffer()
         shard.withUnsafeBytes { whole.feed($0) }
         whole.finish(output: &expected)
 
         let cut = shard.count / 2
         let lineEnd = shard[..<cut].lastIndex(of: 0x0A)! + 1
         var first = MergeStream(retention: .seconds(600))
-        var output: [UInt8] = []
+        var output = ResultBuffer()
         shard[..<lineEnd].withUnsafeBytes { first.feed($0) }
         first.flush(output: &output)
         var second = try MergeStream(retention: .seconds(600), checkpoint: first.checkpoint())
         Array(shard[lineEnd...]).withUnsafeBytes { second.feed($0) }
         second.finish(output: &output)
-        #expect(try Self.latest(output) == Self.latest(expected))
+        #expect(try Self.latest(output.text) == Self.latest(expected.text))
         #expect(second.merger.statistics == whole.merger.statistics)
         #expect(throws: ByteReader.Failure.self) { _ = try MergeStream(retention: .seconds(60), checkpoint: first.checkpoint()) }
     }
@@ -121,7 +121,7 @@ struct ShardMergeTests {
             String(good).replacingOccurrences(of: #""sketch":""#, with: #""sketch":"!!"#), String(hll), "  ", "",
         ]
         var merge = MergeStream(retention: .seconds(7200))
-        var output: [UInt8] = []
+        var output = ResultBuffer()
         Array(input.joined(separator: "\n").utf8).withUnsafeBytes { merge.feed($0) }
         merge.finish(output: &output)
         let stats = merge.merger.statistics
@@ -133,7 +133,7 @@ struct ShardMergeTests {
         #expect(messages[1].contains("missing or invalid: shard, start, end, frames, final, revision, sketch"))
         #expect(messages[2].hasPrefix("sketch:"))
         #expect(messages[3].contains("cannot be merged"))
-        #expect(String(decoding: output, as: UTF8.self).split(separator: "\n").count == 1)
+        #expect(String(decoding: output.text, as: UTF8.self).split(separator: "\n").count == 1)
     }
 
     @Test func contributionsOlderThanTheRetentionAreRejected() throws {
@@ -164,19 +164,19 @@ struct RecordFeedTests {
     @Test func framesAsRecordsCountLikeTheFile() {
         let frames = ShardMergeTests.frames
         var asFile = CountStream(configuration: CountConfiguration(exact: true))
-        var expected: [UInt8] = []
+        var expected = ResultBuffer()
         frames.withUnsafeBytes { asFile.feed($0, output: &expected) }
         asFile.finish(output: &expected)
 
         var asRecords = CountStream(configuration: CountConfiguration(exact: true))
-        var output: [UInt8] = []
+        var output = ResultBuffer()
         for (index, line) in frames.split(separator: 0x0A).enumerated() {
             // Some producers keep the line end in the value.
             let record = index % 3 == 0 ? Array(line) + [0x0A] : index % 3 == 1 ? Array(line) + [0x0D, 0x0A] : Array(line)
             record.withUnsafeBytes { asRecords.feed(record: $0, output: &output) }
         }
         asRecords.finish(output: &output)
-        #expect(output == expected)
+        #expect(output.text == expected.text)
         #expect(asRecords.statistics == asFile.statistics)
     }
 

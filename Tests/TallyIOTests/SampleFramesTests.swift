@@ -29,11 +29,11 @@ struct SampleFramesTests {
     /// Runs the file through `CountStream`; returns the last result per (unit, start).
     static func count(_ file: String, exact: Bool) throws -> (results: [String: [String: Any]], stream: CountStream) {
         var stream = CountStream(configuration: CountConfiguration(exact: exact))
-        var output: [UInt8] = []
+        var output = ResultBuffer()
         try InputReader(path: directory + "/" + file, blockSize: 100_003).forEachChunk { stream.feed($0, output: &output) }
         stream.finish(output: &output)
         var latest: [String: [String: Any]] = [:]
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+        for line in String(decoding: output.text, as: UTF8.self).split(separator: "\n") {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
             latest["\(object["window"]!) \(object["start"]!)"] = object
         }

@@ -48,7 +48,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("resume: 600k heartbeats, parse + 1-minute windows + output") { benchmark in
         for _ in benchmark.scaledIterations {
             var stream = ResumeStream(configuration: ResumeConfiguration())
-            var output: [UInt8] = []
+            var output = ResultBuffer()
             output.reserveCapacity(1 << 24)
             try heartbeatInput.withUnsafeBytes { raw in
                 var start = 0
@@ -89,7 +89,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("count: 200k frames, scan + HyperLogLog, all windows") { benchmark in
         for _ in benchmark.scaledIterations {
             var stream = CountStream(configuration: CountConfiguration())
-            var output: [UInt8] = []
+            var output = ResultBuffer()
             feedFrames { stream.feed($0, output: &output) }
             stream.finish(output: &output)
             precondition(stream.statistics.counted == frameCount)

@@ -12,8 +12,9 @@ public enum BinaryFormat: String, CaseIterable, Sendable {
     case resumeState = "TRS3"
     /// `tally count --merge`'s state: the shards' windows being merged.
     case mergeState = "TMS1"
-    /// `tally count --checkpoint` over files: the inputs, where in them the count stands, then `countState`.
-    case countCheckpoint = "TCF1"
+    /// `--checkpoint` over files: the inputs, where in them the run stands, then the stream's state (`countState`,
+    /// `resumeState` or `mergeState`).
+    case inputCheckpoint = "TCF1"
     /// `--checkpoint` of a Kafka processor: source, partition offsets, then the stream's state.
     case kafkaCheckpoint = "TKP1"
     /// The Kafka checkpoint's first magic, which it shared with the first version of `countState`: read, never
@@ -28,7 +29,7 @@ public enum BinaryFormat: String, CaseIterable, Sendable {
         case .countState: "a tally count state"
         case .resumeState: "a tally resume state"
         case .mergeState: "a tally count --merge state"
-        case .countCheckpoint: "a tally count checkpoint"
+        case .inputCheckpoint: "a checkpoint of file inputs"
         case .kafkaCheckpoint, .kafkaCheckpointLegacy: "a checkpoint of a Kafka processor"
         }
     }

@@ -3,14 +3,21 @@
 /// Every input line ends up in exactly one bucket of `CountStatistics` (counted, rejected, malformed, missing or
 /// invalid fields, blank), so the summary accounts for the whole input.
 public struct CountStream: Sendable {
+    /// An input line that could not be counted, for the summary on stderr.
     public struct Problem: Hashable, Sendable {
+        /// 1-based line number in the input.
         public var line: Int
+        /// Byte offset in the input of the problem (or of the line).
         public var offset: Int
+        /// What is wrong with the line.
         public var message: String
     }
 
+    /// The windows, the event clock and the counts.
     public private(set) var counter: UniqueWindowCounter
+    /// The first `reportedProblems` problems: enough to find what is wrong, bounded however bad the input.
     public private(set) var firstProblems: [Problem] = []
+    /// How many problems are kept for the summary.
     public static var reportedProblems: Int { 5 }
     /// When set, results are written as this shard's mergeable lines (with the window's sketch) for
     /// `tally count --merge`, instead of plain results.
@@ -20,6 +27,7 @@ public struct CountStream: Sendable {
     private var scratch = FrameScanner.Scratch()
     private var outputs: [CountResult] = []
 
+    /// A stream counting with `configuration`, reading the named fields; `validate` checks every frame's whole syntax.
     public init(
         configuration: CountConfiguration, userField: String = FrameScanner.defaultUserField,
         timeField: String = FrameScanner.defaultTimeField, validate: Bool = false
@@ -28,6 +36,7 @@ public struct CountStream: Sendable {
         scanner = FrameScanner(userField: userField, timeField: timeField, validate: validate)
     }
 
+    /// What became of every input line so far.
     public var statistics: CountStatistics {
         var statistics = counter.statistics
         statistics.lines = splitter.lineCount + appliedLines
@@ -38,13 +47,14 @@ public struct CountStream: Sendable {
         return statistics
     }
 
+    /// Input bytes read so far, for the rate.
     public var bytesRead: Int { splitter.bytesSeen + appliedBytes }
 
     /// Bytes of input whose lines are fully processed (a checkpoint resumes after them).
     public var processedBytes: Int { splitter.bytesSeen - splitter.pendingBytes + appliedBytes }
 
     /// End of one input file: a last line without a newline is a line of its own, not the start of the next file's.
-    public mutating func endOfFile(output: inout [UInt8]) {
+    public mutating func endOfFile(output: inout ResultBuffer) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
         splitter.finish { line in handle(line, clockMs: nil) }
@@ -82,19 +92,22 @@ public struct CountStream: Sendable {
     }
     private var tally = LineTally()
 
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout [UInt8]) {
+    /// A chunk of input, cut anywhere: results due by the time it is read go to `output`.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout ResultBuffer) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
         splitter.feed(chunk) { line in handle(line, clockMs: clockMs) }
         drain(into: &output)
     }
 
-    public mutating func idle(clockMs: Int64, output: inout [UInt8]) {
+    /// No input for a while: the watermark follows the wall clock `clockMs`, closing windows that are due.
+    public mutating func idle(clockMs: Int64, output: inout ResultBuffer) {
         counter.advanceIdle(clockMs: clockMs, into: &outputs)
         drain(into: &output)
     }
 
-    public mutating func finish(output: inout [UInt8]) {
+    /// End of input: the last line without a newline counts, then every window closes.
+    public mutating func finish(output: inout ResultBuffer) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
         splitter.finish { line in handle(line, clockMs: nil) }
@@ -106,7 +119,7 @@ public struct CountStream: Sendable {
     /// looking for line ends.
     public mutating func feed(
         record: UnsafeRawBufferPointer, partition: Int = 0, offset: Int64 = 0, clockMs: Int64? = nil,
-        output: inout [UInt8]
+        output: inout ResultBuffer
     ) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
@@ -123,13 +136,13 @@ public struct CountStream: Sendable {
     private var recordOffset: Int64 = 0
 
     /// A partition another reader's clock kept (a Kafka rebalance): its time continues from `handover`.
-    public mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, output: inout [UInt8]) {
+    public mutating func adopt(_ handover: PartitionClockHandover, partition: Int, clockMs: Int64, output: inout ResultBuffer) {
         counter.adopt(handover, partition: partition, clockMs: clockMs, into: &outputs)
         drain(into: &output)
     }
 
     /// The end of `partition` for now: it stops holding the watermark back.
-    public mutating func partitionIdle(_ partition: Int, output: inout [UInt8]) {
+    public mutating func partitionIdle(_ partition: Int, output: inout ResultBuffer) {
         counter.partitionIdle(partition, into: &outputs)
         drain(into: &output)
     }
@@ -145,14 +158,14 @@ public struct CountStream: Sendable {
     }
 
     /// A partition revoked from this reader.
-    public mutating func remove(partition: Int, output: inout [UInt8]) {
+    public mutating func remove(partition: Int, output: inout ResultBuffer) {
         counter.remove(partition: partition, into: &outputs)
         drain(into: &output)
     }
 
     /// Provisional results of the open windows (`--emit updates`).
-    public func provisional(output: inout [UInt8]) {
-        for result in counter.provisional() { result.write(into: &output, shard: shard) }
+    public func provisional(output: inout ResultBuffer) {
+        for result in counter.provisional() { write(result, into: &output) }
     }
 
     /// What one line is, for both the sequential and the threaded path.
@@ -195,7 +208,7 @@ public struct CountStream: Sendable {
     }
 
     /// Applies a block scanned by `FrameBlockScanner` (in input order), as if its lines had been fed.
-    public mutating func apply(_ block: FrameBlockScanner.Scanned, output: inout [UInt8]) {
+    public mutating func apply(_ block: FrameBlockScanner.Scanned, output: inout ResultBuffer) {
         let firstLine = splitter.lineCount + appliedLines
         let baseOffset = processedBytes
         for index in block.hashes.indices {
@@ -224,16 +237,22 @@ public struct CountStream: Sendable {
         firstProblems.append(Problem(line: line.number, offset: line.offset + offset, message: message))
     }
 
-    private mutating func drain(into output: inout [UInt8]) {
-        for result in outputs { result.write(into: &output, shard: shard) }
+    private mutating func drain(into output: inout ResultBuffer) {
+        for result in outputs { write(result, into: &output) }
         outputs.removeAll(keepingCapacity: true)
+    }
+
+    private func write(_ result: CountResult, into output: inout ResultBuffer) {
+        output.append(key: result.writeKey) { result.write(into: &$0, shard: shard) }
     }
 }
 
 /// Input lines that were not counted as frames, by reason.
 public struct LineTally: Hashable, Sendable {
+    /// Lines of each kind.
     public var malformed = 0, missing = 0, invalid = 0, blank = 0
 
+    /// All zero.
     public init() {}
 
     mutating func record(_ kind: CountStream.Classified.Kind) {

@@ -4,12 +4,17 @@
 public struct FrameBlockScanner: Sendable {
     /// One block's frames and accounting.
     public struct Scanned: Sendable {
+        /// Each counted frame's user hash, in input order.
         public var hashes: [UInt64] = []
+        /// Each counted frame's time in milliseconds, parallel to `hashes`.
         public var times: [Int64] = []
         /// The ids themselves, for `--exact` only (parallel to `hashes`).
         public var users: [String] = []
+        /// Lines in the block.
         public var lines = 0
+        /// Bytes in the block.
         public var bytes = 0
+        /// Lines not counted, by reason.
         public var tally = LineTally()
         /// Problems with line numbers and offsets relative to the block.
         public var problems: [CountStream.Problem] = []
@@ -18,6 +23,7 @@ public struct FrameBlockScanner: Sendable {
     let scanner: FrameScanner
     let exact: Bool
 
+    /// A scanner for frames with these field names; `exact` also keeps the ids themselves.
     public init(
         userField: String = FrameScanner.defaultUserField, timeField: String = FrameScanner.defaultTimeField, validate: Bool = false,
         exact: Bool
@@ -26,6 +32,7 @@ public struct FrameBlockScanner: Sendable {
         self.exact = exact
     }
 
+    /// Scans a block of complete lines; safe on any thread, since it touches no shared state.
     public func scan(_ block: UnsafeRawBufferPointer) -> Scanned {
         var result = Scanned()
         result.bytes = block.count

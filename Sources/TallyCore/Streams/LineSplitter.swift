@@ -7,6 +7,7 @@ import CTallySIMD
 public struct LineSplitter: Sendable {
     /// One line, valid only during the callback.
     public struct Line {
+        /// The line's bytes without its line end.
         public var bytes: UnsafeRawBufferPointer
         /// 1-based line number in the stream.
         public var number: Int
@@ -16,12 +17,16 @@ public struct LineSplitter: Sendable {
         public var offset: Int
     }
 
+    /// Longest line buffered; longer ones are reported as oversized.
     public let maxLineBytes: Int
     private var carry: [UInt8] = []
     private var skippingOversized = false
+    /// Lines handed out so far (with the count it started from).
     public private(set) var lineCount = 0
+    /// Bytes fed so far (with the count it started from).
     public private(set) var bytesSeen = 0
 
+    /// A splitter continuing a stream that already had `lineCount` lines in `bytesSeen` bytes (a restored checkpoint).
     public init(maxLineBytes: Int = 1 << 20, lineCount: Int = 0, bytesSeen: Int = 0) {
         self.maxLineBytes = maxLineBytes
         self.lineCount = lineCount
@@ -33,6 +38,7 @@ public struct LineSplitter: Sendable {
     public var pendingBytes: Int { pendingCount }
     private var pendingCount = 0
 
+    /// Calls `body` with every line the chunk completes.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (Line) throws -> Void) rethrows {
         let chunkOffset = bytesSeen
         bytesSeen += chunk.count

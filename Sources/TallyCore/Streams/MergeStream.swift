@@ -2,20 +2,35 @@
 /// (after each input chunk or Kafka batch, so a batch holding every shard's contribution to a window yields one
 /// result for it, not one per shard).
 public struct MergeStream: Sendable {
+    /// The shards' windows and the counts.
     public private(set) var merger: ShardMerger
     /// Exact sets of big windows make long lines; HyperLogLog lines stay under 30 KB.
     public static let maxLineBytes = 256 << 20
     var splitter: LineSplitter
     private var outputs: [CountResult] = []
 
+    /// A merge keeping windows for `retention` behind the newest final contribution.
     public init(retention: Duration) {
         merger = ShardMerger(retention: retention)
         splitter = LineSplitter(maxLineBytes: Self.maxLineBytes)
     }
 
+    /// Input lines so far.
     public var lines: Int { splitter.lineCount }
+    /// Input bytes so far, for the rate.
     public var bytesRead: Int { splitter.bytesSeen }
 
+    /// Bytes of input whose lines are fully processed (a checkpoint resumes after them).
+    public var processedBytes: Int { splitter.bytesSeen - splitter.pendingBytes }
+
+    /// End of one input file: a last line without a newline is a line of its own, not the start of the next file's.
+    public mutating func endOfFile() {
+        var splitter = self.splitter
+        defer { self.splitter = splitter }
+        splitter.finish { line in add(line) }
+    }
+
+    /// A chunk of shard output, cut anywhere; results wait for `flush`.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
@@ -30,14 +45,14 @@ public struct MergeStream: Sendable {
     }
 
     /// Writes the merged result of every window changed since the last flush.
-    public mutating func flush(output: inout [UInt8]) {
+    public mutating func flush(output: inout ResultBuffer) {
         merger.flush(into: &outputs)
-        for result in outputs { result.write(into: &output) }
+        for result in outputs { output.append(key: result.writeKey) { result.write(into: &$0) } }
         outputs.removeAll(keepingCapacity: true)
     }
 
     /// End of input: the last line without a newline counts, then everything is flushed.
-    public mutating func finish(output: inout [UInt8]) {
+    public mutating func finish(output: inout ResultBuffer) {
         var splitter = self.splitter
         defer { self.splitter = splitter }
         splitter.finish { line in add(line) }
@@ -59,10 +74,11 @@ extension MergeStream {
         var writer = ByteWriter()
         merger.encode(into: &writer)
         writer.write(splitter.lineCount)
-        writer.write(splitter.bytesSeen - splitter.pendingBytes)
+        writer.write(processedBytes)
         return writer.bytes
     }
 
+    /// Resumes from `checkpoint()` bytes; throws when they are damaged or were written with another retention.
     public init(retention: Duration, checkpoint: [UInt8]) throws {
         self.init(retention: retention)
         var reader = ByteReader(checkpoint)

@@ -7,7 +7,7 @@ extension ResumeStream {
         processor.encode(into: &writer)
         writer.write(invalidLines)
         writer.write(lines)
-        writer.write(splitter.bytesSeen - splitter.pendingBytes)
+        writer.write(processedBytes)
         return writer.bytes
     }
 

@@ -5,6 +5,7 @@
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator whose sequence depends on `seed` alone, on every platform.
     public init(seed: UInt64) {
         state = seed
     }

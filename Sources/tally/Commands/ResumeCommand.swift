@@ -42,11 +42,11 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "With --from: save the state and partition offsets here atomically every --checkpoint-interval and at exit; a restart with the same file continues exactly where it stopped."
+            "Save the state (and with --from the partition offsets) here atomically every --checkpoint-interval and at exit; a restart with the same file continues exactly where it stopped (file inputs or --from, not stdin)."
     )
     var checkpoint: String?
 
-    @Option(help: "How often to save the checkpoint (and commit offsets) with --from.")
+    @Option(help: "How often to save the checkpoint (and with --from commit offsets).")
     var checkpointInterval: DurationArgument = DurationArgument(.seconds(10))
 
     @OptionGroup(title: "Event time and input checks")
@@ -65,100 +65,16 @@ struct ResumeCommand: AsyncParsableCommand {
             late: try ResumeSettings.late.resolve(late),
             retention: try ResumeSettings.retention.resolve(retention).duration,
             maxAhead: eventTime.maxAhead, corroboration: eventTime.corroboration)
-        if kafka.isKafka {
-            guard files.isEmpty else { throw ValidationError("--from reads Kafka; it takes no input files") }
-            guard format == .compact else { throw ValidationError("--format pretty is for terminals; --from writes compact arrays") }
-            let settings = KafkaProcessing.Settings(
-                options: kafka, checkpoint: checkpoint,
-                checkpointInterval: checkpointInterval.duration, output: output)
-            try await KafkaProcessing.run(settings) { saved in
-                KafkaResumeStream(
-                    stream: try saved.map {
-                        try ResumeStream(configuration: configuration, checkpoint: $0, strict: strict)
-                    } ?? ResumeStream(configuration: configuration, strict: strict), maxRejected: eventTime.maxRejected)
-            }
-            return
+        if kafka.isKafka, format != .compact {
+            throw ValidationError("--format pretty is for terminals; --from writes compact arrays")
         }
-        guard checkpoint == nil else { throw ValidationError("--checkpoint is for --from kafka://…; a file is simply read again") }
-        let sink = try OutputSink(path: output)
-        var stream = ResumeStream(configuration: configuration, format: format, strict: strict)
-        let progress = ProgressReporter(command: "resume")
-        let clock = ContinuousClock()
-        let origin = clock.now
-        func clockMs() -> Int64 { (clock.now - origin).milliseconds }
-        var buffer: [UInt8] = []
-        func emit() throws {
-            guard !buffer.isEmpty else { return }
-            if format == .pretty {
-                try sink.flush()
-                for window in stream.takeEmittedWindows() {
-                    ProgressReporter.writeStderr("window \(window.start) .. \(window.end)\n")
-                }
-            }
-            try sink.write(buffer)
-            buffer.removeAll(keepingCapacity: true)
+        let settings = ProcessingSettings(
+            files: files, kafka: kafka, output: output, checkpoint: checkpoint, checkpointInterval: checkpointInterval.duration)
+        try await settings.run { saved in
+            ResumeProcessing(
+                stream: try saved.map { try ResumeStream(configuration: configuration, checkpoint: $0, format: format, strict: strict) }
+                    ?? ResumeStream(configuration: configuration, format: format, strict: strict),
+                maxRejected: eventTime.maxRejected)
         }
-        do {
-            for path in files.isEmpty ? ["-"] : files {
-                let reader = try InputReader(path: path)
-                let live = path == "-"
-                try reader.forEachChunk(idleTimeout: live ? configuration.idleTimeout : nil) {
-                    stream.idle(clockMs: clockMs(), output: &buffer)
-                    try emit()
-                    try sink.flush()
-                } _: { chunk in
-                    try stream.feed(chunk, clockMs: clockMs(), output: &buffer)
-                    try emit()
-                    if live { try sink.flush() }
-                    progress.tick { Self.progressFields(stream, progress) }
-                }
-            }
-            try stream.finish(output: &buffer)
-            try emit()
-            try sink.flush()
-        } catch let error as ResumeStream.StrictModeError {
-            try? sink.flush()
-            Self.report(stream, progress)
-            throw CLIError("line \(error.invalid.line): \(error.invalid.message) (--strict)")
-        }
-        Self.report(stream, progress)
-        try Self.outcome(stream).check(maxRejected: eventTime.maxRejected, command: "resume", noun: "heartbeat")
-    }
-
-    /// Rejected lines: invalid ones and heartbeats never corroborated (late ones are the --late policy's business).
-    static func outcome(_ stream: ResumeStream) -> RunOutcome {
-        let stats = stream.processor.statistics
-        let blank = stream.lines - stats.events - stream.invalidLines
-        return RunOutcome(
-            lines: stream.lines - blank, counted: stats.events - stats.rejectedOutliers - stats.handedOver,
-            rejected: stream.invalidLines + stats.rejectedOutliers)
-    }
-
-    static func progressFields(_ stream: ResumeStream, _ progress: ProgressReporter) -> [(String, String)] {
-        let stats = stream.processor.statistics
-        return [
-            ("events", "\(stats.events)"),
-            ("rate", ProgressReporter.compact(Double(stats.events) / max(progress.elapsedSeconds, 1e-9)) + "/s"),
-            ("open_windows", "\(stream.processor.openWindows)"),
-            ("late", "\(stats.late)"),
-            ("held", "\(stream.processor.clock.heldEvents)"),
-            ("invalid", "\(stream.invalidLines)"),
-        ]
-    }
-
-    static func report(_ stream: ResumeStream, _ progress: ProgressReporter) {
-        for invalid in stream.firstInvalid {
-            ProgressReporter.writeStderr("resume: line \(invalid.line): \(invalid.message)\n")
-        }
-        let stats = stream.processor.statistics
-        let seconds = progress.elapsedSeconds
-        progress.summary([
-            ("lines", "\(stream.lines)"), ("events", "\(stats.events)"), ("invalid", "\(stream.invalidLines)"),
-            ("late", "\(stats.late)"), ("late_revised", "\(stats.lateRevised)"), ("late_dropped", "\(stats.lateDropped)"),
-            ("rejected_outlier", "\(stats.rejectedOutliers)"), ("handed_over", "\(stats.handedOver)"),
-            ("windows", "\(stats.windowsClosed)"), ("arrays", "\(stats.outputs)"),
-            ("seconds", String(format3: seconds)),
-            ("events_per_second", "\(Int(Double(stats.events) / max(seconds, 1e-9)))"),
-        ])
     }
 }

@@ -34,6 +34,7 @@ struct DurationArgument: ExpressibleByArgument, Hashable, Sendable {
 }
 
 extension WindowUnit: ExpressibleByArgument {
+    /// `minute`, `hour`, … or a length such as `30s`.
     public init?(argument: String) { self.init(argument) }
 }
 

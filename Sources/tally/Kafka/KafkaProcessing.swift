@@ -11,21 +11,13 @@ import TallyIO
 /// Sets up and runs a Kafka processor (`tally count|resume --from kafka://…`): restores its checkpoint, joins the
 /// consumer group, and runs the loop as a service until the input ends, `--idle-exit`, or SIGTERM/SIGINT.
 enum KafkaProcessing {
-    struct Settings {
-        var options: KafkaSourceOptions
-        var checkpoint: String?
-        var checkpointInterval: Duration
-        var output: String
-    }
-
     /// `makeStream` builds the stream, from a checkpoint's state when there is one.
-    static func run<Stream: KafkaProcessedStream>(
-        _ settings: Settings, makeStream: ([UInt8]?) throws -> Stream
+    static func run<Stream: ProcessedStream>(
+        _ settings: ProcessingSettings, makeStream: ([UInt8]?) throws -> Stream
     ) async throws {
         #if Kafka
-            let options = settings.options
+            let options = settings.kafka
             guard let fromURL = options.from else { throw ValidationError("--to needs --from: results of a file go to --output") }
-            guard settings.checkpointInterval > .zero else { throw ValidationError("--checkpoint-interval must be positive") }
             let source = try KafkaEndpoint(url: fromURL)
             let destination = try options.to.map(KafkaEndpoint.init(url:))
             let group = options.group ?? "tally-\(Stream.command)"

@@ -12,7 +12,7 @@
     /// by the output topic) first, then the state that produced them is checkpointed with each partition's next
     /// offset, and only then are those offsets committed to the group. A crash at any step re-emits results (same
     /// window and revision) but neither loses nor double-counts a record.
-    struct KafkaProcessor<Stream: KafkaProcessedStream>: Service {
+    struct KafkaProcessor<Stream: ProcessedStream>: Service {
         let stream: Stream
         /// Per partition, the offset after the last record `stream` includes (from the checkpoint).
         let positions: [KafkaPartition: Int64]
@@ -46,7 +46,7 @@
             var positions: [KafkaPartition: Int64]
             let progress = ProgressReporter(command: Stream.command)
             let clock = ContinuousClock()
-            var buffer: [UInt8] = []
+            var buffer = ResultBuffer()
             /// Partitions paused by watermark alignment, and how many times one was.
             var paused: Set<KafkaPartition> = []
             var pauses = 0
@@ -110,7 +110,7 @@
                             try stream.finish(output: &buffer)
                             break
                         }
-                        try await output.emit(&buffer, key: Stream.resultKey)
+                        try await output.emit(&buffer)
                         try? await Task.sleep(for: .milliseconds(idleSleep))
                         idleSleep = min(idleSleep * 2, 50)
                     } else {
@@ -119,9 +119,9 @@
                         idleGrace = .zero
                         if firstRecord == nil { firstRecord = now }
                         stream.idle(clockMs: (now - origin).milliseconds, output: &buffer)  // partitions silent for the idle timeout
-                        stream.endOfBatch(clockMs: clockMs, output: &buffer)
+                        stream.endOfBatch(clockMs: clockMs, live: true, output: &buffer)
                         lastFed = now
-                        try await output.emit(&buffer, key: Stream.resultKey)
+                        try await output.emit(&buffer)
                         progress.tick { stream.progressFields(progress) }
                     }
                     if now - lastCommit >= processor.checkpointInterval {
@@ -232,7 +232,7 @@
 
             /// Results first, then the state that produced them, then the offsets.
             private mutating func commit() async throws {
-                try await output.emit(&buffer, key: Stream.resultKey)
+                try await output.emit(&buffer)
                 try await output.flush()
                 if let path = processor.checkpointPath {
                     let saved = positions.sorted { $0.key < $1.key }.map {
