@@ -3,14 +3,19 @@ import TallyCore
 /// Everything one group commit writes, in one transaction: the raw events, the playback states they changed, the
 /// session messages, and the ad events with their counters.
 public struct CommitBatch: Sendable {
+    /// The raw events, stored as received.
     public var events: [ReceivedEvent]
+    /// The new state of every playback key the events touched.
     public var states: [PlaybackKey: PlaybackState]
     /// The rules `states` were planned by. A store shared by several servers re-plans the batch from its committed
     /// states with these, so the rules live in one place (the writer's configuration), never in the store.
     public var rules: PlaybackRules
+    /// Session messages accepted in this batch.
     public var sessions: [SessionCommit]
+    /// Ad events; their hours' counters move in the same transaction.
     public var ads: [AdEvent]
 
+    /// A batch; the writer builds it, stores only write it.
     public init(
         events: [ReceivedEvent] = [], states: [PlaybackKey: PlaybackState] = [:], rules: PlaybackRules = PlaybackRules(),
         sessions: [SessionCommit] = [], ads: [AdEvent] = []

@@ -58,9 +58,12 @@ public struct QuarantinedRow: Hashable, Sendable {
 
 /// Storage failures, mapped to `503` with a retryable error at the HTTP edge.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
+    /// What the store was doing ("reading 10 playback states").
     public var operation: String
+    /// The driver's error, as text for the log and the 503's message.
     public var underlying: String
 
+    /// Wraps a driver error with what was being done.
     public init(operation: String, underlying: any Error) {
         self.operation = operation
         self.underlying = String(describing: underlying)

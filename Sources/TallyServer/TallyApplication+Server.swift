@@ -55,6 +55,7 @@ extension TallyApplication {
 
     /// A certificate or key file that cannot be read or used, named with the reason, before the server binds.
     public struct TLSFileError: Error, CustomStringConvertible {
+        /// Which file, and why it cannot be used.
         public var message: String
         public var description: String { message }
     }

@@ -15,6 +15,13 @@ struct ISO8601Tests {
         #expect(try ISO8601.parse(text).millisecondsSinceEpoch == Self.base)
     }
 
+    /// Seconds too large for milliseconds saturate at the ends of time instead of trapping.
+    @Test func secondsThatOverflowMillisecondsSaturate() {
+        #expect(Timestamp(secondsSinceEpoch: 1_635_253_200).millisecondsSinceEpoch == 1_635_253_200_000)
+        #expect(Timestamp(secondsSinceEpoch: .max / 999).millisecondsSinceEpoch == .max)
+        #expect(Timestamp(secondsSinceEpoch: .min / 999).millisecondsSinceEpoch == .min)
+    }
+
     @Test func keepsMillisecondsAndTruncatesFinerFractions() throws {
         #expect(try ISO8601.parse("2021-10-26T13:27:01.5Z").millisecondsSinceEpoch == Self.base + 500)
         #expect(try ISO8601.parse("2021-10-26T13:27:01.123456789+00:00").millisecondsSinceEpoch == Self.base + 123)

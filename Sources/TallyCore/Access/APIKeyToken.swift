@@ -5,11 +5,16 @@
 /// only its SHA-256. A fast hash is enough because the secret is random, not chosen by a person: there is no
 /// dictionary to try, and a slow hash (bcrypt) would cost every request milliseconds.
 public struct APIKeyToken: Sendable, Hashable {
+    /// Opens every key, so secret scanners and people can tell a Tally key from other secrets.
     public static let prefix = "tally_"
+    /// Hex digits of the id (64 bits).
     public static let idLength = 16
+    /// Hex digits of the secret (256 random bits).
     public static let secretLength = 64
 
+    /// The key's public id (16 lowercase hex digits).
     public let id: String
+    /// The key's secret (64 lowercase hex digits); never stored, only its SHA-256.
     public let secret: String
 
     /// A new random key.

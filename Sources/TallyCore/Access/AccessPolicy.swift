@@ -7,6 +7,7 @@ public enum RouteAccess: Sendable, Hashable {
     case needs(AccessScope)
 }
 
+/// Which scope each route needs: one table, so a route cannot be added without deciding who may call it.
 public enum AccessPolicy {
     /// Writes are `ingest`; reads are `read`; `/metrics` and the session listing (every session id of every user)
     /// are `admin`. A path no route serves falls under the same rules, so a client without a key learns nothing

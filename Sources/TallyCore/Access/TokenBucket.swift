@@ -1,8 +1,11 @@
 /// A rate limit: `rate` requests per second on average, `burst` at once after a quiet spell.
 public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
+    /// Requests per second allowed on average.
     public var perSecond: Double
+    /// Requests allowed at once after a quiet spell.
     public var burst: Double
 
+    /// A limit of `perSecond`, with a burst of twice that (at least 1) unless given.
     public init(perSecond: Double, burst: Double? = nil) {
         self.perSecond = perSecond
         self.burst = max(1, burst ?? perSecond * 2)
@@ -33,10 +36,12 @@ public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
 
 /// The classic token bucket: it holds up to `burst` tokens, refills at `perSecond`, and a request takes one.
 public struct TokenBucket: Sendable {
+    /// The rate and burst this bucket enforces.
     public let limit: RateLimit
     private var tokens: Double
     private var updatedMs: Int64
 
+    /// A full bucket: a new client may burst at once.
     public init(limit: RateLimit, nowMs: Int64) {
         self.limit = limit
         self.tokens = limit.burst

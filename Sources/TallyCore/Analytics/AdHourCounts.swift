@@ -1,15 +1,20 @@
 /// The answer for one hour: distinct users, clicks and impressions. Exact, not estimated.
 public struct AdHourCounts: Hashable, Sendable {
+    /// Distinct users with at least one event in the hour: exact, not estimated.
     public var uniqueUsers: Int64
+    /// Click events in the hour (every event counts, repeated ones too).
     public var clicks: Int64
+    /// Impression events in the hour.
     public var impressions: Int64
 
+    /// Counts as read from a store.
     public init(uniqueUsers: Int64 = 0, clicks: Int64 = 0, impressions: Int64 = 0) {
         self.uniqueUsers = uniqueUsers
         self.clicks = clicks
         self.impressions = impressions
     }
 
+    /// An hour without events.
     public static let zero = AdHourCounts()
 
     /// The brief's `text/plain` body, with its trailing newline.

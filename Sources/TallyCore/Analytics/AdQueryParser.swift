@@ -1,8 +1,10 @@
 /// Reads the query parameters of `POST /analytics` and `GET /analytics` strictly: every problem is a
 /// `FieldError` naming the parameter, so a typo such as `impresion` is a 400, not a silently lost event.
 public struct AdQueryParser: Sendable {
+    /// The id length and time range it enforces.
     public let limits: InputLimits
 
+    /// A parser enforcing `limits` (the server passes its configured ones).
     public init(limits: InputLimits = .default) {
         self.limits = limits
     }

@@ -1,16 +1,25 @@
 /// Little-endian binary encoding for checkpoints and sketches: a stable byte format that other processes and later
 /// versions can read (every format starts with a magic and a version).
 public struct ByteWriter: Sendable {
+    /// The encoded bytes so far.
     public private(set) var bytes: [UInt8] = []
 
+    /// An empty writer; the first write should be `write(format:)`.
     public init() {}
 
+    /// One byte.
     public mutating func write(_ value: UInt8) { bytes.append(value) }
+    /// Four bytes, little-endian (counts and lengths).
     public mutating func write(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    /// Eight bytes, little-endian.
     public mutating func write(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    /// Eight bytes, two's complement, little-endian (times, offsets).
     public mutating func write(_ value: Int64) { write(UInt64(bitPattern: value)) }
+    /// As `Int64`, so the bytes do not depend on the platform's word size.
     public mutating func write(_ value: Int) { write(Int64(value)) }
+    /// One byte, 0 or 1.
     public mutating func write(_ value: Bool) { write(UInt8(value ? 1 : 0)) }
+    /// A `UInt32` byte count, then the UTF-8 bytes.
     public mutating func write(_ value: String) {
         write(UInt32(value.utf8.count))
         bytes.append(contentsOf: value.utf8)
@@ -20,6 +29,7 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: format.rawValue.utf8)
     }
 
+    /// A `UInt32` byte count, then the bytes: nests one format in another (a stream state in a checkpoint).
     public mutating func write(raw: [UInt8]) {
         write(UInt32(raw.count))
         bytes.append(contentsOf: raw)
@@ -28,17 +38,22 @@ public struct ByteWriter: Sendable {
 
 /// Reads what `ByteWriter` wrote; every read is bounds-checked, so a truncated or foreign file is an error, not a crash.
 public struct ByteReader: Sendable {
+    /// Why the bytes cannot be read: truncated, another format, or a value out of range.
     public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
+        /// What is wrong, with the byte offset where it matters.
         public var description: String
     }
 
     private let bytes: [UInt8]
+    /// Bytes read so far, for error messages.
     public private(set) var offset = 0
 
+    /// A reader at the start of `bytes`.
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
 
+    /// True when every byte was read: readers check it to refuse trailing garbage.
     public var isAtEnd: Bool { offset == bytes.count }
 
     private mutating func take(_ count: Int) throws(Failure) -> ArraySlice<UInt8> {
@@ -47,16 +62,23 @@ public struct ByteReader: Sendable {
         return bytes[offset..<(offset + count)]
     }
 
+    /// Reads what `write(_: UInt8)` wrote.
     public mutating func readUInt8() throws(Failure) -> UInt8 { try take(1).first! }
+    /// Reads what `write(_: UInt32)` wrote.
     public mutating func readUInt32() throws(Failure) -> UInt32 {
         try take(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
+    /// Reads what `write(_: UInt64)` wrote.
     public mutating func readUInt64() throws(Failure) -> UInt64 {
         try take(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
+    /// Reads what `write(_: Int64)` wrote.
     public mutating func readInt64() throws(Failure) -> Int64 { Int64(bitPattern: try readUInt64()) }
+    /// Reads what `write(_: Int)` wrote.
     public mutating func readInt() throws(Failure) -> Int { Int(try readInt64()) }
+    /// Reads what `write(_: Bool)` wrote.
     public mutating func readBool() throws(Failure) -> Bool { try readUInt8() != 0 }
+    /// Reads what `write(_: String)` wrote; invalid UTF-8 is repaired, not trusted.
     public mutating func readString() throws(Failure) -> String {
         let count = Int(try readUInt32())
         return String(decoding: try take(count), as: UTF8.self)
@@ -73,6 +95,7 @@ public struct ByteReader: Sendable {
         throw Failure(description: "expected \(expected.contents) (\(expected.rawValue)) but found \(what)")
     }
 
+    /// Reads what `write(raw:)` wrote.
     public mutating func readRaw() throws(Failure) -> [UInt8] {
         let count = Int(try readUInt32())
         return Array(try take(count))

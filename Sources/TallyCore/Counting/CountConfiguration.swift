@@ -2,6 +2,7 @@
 public struct CountConfiguration: Hashable, Sendable {
     /// Calendar units to count (minute, hour, day, week, month, year).
     public var units: [WindowUnit]
+    /// How far the watermark trails the newest trusted time: frames this late still count before their window closes.
     public var lateness: Duration
     /// How long after closing a window late frames still revise it; older frames are rejected.
     public var retention: Duration
@@ -12,11 +13,15 @@ public struct CountConfiguration: Hashable, Sendable {
     public var corroboration: Int
     /// Wall-clock time without frames after which a partition (or the whole input) counts as idle.
     public var idleTimeout: Duration
+    /// Exact sets of user ids instead of HyperLogLog: exact answers, memory in proportion to the users.
     public var exact: Bool
+    /// HyperLogLog precision p (2^p registers; relative error about 1.04/√2^p).
     public var precision: Int
 
+    /// The units `tally count` can count in, finest first.
     public static let supportedUnits: [WindowUnit] = [.minute, .hour, .day, .week, .month, .year]
 
+    /// The defaults are `tally count`'s; `units` are kept in finest-first order whatever order they come in.
     public init(
         units: [WindowUnit] = CountConfiguration.supportedUnits, lateness: Duration = .seconds(5),
         retention: Duration = .seconds(7200), maxAhead: Duration = EventClockConfiguration.defaultMaxJump,
@@ -61,12 +66,19 @@ public struct CountConfiguration: Hashable, Sendable {
 
 /// One emitted count.
 public struct CountResult: Hashable, Sendable {
+    /// The window this result is for.
     public var window: EventWindow
+    /// Unique users in the window (estimated unless `exact`).
     public var uniques: Int
+    /// Frames counted in the window.
     public var frames: Int
+    /// False for a provisional result of an open window (`--emit updates`).
     public var final: Bool
+    /// 0 for the window's first final result; each revision by late frames adds one.
     public var revision: Int
+    /// Whether `uniques` is exact or a HyperLogLog estimate.
     public var exact: Bool
+    /// The estimate's standard relative error (0 when exact), so a consumer can judge the figure.
     public var relativeError: Double
     /// The window's users, for a shard's output (`write(into:shard:)`).
     public var sketch: UniqueSketch? = nil
@@ -98,21 +110,31 @@ public struct CountResult: Hashable, Sendable {
 
 /// Every frame is accounted for in exactly one of these.
 public struct CountStatistics: Hashable, Sendable {
+    /// Input lines, every kind.
     public var lines = 0
+    /// Frames counted in a window.
     public var counted = 0
     /// Counted frames that arrived after their finest window closed (they revised it).
     public var late = 0
+    /// Frames older than the retention behind the watermark: their windows are gone.
     public var rejectedTooOld = 0
     /// Frames far ahead of their partition's time that no other users corroborated.
     public var rejectedOutliers = 0
     /// Frames held when their partition was revoked: dropped here, read again by the partition's next owner.
     public var handedOver = 0
+    /// Lines that are not JSON objects.
     public var malformed = 0
+    /// Objects without the user or the time field at the top level.
     public var missingFields = 0
+    /// Objects whose user or time field has the wrong type or value.
     public var invalidFields = 0
+    /// Empty or whitespace-only lines (not errors).
     public var blankLines = 0
+    /// Windows closed (their final result written).
     public var windowsClosed = 0
+    /// Revised results written for closed windows.
     public var revisions = 0
 
+    /// All zero.
     public init() {}
 }

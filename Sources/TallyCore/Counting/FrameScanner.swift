@@ -6,7 +6,9 @@
 public struct FrameScanner: Sendable {
     /// Where the user id's bytes are: a range of the frame, or of the scratch buffer when it had escapes.
     public struct UserBytes: Hashable, Sendable {
+        /// The id's bytes, without the quotes.
         public var range: Range<Int>
+        /// True when the id had escapes and `range` is in the scratch's unescaped copy.
         public var inScratch: Bool
 
         /// Calls `body` with the id's bytes: in the frame, or in `unescaped` (the scratch's `user`). Takes that array
@@ -25,9 +27,11 @@ public struct FrameScanner: Sendable {
         public internal(set) var user: [UInt8] = []
         var validator = JSONValidator()
 
+        /// Empty buffers; they grow to the largest frame seen and stay.
         public init() {}
     }
 
+    /// What one frame is: a countable one, or why not.
     public enum Result: Hashable, Sendable {
         /// Where the user id is, and the time in milliseconds.
         case frame(user: UserBytes, timeMs: Int64)
@@ -40,14 +44,19 @@ public struct FrameScanner: Sendable {
         case malformed(offset: Int, reason: String)
     }
 
+    /// The user field's name, as UTF-8 bytes compared with the frame's keys.
     public let userField: [UInt8]
+    /// The time field's name, as UTF-8 bytes.
     public let timeField: [UInt8]
+    /// Whether the whole frame's syntax is checked (`--validate`), not only up to the two fields.
     public let validate: Bool
 
     /// The brief's field names: `{"uid": …, "ts": …}`.
     public static let defaultUserField = "uid"
+    /// The brief's time field.
     public static let defaultTimeField = "ts"
 
+    /// A scanner for frames with these field names.
     public init(userField: String = Self.defaultUserField, timeField: String = Self.defaultTimeField, validate: Bool = false) {
         self.userField = Array(userField.utf8)
         self.timeField = Array(timeField.utf8)

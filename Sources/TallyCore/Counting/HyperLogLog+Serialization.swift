@@ -7,6 +7,7 @@ extension HyperLogLog {
         return writer.bytes
     }
 
+    /// Reads `serialized()` bytes; throws for another format, a precision out of range, or damaged registers.
     public init(serialized bytes: [UInt8]) throws {
         var reader = ByteReader(bytes)
         try self.init(from: &reader)

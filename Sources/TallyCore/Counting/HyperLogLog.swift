@@ -9,6 +9,7 @@
 /// - Union (`merge`) is exact on the registers, which is what lets coarse windows be built from fine ones and
 ///   shards be combined.
 public struct HyperLogLog: Hashable, Sendable {
+    /// p: the sketch has 2^p registers; sketches merge only with the same precision.
     public let precision: Int
     private(set) var registers: [UInt8] = []
     /// index at precision 25 → largest rank seen, while sparse.
@@ -21,22 +22,26 @@ public struct HyperLogLog: Hashable, Sendable {
     /// 2^14 registers: about 0.8% standard error in 12 KiB.
     public static let defaultPrecision = 14
 
+    /// An empty sketch, sparse until it grows.
     public init(precision: Int = Self.defaultPrecision) {
         precondition(Self.precisionRange.contains(precision), "HyperLogLog precision must be in \(Self.precisionRange)")
         self.precision = precision
     }
 
+    /// m = 2^p.
     public var registerCount: Int { 1 << precision }
 
     mutating func restore(sparse: [UInt32: UInt8]?, registers: [UInt8]) {
         self.sparse = sparse
         self.registers = registers
     }
+    /// True while the sketch keeps the sparse map (small sets), false once it has dense registers.
     public var isSparse: Bool { sparse != nil }
 
     /// The theoretical relative standard error, 1.04/√m.
     public var standardError: Double { 1.04 / Double(registerCount).squareRoot() }
 
+    /// Adds one element by its 64-bit hash (the caller hashes once, with XXHash64, for every window it goes to).
     public mutating func insert(hash: UInt64) {
         if sparse != nil {
             let index = UInt32(truncatingIfNeeded: hash >> UInt64(64 - Self.sparsePrecision))
@@ -50,6 +55,7 @@ public struct HyperLogLog: Hashable, Sendable {
         if rank > registers[index] { registers[index] = rank }
     }
 
+    /// The union: afterwards the sketch estimates the distinct elements of both (same precision required).
     public mutating func merge(_ other: HyperLogLog) {
         precondition(other.precision == precision, "cannot merge sketches of different precision")
         if let theirs = other.sparse, sparse != nil {
@@ -81,6 +87,7 @@ public struct HyperLogLog: Hashable, Sendable {
         return m * m / (2 * (2.0).logarithm) / z
     }
 
+    /// The estimated number of distinct elements.
     public var count: Int { Int(estimate.rounded()) }
 
     private func densified() -> HyperLogLog {

@@ -1,12 +1,19 @@
 /// One line of a `tally count` shard (`--shard ID`): a window's result as that shard saw it, with its sketch.
 public struct ShardContribution: Hashable, Sendable {
+    /// The shard's stable id (`--shard`): a restarted shard replaces its own earlier contributions.
     public var shard: String
+    /// The window the contribution is for.
     public var window: EventWindow
+    /// Frames the shard counted in the window.
     public var frames: Int
+    /// Whether the shard closed the window (false: a provisional update).
     public var final: Bool
+    /// The shard's revision of the window: a higher one replaces a lower one.
     public var revision: Int
+    /// The window's users as the shard saw them, to be merged with other shards'.
     public var sketch: UniqueSketch
 
+    /// Why a line is not a shard contribution (not JSON, a missing member, a sketch that cannot be decoded).
     public struct Invalid: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String
     }

@@ -1,6 +1,7 @@
 /// The merge's state as bytes, so `tally count --merge --from kafka://…` can checkpoint it with its offsets: a
 /// restarted merge still knows every shard's latest contribution to each window within the retention.
 extension ShardMerger {
+    /// Writes the merge's whole state, including the windows changed since the last flush.
     public func encode(into writer: inout ByteWriter) {
         writer.write(format: .mergeState)
         writer.write(retention.milliseconds)
@@ -27,6 +28,7 @@ extension ShardMerger {
         }
     }
 
+    /// Reads `encode(into:)` bytes; throws when they are damaged or were written with another retention.
     public init(from reader: inout ByteReader, retention: Duration) throws {
         self.init(retention: retention)
         try reader.read(format: .mergeState)

@@ -11,13 +11,21 @@
 /// finest unit are forgotten, and contributions to them are rejected and counted (raise `--retention` when shards
 /// lag far behind one another).
 public struct ShardMerger: Sendable {
+    /// Every input line lands in one of these, so the merge's summary accounts for its input.
     public struct Statistics: Hashable, Sendable {
+        /// Input lines, every kind.
         public var lines = 0
+        /// Contributions merged into a window.
         public var contributions = 0
+        /// Lines that are not shard contributions.
         public var invalid = 0
+        /// Empty lines.
         public var blank = 0
+        /// Contributions older than the shard's latest for their window (a re-emission after a restart), ignored.
         public var superseded = 0
+        /// Contributions to windows already forgotten (beyond the retention).
         public var rejectedTooOld = 0
+        /// Merged results written.
         public var results = 0
     }
 
@@ -26,8 +34,11 @@ public struct ShardMerger: Sendable {
         var revision = -1
     }
 
+    /// How long behind the newest final contribution a window is kept.
     public let retention: Duration
+    /// The counts so far.
     public internal(set) var statistics = Statistics()
+    /// The first few problems with their line numbers, for the summary on stderr.
     public private(set) var firstProblems: [(line: Int, message: String)] = []
     var windows: [EventWindow: Merged] = [:]
     var changed: Set<EventWindow> = []
@@ -36,10 +47,12 @@ public struct ShardMerger: Sendable {
     var horizon: Int64 = .min
     var newestFinalEnd: Int64 = .min
 
+    /// An empty merge keeping windows for `retention`.
     public init(retention: Duration) {
         self.retention = retention
     }
 
+    /// Windows held, for progress lines.
     public var openWindows: Int { windows.count }
 
     /// Takes one line of shard output.
@@ -71,6 +84,7 @@ public struct ShardMerger: Sendable {
         if firstProblems.count < 5 { firstProblems.append((statistics.lines, message)) }
     }
 
+    /// Takes one shard's contribution to a window: it replaces that shard's older one and marks the window changed.
     public mutating func add(_ contribution: ShardContribution) {
         let window = contribution.window
         guard window.end.millisecondsSinceEpoch > horizon else {

@@ -14,6 +14,7 @@ extension UniqueSketch {
         }
     }
 
+    /// Reads `serialized()` bytes of either kind; throws when they are damaged or of another format.
     public init(serialized bytes: [UInt8]) throws {
         if bytes.starts(with: "THL1".utf8) {
             self = .hll(try HyperLogLog(serialized: bytes))

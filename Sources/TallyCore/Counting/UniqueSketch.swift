@@ -3,10 +3,12 @@ public enum UniqueSketch: Hashable, Sendable {
     case exact(Set<String>)
     case hll(HyperLogLog)
 
+    /// An empty sketch of the configured kind.
     public static func empty(exact: Bool, precision: Int) -> UniqueSketch {
         exact ? .exact([]) : .hll(HyperLogLog(precision: precision))
     }
 
+    /// Adds one user: the exact set keeps the id's bytes, HyperLogLog only its hash.
     @inline(__always)
     public mutating func insert(hash: UInt64, user: UnsafeRawBufferPointer) {
         switch self {
@@ -21,6 +23,7 @@ public enum UniqueSketch: Hashable, Sendable {
         }
     }
 
+    /// The union with `other`, which must be of the same kind (`canMerge(with:)`).
     public mutating func merge(_ other: UniqueSketch) {
         switch (self, other) {
         case (.exact(var mine), .exact(let theirs)):
@@ -45,6 +48,7 @@ public enum UniqueSketch: Hashable, Sendable {
         }
     }
 
+    /// Distinct users: exact, or HyperLogLog's estimate.
     public var count: Int {
         switch self {
         case .exact(let set): return set.count
@@ -62,6 +66,7 @@ public enum UniqueSketch: Hashable, Sendable {
         }
     }
 
+    /// True for an exact set.
     public var isExact: Bool {
         if case .exact = self { return true }
         return false

@@ -35,6 +35,7 @@ extension UniqueWindowCounter {
             + "lateness=\(c.lateness.milliseconds) retention=\(c.retention.milliseconds) \(c.clock.fingerprint)"
     }
 
+    /// Writes open and retained windows, the event clock with its held frames, and the statistics.
     public func encode(into writer: inout ByteWriter) {
         writer.write(Self.fingerprint(configuration))
         clock.encode(into: &writer) { frame, writer in
@@ -58,6 +59,7 @@ extension UniqueWindowCounter {
         }
     }
 
+    /// Reads `encode(into:)` bytes; throws when they are damaged or were written with other units, estimate or precision.
     public init(configuration: CountConfiguration, from reader: inout ByteReader) throws {
         self.init(configuration: configuration)
         let fingerprint = try reader.readString()

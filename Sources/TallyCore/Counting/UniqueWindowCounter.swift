@@ -10,8 +10,11 @@ import DequeModule
 /// retention are rejected and counted; frames far ahead of their partition's time wait in the `EventClock` until
 /// other users corroborate that time, and are rejected as outliers if none do.
 public struct UniqueWindowCounter: Sendable, EventClockDriven {
+    /// Units, lateness, retention and estimate.
     public let configuration: CountConfiguration
+    /// The event clock: watermark, partitions, and frames held until their time is corroborated.
     public internal(set) var clock: EventClock<HeldFrame>
+    /// What became of every frame so far.
     public internal(set) var statistics = CountStatistics()
 
     /// A frame the clock holds until its time is corroborated (a copy: the input buffer is gone by then).
@@ -42,6 +45,7 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
     /// time when done per frame).
     private let retentionMs: Int64
 
+    /// A counter with no windows yet; the first trusted frame starts the clock.
     public init(configuration: CountConfiguration) {
         precondition(!configuration.units.isEmpty, "count at least one window unit")
         self.configuration = configuration
@@ -53,6 +57,7 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
         }
     }
 
+    /// Open windows over all units, for progress lines.
     public var openWindows: Int { levels.reduce(0) { $0 + $1.open.count } }
 
     /// The watermark (nil until the clock is established).

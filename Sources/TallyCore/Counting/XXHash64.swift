@@ -21,6 +21,7 @@ public enum XXHash64 {
         (acc ^ round(0, val)) &* p1 &+ p4
     }
 
+    /// The XXH64 hash of `bytes`: one fast, well-mixed 64-bit hash per user id feeds HyperLogLog and the partitioner.
     public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
         let count = bytes.count
         var i = 0
@@ -69,6 +70,7 @@ public enum XXHash64 {
         return h
     }
 
+    /// The hash of the string's UTF-8 bytes (the same as of those bytes).
     public static func hash(_ text: String) -> UInt64 {
         var text = text
         return text.withUTF8 { hash(UnsafeRawBufferPointer($0)) }

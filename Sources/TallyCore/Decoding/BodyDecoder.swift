@@ -11,16 +11,20 @@ public struct BodyDecoder<Decoder: EventDecoder>: Sendable {
         case batch
     }
 
+    /// Decodes each item.
     public var decoder: Decoder
+    /// Batch size and id length bounds.
     public var limits: InputLimits
     /// At most this many item errors are listed in a response; the count of all of them is always given.
     public static var maxReportedErrors: Int { 100 }
 
+    /// A body decoder for `decoder`'s events within `limits`.
     public init(_ decoder: Decoder, limits: InputLimits = .default) {
         self.decoder = decoder
         self.limits = limits
     }
 
+    /// Every event of `body`, or an error naming each bad item (and then no event at all).
     public func decode(_ body: UnsafeRawBufferPointer, shape: Shape) throws(InputError) -> [Decoder.Event] {
         var reader = JSONReader(body)
         var events: [Decoder.Event] = []

@@ -1,7 +1,9 @@
 /// Field errors of one item, as an `Error` so they fit in a `Result`.
 public struct FieldErrors: Error, Hashable, Sendable {
+    /// Every problem found, in field order.
     public var errors: [FieldError]
 
+    /// Wraps `errors` (never empty).
     public init(_ errors: [FieldError]) {
         self.errors = errors
     }

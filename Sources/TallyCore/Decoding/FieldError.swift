@@ -9,10 +9,14 @@ public struct FieldError: Error, Hashable, Sendable {
         case duplicateField = "duplicate_field"
     }
 
+    /// The field's name as the client sent it (`userId`, `timestamp`).
     public var field: String
+    /// What kind of problem, for programs.
     public var code: Code
+    /// What is wrong and what is allowed, for people.
     public var message: String
 
+    /// A problem with `field`.
     public init(field: String, code: Code, message: String) {
         self.field = field
         self.code = code
@@ -22,9 +26,12 @@ public struct FieldError: Error, Hashable, Sendable {
 
 /// A field error located in a batch (`index` is nil for a single-object body).
 public struct ItemError: Hashable, Sendable {
+    /// The item's index in the batch (0-based), nil for a single-object body.
     public var index: Int?
+    /// The problem.
     public var error: FieldError
 
+    /// A problem with item `index`.
     public init(index: Int?, error: FieldError) {
         self.index = index
         self.error = error

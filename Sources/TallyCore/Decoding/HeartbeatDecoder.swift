@@ -1,12 +1,15 @@
 /// Decodes and validates heartbeats: `{"userId","movieId","duration","position","timestamp"}`.
 public struct HeartbeatDecoder: EventDecoder {
+    /// Id length and number bounds.
     public var limits: InputLimits
     private static let names = ObjectFields.Names(["userId", "movieId", "duration", "position", "timestamp"])
 
+    /// A decoder enforcing `limits`.
     public init(limits: InputLimits = .default) {
         self.limits = limits
     }
 
+    /// The heartbeat at `reader`, or every field problem of it.
     public func decode(_ reader: inout JSONReader) throws -> Result<Heartbeat, FieldErrors> {
         var fields = try ObjectFields(reading: &reader, names: Self.names)
         let userId = fields.string("userId", maxBytes: limits.maxIdBytes)

@@ -7,9 +7,11 @@
 public struct ObjectFields {
     /// Member names to look for, as UTF-8 bytes.
     public struct Names: Sendable {
+        /// The names, in the order the typed accessors refer to them.
         public let names: [String]
         fileprivate let utf8: [[UInt8]]
 
+        /// Prepared once per decoder, so each object compares bytes only.
         public init(_ names: [String]) {
             self.names = names
             utf8 = names.map { Array($0.utf8) }
@@ -23,6 +25,7 @@ public struct ObjectFields {
         }
     }
 
+    /// Problems found so far (duplicates while reading; the accessors add theirs).
     public private(set) var errors: [FieldError] = []
     private let names: Names
     /// Offset of each known member's value, -1 when absent. Inline storage: no allocation per object.
@@ -180,6 +183,7 @@ public struct ObjectFields {
         return nil
     }
 
+    /// Adds a problem a decoder found itself (a rule across fields, like position ≤ duration).
     public mutating func record(_ error: FieldError) {
         errors.append(error)
     }
@@ -195,5 +199,6 @@ public struct ObjectFields {
 
 /// Thrown when a body's top-level value is not the container a decoder expects.
 public struct InputShapeError: Error, Hashable, Sendable {
+    /// What was expected and what came instead.
     public var message: String
 }

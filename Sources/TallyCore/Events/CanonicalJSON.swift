@@ -2,6 +2,7 @@
 /// so a consumer (`tally resume --from kafka://…`) decodes what a collector produced, plus the arrival time
 /// where it matters.
 extension ReceivedEvent {
+    /// The event's members plus `receivedAt`, which orders watch events that carry no clock of their own.
     public var canonicalJSON: [UInt8] {
         var json = JSONWriter(reservingCapacity: 160)
         json.beginObject()
@@ -32,6 +33,7 @@ extension ReceivedEvent {
 }
 
 extension AdEvent {
+    /// `{"timestamp","user","interaction"}`.
     public var canonicalJSON: [UInt8] {
         var json = JSONWriter(reservingCapacity: 96)
         json.beginObject()

@@ -2,9 +2,11 @@
 /// further ahead of the server's own clock than `maxAhead`. A client whose clock says 9999-12-31 gets a clear error
 /// instead of reaching the event clock at all.
 public struct ClockSkewGuard: Hashable, Sendable {
+    /// How far ahead of the server's clock an event time may be.
     public var maxAhead: Duration
     private let maxAheadMs: Int64
 
+    /// A guard accepting times up to `maxAhead` in the future.
     public init(maxAhead: Duration) {
         self.maxAhead = maxAhead
         maxAheadMs = maxAhead.milliseconds

@@ -10,11 +10,13 @@ public struct InputLimits: Hashable, Sendable {
     /// every sum of watch time far from overflow.
     public var maxSeconds: Int64
 
+    /// The defaults are the documented ones; the server passes its configured values.
     public init(maxIdBytes: Int = 256, maxBatchItems: Int = 10_000, maxSeconds: Int64 = 1_000_000_000) {
         self.maxIdBytes = maxIdBytes
         self.maxBatchItems = maxBatchItems
         self.maxSeconds = maxSeconds
     }
 
+    /// The documented defaults.
     public static let `default` = InputLimits()
 }

@@ -3,6 +3,7 @@ public enum PlaybackEvent: Hashable, Sendable {
     case heartbeat(Heartbeat)
     case watch(WatchEvent)
 
+    /// The (user, content) pair whose playback state the event changes.
     public var key: PlaybackKey {
         switch self {
         case .heartbeat(let h): return PlaybackKey(user: h.userId, content: h.movieId)
@@ -27,9 +28,12 @@ public enum EventKind: String, Sendable, CaseIterable {
 
 /// An event with the moment Tally accepted it (arrival time), which orders watch events that carry no clock.
 public struct ReceivedEvent: Hashable, Sendable {
+    /// What the client sent.
     public var event: PlaybackEvent
+    /// When Tally accepted it.
     public var receivedAt: Timestamp
 
+    /// `event` as accepted at `receivedAt`.
     public init(_ event: PlaybackEvent, receivedAt: Timestamp) {
         self.event = event
         self.receivedAt = receivedAt

@@ -6,16 +6,24 @@
 /// probability 1/`rate` per frame; `users` fixed 19-hex-digit ids; `delayProbability` of frames moved back by
 /// 1…`maxDelay` seconds.
 public struct FrameGenerator: Sendable {
+    /// The brief generator's knobs, with its defaults.
     public struct Configuration: Hashable, Sendable {
+        /// Frames to write.
         public var count: Int
+        /// Frames per second of event time on average (`ts` advances with probability 1/rate per frame).
         public var rate: Int
+        /// Distinct user ids to draw from.
         public var users: Int
+        /// Largest delay, in seconds, of a delayed frame.
         public var maxDelay: Int
+        /// Fraction of frames moved back in time (out of order), 0...1.
         public var delayProbability: Double
+        /// The same seed gives the same bytes.
         public var seed: UInt64
         /// Every n-th frame writes `ts` as a string (the brief warns it may come as one); 0 never.
         public var stringTimeEvery: Int
 
+        /// Defaults as the brief's generator's sample run.
         public init(
             count: Int = 1000, rate: Int = 1000, users: Int = 100_000, maxDelay: Int = 0,
             delayProbability: Double = 0, seed: UInt64 = 1, stringTimeEvery: Int = 97
@@ -30,6 +38,7 @@ public struct FrameGenerator: Sendable {
         }
     }
 
+    /// The knobs this generator runs with.
     public let configuration: Configuration
     private var rng: SplitMix64
     private var time: Int64 = 1_468_244_384
@@ -50,6 +59,7 @@ public struct FrameGenerator: Sendable {
         "Свобода, слава и любовь", "И взоры дев, и шум дубровы,", "Тоской внезапной осеня,", #"a\/b \u0041\u00e9"#,
     ]
 
+    /// A generator at its first frame.
     public init(_ configuration: Configuration) {
         self.configuration = configuration
         rng = SplitMix64(seed: configuration.seed)

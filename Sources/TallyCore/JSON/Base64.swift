@@ -8,10 +8,12 @@ public enum Base64 {
         return table
     }()
 
+    /// Text that is not standard, padded base64.
     public struct DecodingError: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String
     }
 
+    /// Standard base64 with padding (RFC 4648), as ASCII bytes.
     public static func encode(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
@@ -32,6 +34,7 @@ public enum Base64 {
         return out
     }
 
+    /// The bytes `encode` wrote; throws for any other text (wrong length, foreign characters, bad padding).
     public static func decode(_ text: some Collection<UInt8>) throws(DecodingError) -> [UInt8] {
         let text = Array(text)
         guard text.count % 4 == 0 else { throw DecodingError(description: "base64 length \(text.count) is not a multiple of 4") }

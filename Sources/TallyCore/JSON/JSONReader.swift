@@ -5,16 +5,20 @@
 /// byte offset. The reader follows RFC 8259: no comments, no trailing commas, no control characters in strings,
 /// valid UTF-8 only.
 public struct JSONReader {
+    /// The text being read; borrowed, so the reader must not outlive the buffer.
     public let bytes: UnsafeRawBufferPointer
+    /// Where the next read starts; errors report it.
     public internal(set) var offset: Int
     /// Containers nested deeper than this are rejected instead of recursing without bound.
     public static let maximumDepth = 64
 
+    /// A reader of `bytes` from `offset`.
     public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
         self.bytes = bytes
         self.offset = offset
     }
 
+    /// True when nothing is left to read.
     public var isAtEnd: Bool { offset >= bytes.count }
 
     /// The next non-whitespace byte, without consuming it.
@@ -24,6 +28,7 @@ public struct JSONReader {
         return offset < bytes.count ? bytes[offset] : nil
     }
 
+    /// Skips the four JSON whitespace bytes (space, tab, CR, LF), no others.
     @inline(__always)
     public mutating func skipWhitespace() {
         while offset < bytes.count {
@@ -44,6 +49,7 @@ public struct JSONReader {
         return false
     }
 
+    /// A syntax error at the current offset.
     public func error(_ reason: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: offset, reason: reason)
     }

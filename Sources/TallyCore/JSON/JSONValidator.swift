@@ -27,6 +27,7 @@ public struct JSONValidator: Sendable {
     /// differential checks on each one the CPU has.
     var kernel = ByteClassKernel.fastest
 
+    /// A validator with empty buffers; reuse it across documents so they grow once.
     public init() {}
 
     /// Inputs longer than this are left to the slow path (offsets are 32-bit).

@@ -3,29 +3,36 @@
 /// Tally writes a lot of small, fixed-shape JSON (responses, output lines); writing it directly is several times
 /// faster than `JSONEncoder` and makes the field order — part of the output contract — explicit.
 public struct JSONWriter: Sendable {
+    /// The JSON text written so far.
     public private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
 
+    /// A writer whose buffer starts with room for `capacity` bytes (size it to the usual output to avoid regrowth).
     public init(reservingCapacity capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
     }
 
+    /// The text as a `String`.
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Opens an object (as a value, or as the value of the last `key`).
     public mutating func beginObject() {
         valuePrefix()
         bytes.append(0x7B)
         needsComma.append(false)
     }
+    /// Closes the innermost object.
     public mutating func endObject() {
         needsComma.removeLast()
         bytes.append(0x7D)
     }
+    /// Opens an array.
     public mutating func beginArray() {
         valuePrefix()
         bytes.append(0x5B)
         needsComma.append(false)
     }
+    /// Closes the innermost array.
     public mutating func endArray() {
         needsComma.removeLast()
         bytes.append(0x5D)
@@ -39,19 +46,24 @@ public struct JSONWriter: Sendable {
         needsComma[needsComma.count - 1] = false
     }
 
+    /// A string value, escaped as JSON requires.
     public mutating func value(_ text: String) {
         valuePrefix()
         appendQuoted(text)
     }
+    /// An integer value.
     public mutating func value(_ number: Int64) {
         valuePrefix()
         bytes.append(contentsOf: String(number).utf8)
     }
+    /// An integer value.
     public mutating func value(_ number: Int) { value(Int64(number)) }
+    /// `true` or `false`.
     public mutating func value(_ flag: Bool) {
         valuePrefix()
         bytes.append(contentsOf: (flag ? "true" : "false").utf8)
     }
+    /// `null`.
     public mutating func null() {
         valuePrefix()
         bytes.append(contentsOf: "null".utf8)
@@ -88,18 +100,22 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: json.utf8)
     }
 
+    /// `"name":"text"`.
     public mutating func member(_ name: String, _ text: String) {
         key(name)
         value(text)
     }
+    /// `"name":number`.
     public mutating func member(_ name: String, _ number: Int64) {
         key(name)
         value(number)
     }
+    /// `"name":number`.
     public mutating func member(_ name: String, _ number: Int) {
         key(name)
         value(number)
     }
+    /// `"name":true` or `false`.
     public mutating func member(_ name: String, _ flag: Bool) {
         key(name)
         value(flag)

@@ -5,13 +5,19 @@
 /// watch time may reach `Int64.max`, and differences stay exact only if the sum never saturates; answers clamp to
 /// `Int64.max`.
 public struct ContentTotals: Hashable, Sendable {
+    /// Watch time of every viewer, summed exactly.
     public private(set) var exactWatchMilliseconds: Int128
+    /// (user, content) states with at least one event.
     public private(set) var viewers: Int
+    /// Events of every viewer, summed exactly.
     public private(set) var exactEvents: Int128
 
+    /// Watch time as answered: clamped to `Int64.max`.
     public var watchMilliseconds: Int64 { Int64(clamping: exactWatchMilliseconds) }
+    /// Events as answered: clamped to `Int64.max`.
     public var events: Int64 { Int64(clamping: exactEvents) }
 
+    /// Totals as read from a store's row.
     public init(watchMilliseconds: Int64 = 0, viewers: Int = 0, events: Int64 = 0) {
         self.init(exactWatchMilliseconds: Int128(watchMilliseconds), viewers: viewers, exactEvents: Int128(events))
     }

@@ -3,8 +3,10 @@
 /// It has no clock and no I/O; the caller supplies each event's arrival time. The same events in the same order give
 /// the same state, which is what lets the writer apply a batch to a staging copy, commit it, and only then publish.
 public struct PlaybackProcessor: Sendable {
+    /// How events turn into watch time and completion.
     public var rules: PlaybackRules
 
+    /// A processor applying `rules`; every writer of one store must use the same ones.
     public init(rules: PlaybackRules = PlaybackRules()) {
         self.rules = rules
     }

@@ -3,7 +3,9 @@
 public enum PlaybackQueries {
     /// One title in a user's watch-time answer.
     public struct TitleWatchTime: Hashable, Sendable {
+        /// The title's content id.
         public var content: String
+        /// The user's watch time of it.
         public var watchMilliseconds: Int64
     }
 

@@ -9,6 +9,7 @@ public enum WatchAtMode: String, Sendable, CaseIterable {
 
 /// The knobs of the playback processor. Changing them changes answers, so they are part of a deployment's config.
 public struct PlaybackRules: Hashable, Sendable {
+    /// How watch events' `at` is read.
     public var watchAt: WatchAtMode
     /// Progress across a gap longer than this (between heartbeats' timestamps, or a position jump in
     /// `.position` mode) is not counted: the viewer paused, closed the app, or seeked.
@@ -16,6 +17,7 @@ public struct PlaybackRules: Hashable, Sendable {
     /// `maxPosition / duration` at or above this counts as finished for continue-watching.
     public var finishedRatio: Double
 
+    /// The documented defaults: `at` as an increment, a 60 s gap, finished at 95%.
     public init(watchAt: WatchAtMode = .increment, maxGapSeconds: Int64 = 60, finishedRatio: Double = 0.95) {
         self.watchAt = watchAt
         self.maxGapSeconds = maxGapSeconds

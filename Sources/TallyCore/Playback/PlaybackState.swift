@@ -15,6 +15,7 @@ public struct PlaybackState: Hashable, Sendable {
     /// Events applied to this key.
     public var events: Int64
 
+    /// A state as stored; new states come from `PlaybackProcessor`.
     public init(
         position: Int64, latestAt: Timestamp, lastSeenAt: Timestamp, maxPosition: Int64,
         duration: Int64?, watchMilliseconds: Int64, events: Int64
@@ -34,6 +35,7 @@ public struct PlaybackState: Hashable, Sendable {
         return min(1, Double(maxPosition) / Double(duration))
     }
 
+    /// Whether continue-watching should leave this title out, by `rules.finishedRatio`.
     public func isFinished(_ rules: PlaybackRules) -> Bool {
         (completion ?? 0) >= rules.finishedRatio
     }

@@ -9,11 +9,13 @@ public enum LatePolicy: String, Sendable, CaseIterable {
 
 /// Settings of the resume-position processor.
 public struct ResumeConfiguration: Hashable, Sendable {
+    /// The window length: the brief's minute by default.
     public var window: WindowUnit
     /// Allowed lateness: the watermark trails the largest event time by this much (default: one heartbeat interval).
     public var lateness: Duration
     /// Wall-clock idleness after which the watermark advances on its own.
     public var idleTimeout: Duration
+    /// What happens to heartbeats for windows already emitted.
     public var late: LatePolicy
     /// How long after closing a window is kept for corrections (`.emit` only).
     public var retention: Duration
@@ -22,6 +24,7 @@ public struct ResumeConfiguration: Hashable, Sendable {
     /// Distinct users that must agree on a jump in time.
     public var corroboration: Int
 
+    /// The defaults are the brief's: one-minute windows, 10 s of lateness, late heartbeats dropped.
     public init(
         window: WindowUnit = .minute, lateness: Duration = .seconds(10), idleTimeout: Duration = EventClockConfiguration.defaultIdleTimeout,
         late: LatePolicy = .drop, retention: Duration = .seconds(3600),
@@ -45,6 +48,7 @@ public struct ResumeConfiguration: Hashable, Sendable {
 
 /// Running totals, for progress lines, summaries and metrics.
 public struct ResumeStatistics: Hashable, Sendable {
+    /// Heartbeats applied or held, every kind.
     public var events = 0
     /// Events whose window had already closed.
     public var late = 0
@@ -56,8 +60,11 @@ public struct ResumeStatistics: Hashable, Sendable {
     public var rejectedOutliers = 0
     /// Heartbeats held when their partition was revoked: dropped here, read again by the partition's next owner.
     public var handedOver = 0
+    /// Windows closed.
     public var windowsClosed = 0
+    /// Arrays emitted (one per user per window, revisions included).
     public var outputs = 0
 
+    /// All zero.
     public init() {}
 }

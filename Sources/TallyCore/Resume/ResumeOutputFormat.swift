@@ -6,6 +6,7 @@ public enum ResumeOutputFormat: String, Sendable, CaseIterable {
     /// The brief's own layout: one object per line, continuation lines indented by one space.
     case pretty
 
+    /// Appends `output` as one JSON array and a newline.
     public func write(_ output: ResumeWindowOutput, into bytes: inout [UInt8]) {
         bytes.append(0x5B)
         for (index, point) in output.points.enumerated() {

@@ -8,6 +8,7 @@ extension ResumeWindowProcessor {
         "window=\(c.window) late=\(c.late.rawValue) retention=\(c.retention.milliseconds) \(c.clock.fingerprint)"
     }
 
+    /// Writes open and retained windows, the event clock with its held heartbeats, and the statistics.
     public func encode(into writer: inout ByteWriter) {
         writer.write(Self.fingerprint(configuration))
         clock.encode(into: &writer) { heartbeat, writer in
@@ -37,6 +38,7 @@ extension ResumeWindowProcessor {
         }
     }
 
+    /// Reads `encode(into:)` bytes; throws when they are damaged or were written with another window length.
     public init(configuration: ResumeConfiguration, from reader: inout ByteReader) throws {
         self.init(configuration: configuration)
         let fingerprint = try reader.readString()

@@ -9,8 +9,11 @@ import DequeModule
 /// are re-emitted, so memory stays flat over any length of replay. Heartbeats far ahead of their partition's time
 /// wait in the `EventClock` until other users corroborate that time (a client with a bad clock never moves it).
 public struct ResumeWindowProcessor: Sendable, EventClockDriven {
+    /// Window, lateness and late policy.
     public let configuration: ResumeConfiguration
+    /// The event clock: watermark, partitions, and heartbeats held until their time is corroborated.
     public internal(set) var clock: EventClock<Heartbeat>
+    /// What became of every heartbeat so far.
     public internal(set) var statistics = ResumeStatistics()
 
     /// user → latest point per movie, for one window. A user watches one or two movies a minute, so a small array
@@ -36,12 +39,14 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
         }
     }
 
+    /// A processor with no windows yet; the first trusted heartbeat starts the clock.
     public init(configuration: ResumeConfiguration = ResumeConfiguration()) {
         self.configuration = configuration
         clock = EventClock(configuration: configuration.clock)
         retentionMs = configuration.retention.milliseconds
     }
 
+    /// Windows with at least one user, for progress lines and metrics.
     public var openWindows: Int { open.count }
 
     /// The watermark (nil until the clock is established).

@@ -1,6 +1,7 @@
 /// Why a session message was refused. A refused message stores nothing; on a WebSocket the connection stays open
 /// unless `isProtocolViolation`, which closes it with `closeCode`.
 public struct SessionError: Error, Hashable, Sendable {
+    /// Stable, machine-readable names, sent as the error's `code`.
     public enum Code: String, Sendable {
         case invalidBody = "invalid_body"
         case malformedJSON = "malformed_json"
@@ -16,13 +17,16 @@ public struct SessionError: Error, Hashable, Sendable {
         case seqGap = "seq_gap"
     }
 
+    /// What kind of problem, for programs.
     public var code: Code
+    /// What is wrong, for people.
     public var message: String
     /// Index of the offending entry in the message, when one entry is at fault.
     public var entry: Int?
     /// The offending field, when one is.
     public var field: String?
 
+    /// A refusal with its code and message, naming the entry or field when one is at fault.
     public init(_ code: Code, _ message: String, entry: Int? = nil, field: String? = nil) {
         self.code = code
         self.message = message

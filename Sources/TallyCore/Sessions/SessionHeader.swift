@@ -2,14 +2,18 @@
 /// entries it holds and the last message number. Events themselves live in the store, so validating a message
 /// never copies a session's history.
 public struct SessionHeader: Hashable, Sendable {
+    /// What a session read reports.
     public enum Status: String, Sendable, CaseIterable {
         case open
         case complete
         case abandoned
     }
 
+    /// The session id the start entry named.
     public let id: String
+    /// The `SESSION_START` entry, once received.
     public var start: SessionEntry?
+    /// The `SESSION_END` entry, once received: no entries are accepted after it.
     public var end: SessionEntry?
     /// Entries stored (idempotent repeats of START/END are not stored again).
     public var entryCount: Int
@@ -18,6 +22,7 @@ public struct SessionHeader: Hashable, Sendable {
     /// Arrival of the last accepted message.
     public var lastActivity: Timestamp
 
+    /// A header as stored, or a new session's.
     public init(
         id: String, start: SessionEntry? = nil, end: SessionEntry? = nil, entryCount: Int = 0,
         lastSeq: Int64? = nil, lastActivity: Timestamp
@@ -30,6 +35,7 @@ public struct SessionHeader: Hashable, Sendable {
         self.lastActivity = lastActivity
     }
 
+    /// Complete once ended; abandoned after `abandonAfter` without a message; open otherwise.
     public func status(now: Timestamp, abandonAfter: Duration) -> Status {
         if end != nil { return .complete }
         return now.millisecondsSinceEpoch - lastActivity.millisecondsSinceEpoch > abandonAfter.milliseconds ? .abandoned : .open
@@ -45,6 +51,7 @@ public struct SessionPlan: Hashable, Sendable {
     /// True when the message's `seq` was already applied: nothing is stored, the ack repeats the totals.
     public var duplicate: Bool
 
+    /// Entries stored by this message.
     public var accepted: Int { stored.count }
 
     public static func == (lhs: SessionPlan, rhs: SessionPlan) -> Bool {

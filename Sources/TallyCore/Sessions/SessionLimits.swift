@@ -9,6 +9,7 @@ public struct SessionLimits: Hashable, Sendable {
     /// Bytes of one message (a WebSocket frame or an HTTP body).
     public var maxMessageBytes: Int
 
+    /// The documented defaults (docs/api.md).
     public init(
         maxEntriesPerMessage: Int = 1000, maxEntriesPerSession: Int = 100_000, maxNameBytes: Int = 256,
         maxMessageBytes: Int = 1 << 20
@@ -19,5 +20,6 @@ public struct SessionLimits: Hashable, Sendable {
         self.maxMessageBytes = maxMessageBytes
     }
 
+    /// The documented defaults.
     public static let `default` = SessionLimits()
 }

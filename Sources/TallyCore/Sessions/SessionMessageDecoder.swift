@@ -5,14 +5,17 @@
 /// `timestamp` (a non-negative integer: seconds, or milliseconds above 10^11), plus `session_id` for
 /// `SESSION_START`/`SESSION_END` and `name` for `EVENT`.
 public struct SessionMessageDecoder: Sendable {
+    /// Bounds on entries, names and bytes.
     public var limits: SessionLimits
     private static let entryNames = ObjectFields.Names(["type", "timestamp", "session_id", "name"])
     private static let messageNames = ObjectFields.Names(["seq", "entries"])
 
+    /// A decoder enforcing `limits`.
     public init(limits: SessionLimits = .default) {
         self.limits = limits
     }
 
+    /// The message in `bytes` (a WebSocket frame or an HTTP body), or the first reason to refuse it.
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(SessionError) -> SessionMessage {
         var reader = JSONReader(bytes)
         do {

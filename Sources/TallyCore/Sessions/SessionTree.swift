@@ -4,6 +4,7 @@
 /// equal times keep arrival order. Each timestamp is written in the unit it was sent in. Events outside
 /// `[start, end]` are kept and marked `"outOfRange": true`.
 public enum SessionTree {
+    /// Appends the session's tree as JSON to `bytes`.
     public static func write(
         header: SessionHeader, events: [SessionEntry], status: SessionHeader.Status, into bytes: inout [UInt8]
     ) {

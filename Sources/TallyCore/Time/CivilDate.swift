@@ -4,10 +4,14 @@
 /// branch-light `days_from_civil` / `civil_from_days` arithmetic instead of Foundation's `Calendar`, which is
 /// slow, allocates, and depends on the process's time zone settings.
 public struct CivilDate: Hashable, Sendable, Comparable {
+    /// The proleptic Gregorian year (may be before 1970, or negative).
     public var year: Int
+    /// 1...12.
     public var month: Int
+    /// 1...31, valid for the month.
     public var day: Int
 
+    /// A date from its parts; the caller checks them (`daysInMonth`).
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -25,6 +29,7 @@ public struct CivilDate: Hashable, Sendable, Comparable {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// The date `days` after 1970-01-01 (before it when negative).
     public init(daysSinceEpoch days: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -37,10 +42,12 @@ public struct CivilDate: Hashable, Sendable, Comparable {
         self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
     }
 
+    /// Gregorian leap years: every fourth, except centuries not divisible by 400.
     public static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
+    /// 28 to 31.
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28

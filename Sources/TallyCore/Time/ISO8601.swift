@@ -12,10 +12,12 @@ public enum ISO8601 {
         case numericOffset
     }
 
+    /// Text that is not an accepted date-time, with what is wrong.
     public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String
     }
 
+    /// The instant `text` names; see `parse(bytes:)` for the accepted forms.
     public static func parse(_ text: String) throws(ParseError) -> Timestamp {
         var copy = text
         let result: Result<Timestamp, ParseError> = copy.withUTF8 { bytes in
@@ -24,6 +26,7 @@ public enum ISO8601 {
         return try result.get()
     }
 
+    /// Parses straight from bytes, so a request's timestamp costs no `String`.
     public static func parse(bytes b: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
         var i = 0
         func fail(_ message: String) -> ParseError {
@@ -98,6 +101,7 @@ public enum ISO8601 {
         return Timestamp(millisecondsSinceEpoch: seconds * 1000 + Int64(millis))
     }
 
+    /// The instant as text in `style`.
     public static func format(_ time: Timestamp, style: Style) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)

@@ -2,6 +2,7 @@
 /// events it holds with their source positions (encoded by the processor that owns them). Idleness is not kept: it
 /// starts afresh on restore.
 extension EventClock {
+    /// Writes the clock; `event` writes each held event, which only the processor knows how to encode.
     public func encode(into writer: inout ByteWriter, event: (Event, inout ByteWriter) -> Void) {
         writer.write(configuration.fingerprint)
         writer.write(current != nil)
@@ -26,6 +27,7 @@ extension EventClock {
         }
     }
 
+    /// Reads `encode(into:event:)` bytes; throws when they are damaged or were written with another configuration.
     public init(
         configuration: EventClockConfiguration, from reader: inout ByteReader,
         event: (inout ByteReader) throws -> Event

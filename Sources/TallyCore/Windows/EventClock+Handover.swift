@@ -11,6 +11,7 @@ public struct PartitionClockHandover: Hashable, Sendable {
     /// Up to `corroboration` distinct keys: how many users a jump needs in this partition.
     public var keys: [UInt64]
 
+    /// A handover as decoded from an offset's metadata.
     public init(frontier: Int64, firstTime: Int64, keys: [UInt64]) {
         self.frontier = frontier
         self.firstTime = firstTime

@@ -23,8 +23,11 @@
 public struct EventClock<Event: Sendable>: Sendable {
     /// An event held until corroborated.
     public struct Held: Sendable {
+        /// The event itself, kept until it is released or rejected.
         public var event: Event
+        /// Its key's hash (the user): corroboration counts distinct keys.
         public var key: UInt64
+        /// Its event time in milliseconds.
         public var time: Int64
         /// Where the event sits in its source (a Kafka offset; 0 for files and the server): a consumer commits no
         /// further than its partition's oldest held event, so that a partition's next owner reads it again.
@@ -53,6 +56,7 @@ public struct EventClock<Event: Sendable>: Sendable {
         init(id: Int) { self.id = id }
     }
 
+    /// Lateness, idleness, jump and corroboration settings.
     public let configuration: EventClockConfiguration
     /// Durations in milliseconds, computed once: `Duration`'s 128-bit arithmetic is too slow per event.
     let latenessMs: Int64, maxJumpMs: Int64, idleMs: Int64
@@ -68,8 +72,10 @@ public struct EventClock<Event: Sendable>: Sendable {
     /// Held events dropped because their partition was revoked: its next owner reads them again.
     public internal(set) var handedOver = 0
 
+    /// The watermark after the end of input: every window is due.
     public static var infinity: Timestamp { Timestamp(millisecondsSinceEpoch: .max) }
 
+    /// A clock with no partitions and no watermark yet.
     public init(configuration: EventClockConfiguration) {
         self.configuration = configuration
         latenessMs = configuration.lateness.milliseconds
@@ -148,6 +154,7 @@ public struct EventClock<Event: Sendable>: Sendable {
         return released[releasedHead]
     }
 
+    /// True when events are waiting to be applied (`popReleased`).
     public var hasReleased: Bool { releasedHead < released.count }
 
     /// Before the end: partitions that never reached `corroboration` keys trust the keys they have, and held

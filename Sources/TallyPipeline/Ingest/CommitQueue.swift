@@ -9,10 +9,13 @@ import TallyCore
 public final class CommitQueue: Sendable {
     /// One request's payload and the continuation that acknowledges it.
     public struct Request: Sendable {
+        /// What the request submitted.
         public var payload: IngestPayload
         let continuation: CheckedContinuation<IngestReceipt, any Error>
 
+        /// Answers the request once its batch is durable.
         public func succeed(_ receipt: IngestReceipt = .stored) { continuation.resume(returning: receipt) }
+        /// Fails the request (its batch was not committed, or the request itself was refused).
         public func fail(_ error: any Error) { continuation.resume(throwing: error) }
     }
 
@@ -24,8 +27,10 @@ public final class CommitQueue: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Events waiting for the writer beyond which new requests get `overloaded` (503).
     public let maxPendingEvents: Int
 
+    /// A queue holding at most `maxPendingEvents` events.
     public init(maxPendingEvents: Int) {
         self.maxPendingEvents = maxPendingEvents
     }

@@ -11,8 +11,10 @@ public protocol EventPublisher: Sendable {
 
 /// The batch was committed to the store but its events could not be published.
 public struct PublishError: Error, CustomStringConvertible, Sendable {
+    /// The broker's error, as text.
     public var reason: String
 
+    /// A publish failure with its reason.
     public init(reason: String) {
         self.reason = reason
     }

@@ -37,6 +37,7 @@ public struct SessionAck: Hashable, Sendable {
     /// The session has its `SESSION_END`.
     public var complete: Bool
 
+    /// An acknowledgement with its counts.
     public init(accepted: Int, total: Int, duplicate: Bool, complete: Bool) {
         self.accepted = accepted
         self.total = total

@@ -10,10 +10,13 @@ import TallyCore
 /// On graceful shutdown it stops taking new requests and commits everything already queued; whoever opened the store
 /// closes it after the writer stopped.
 public struct IngestWriter: Service {
+    /// Where requests wait for the writer.
     public let queue: CommitQueue
+    /// Where batches are committed.
     public let store: any EventStore
     /// The states it planned from recently; the store holds them all.
     public let hotSet: PlaybackHotSet
+    /// Batch size, delay and back-pressure bound.
     public let configuration: WriterConfiguration
     /// Updated by every commit, for `/health`.
     public let health = WriteHealth()
@@ -67,6 +70,7 @@ public struct IngestWriter: Service {
         return ack
     }
 
+    /// Commits batches until a graceful shutdown or cancellation, then commits what is still queued.
     public func run() async throws {
         // A graceful shutdown drains the queue; so does cancellation, which is how the service group stops the
         // writer when another service fails (the HTTP server cannot bind its port); it would otherwise wait forever

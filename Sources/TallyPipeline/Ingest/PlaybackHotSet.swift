@@ -20,13 +20,16 @@ public final class PlaybackHotSet: Sendable {
     private let generations = Mutex(Generations())
     /// Keys held at most (both generations together).
     public let capacity: Int
+    /// The rules the held states were planned with.
     public let rules: PlaybackRules
 
+    /// An empty set holding at most `capacity` keys.
     public init(rules: PlaybackRules, capacity: Int = 200_000) {
         self.rules = rules
         self.capacity = max(2, capacity)
     }
 
+    /// Keys held now, for metrics.
     public var count: Int { generations.withLock { $0.young.count + $0.old.count } }
 
     /// The keys of `keys` not held, which the writer reads from the store.

@@ -10,11 +10,13 @@ public struct StoredStateCheck: Service {
     let store: any EventStore
     let logger: Logger
 
+    /// A check of `store`'s playback rows, logging what it quarantines.
     public init(store: any EventStore, logger: Logger) {
         self.store = store
         self.logger = logger
     }
 
+    /// Reads the rows once and returns; a failure is logged, not fatal, since the writer meets bad rows anyway.
     public func run() async throws {
         let started = ContinuousClock.now
         do {

@@ -8,6 +8,7 @@ import Synchronization
 /// recovery, so once no commit has failed for `holdDown`, `/health` may probe with a small write of its own. A
 /// probe alone cannot clear a failure sooner: on a nearly full disk the probe fits where real batches do not.
 public final class WriteHealth: Sendable {
+    /// What `/health` reports about writes.
     public enum Status: Sendable, Equatable {
         case ok
         /// The last commit or probe failed; `reason` is the store's error.
@@ -22,12 +23,15 @@ public final class WriteHealth: Sendable {
     }
 
     private let state = Mutex(State())
+    /// How long after a failed commit a probe may be tried instead of waiting for real traffic.
     public let holdDown: Duration
 
+    /// Health that starts `ok`.
     public init(holdDown: Duration = .seconds(10)) {
         self.holdDown = holdDown
     }
 
+    /// The status now.
     public var status: Status {
         state.withLock { state in
             guard let reason = state.reason else { return .ok }
@@ -36,8 +40,10 @@ public final class WriteHealth: Sendable {
         }
     }
 
+    /// A commit (or probe) succeeded: writes are `ok` again.
     public func commitSucceeded() { state.withLock { $0 = State() } }
 
+    /// A commit (or probe) failed with `error`.
     public func commitFailed(_ error: any Error) {
         let reason = Self.reason(error)
         state.withLock { $0 = State(reason: reason, lastCommitFailure: .now) }

@@ -3,11 +3,16 @@ import TallyCore
 /// One emitted resume array as the server keeps and serves it: the compact JSON line (without newline) plus the
 /// window and revision it belongs to. Storing the rendered bytes means a query is a copy, never a re-render.
 public struct ResumeRecord: Hashable, Sendable {
+    /// The user the array is for.
     public var userId: String
+    /// The window the array is for.
     public var window: EventWindow
+    /// 0, or the correction's number when late heartbeats revised the window.
     public var revision: Int
+    /// The array as compact JSON, without newline.
     public var json: [UInt8]
 
+    /// A record from its parts.
     public init(userId: String, window: EventWindow, revision: Int, json: [UInt8]) {
         self.userId = userId
         self.window = window
@@ -22,6 +27,7 @@ public struct ResumeRecord: Hashable, Sendable {
         self.init(userId: userId, window: window, revision: revision, json: Array(json.utf8))
     }
 
+    /// The record of an array the resume processor emitted.
     public init(_ output: ResumeWindowOutput) {
         var bytes: [UInt8] = []
         ResumeOutputFormat.compact.write(output, into: &bytes)

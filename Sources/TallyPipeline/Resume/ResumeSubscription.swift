@@ -8,11 +8,13 @@ import Synchronization
 /// an `.end(.slowConsumer)` item after what was queued, so the client learns why the stream stopped and can
 /// reconnect (and fetch what it missed from `GET /users/{user}/resume?window=`).
 public final class ResumeSubscription: AsyncSequence, Sendable {
+    /// What a reader gets: an array, or the end of the stream with its reason.
     public enum Item: Sendable, Equatable {
         case record(ResumeRecord)
         case end(EndReason)
     }
 
+    /// Why a stream ended, told to the client.
     public enum EndReason: String, Sendable {
         /// More than `maxBytes` of arrays were waiting for this reader.
         case slowConsumer = "slow_consumer"
@@ -20,6 +22,7 @@ public final class ResumeSubscription: AsyncSequence, Sendable {
         case shutdown
     }
 
+    /// Bytes of arrays that may wait for the reader.
     public let maxBytes: Int
     private let stream: AsyncStream<Item>
     private let continuation: AsyncStream<Item>.Continuation
@@ -73,6 +76,7 @@ public final class ResumeSubscription: AsyncSequence, Sendable {
         }
     }
 
+    /// Takes queued items in order, releasing their bytes from the bound.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<Item>.Iterator
         let owner: ResumeSubscription

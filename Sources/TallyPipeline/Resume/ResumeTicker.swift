@@ -11,6 +11,7 @@ public struct ResumeTicker: Service {
     let clock: @Sendable () -> Int64
     let logger: Logger
 
+    /// A ticker over `view`, persisting to `store`, keeping windows for `retention`; `clock` is monotonic milliseconds.
     public init(
         view: ResumeView, store: any ResumeWindowStore, retention: Duration,
         clock: @escaping @Sendable () -> Int64, logger: Logger
@@ -22,6 +23,7 @@ public struct ResumeTicker: Service {
         self.logger = logger
     }
 
+    /// Ticks until a graceful shutdown, then ends every subscriber's stream.
     public func run() async throws {
         await cancelWhenGracefulShutdown { await tickUntilCancelled() }
         view.finishSubscribers()

@@ -15,6 +15,7 @@ public final class ResumeView: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Window, lateness and late policy of the server's resume windows.
     public let configuration: ResumeConfiguration
 
     /// Milliseconds of a monotonic clock shared by the writer and the ticker (for idle detection only).
@@ -24,6 +25,7 @@ public final class ResumeView: Sendable {
 
     private static let processStart = ContinuousClock.now
 
+    /// A view with no windows and no subscribers.
     public init(configuration: ResumeConfiguration) {
         self.configuration = configuration
         state = Mutex(State(processor: ResumeWindowProcessor(configuration: configuration)))
@@ -56,6 +58,7 @@ public final class ResumeView: Sendable {
         return records
     }
 
+    /// The processor's counts, for metrics.
     public var statistics: ResumeStatistics { state.withLock { $0.processor.statistics } }
 
     /// The resume processor's current watermark (nil before the first heartbeat).

@@ -3,11 +3,14 @@ import TallyCore
 /// What one commit changes for one session: its new header, the entries appended, and the materialized tree when
 /// the session completed in this commit.
 public struct SessionCommit: Sendable {
+    /// The session's header after the commit.
     public var header: SessionHeader
+    /// Entries appended, with their ordinals in the session.
     public var stored: [(ordinal: Int, entry: SessionEntry)]
     /// The rendered tree (`status: complete`), set when `SESSION_END` was stored in this commit.
     public var tree: [UInt8]?
 
+    /// One session's change in a commit.
     public init(header: SessionHeader, stored: [(ordinal: Int, entry: SessionEntry)], tree: [UInt8]? = nil) {
         self.header = header
         self.stored = stored

@@ -13,17 +13,21 @@ public final class SessionsView: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Bounds on messages and sessions.
     public let limits: SessionLimits
+    /// Silence after which an open session reads as abandoned.
     public let abandonAfter: Duration
     /// Headers kept in memory before complete ones (then the least recently active) are evicted.
     public let maxCachedHeaders: Int
 
+    /// An empty cache with the server's limits.
     public init(limits: SessionLimits = .default, abandonAfter: Duration = .seconds(1800), maxCachedHeaders: Int = 100_000) {
         self.limits = limits
         self.abandonAfter = abandonAfter
         self.maxCachedHeaders = maxCachedHeaders
     }
 
+    /// The cached header of session `id`, nil when not cached (the store has it, if it exists).
     public func header(_ id: String) -> SessionHeader? {
         state.withLock { $0.headers[id] }
     }

@@ -8,6 +8,7 @@ public struct AccessCheck: Sendable {
     let ring: KeyRing
     let clock: WallClock
 
+    /// A check against `ring`; `clock` stamps key uses.
     public init(ring: KeyRing, clock: WallClock) {
         self.ring = ring
         self.clock = clock

@@ -14,6 +14,7 @@ public struct AccessConfiguration: Sendable {
     /// `tally keys` takes effect within this long on every server of the store.
     public var refreshInterval: Duration
 
+    /// A configuration; `tally serve` picks the mode from `--auth` or the host.
     public init(mode: Mode = .off, refreshInterval: Duration = .seconds(2)) {
         self.mode = mode
         self.refreshInterval = refreshInterval

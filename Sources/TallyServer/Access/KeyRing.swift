@@ -23,6 +23,7 @@ public final class KeyRing: Sendable {
     /// By the key id's value (`APIKeyToken.numericID`), so that a lookup needs no string.
     private let active = Mutex<[UInt64: Entry]>([:])
 
+    /// An empty ring: until the first `install`, every key is refused.
     public init() {}
 
     /// The unrevoked key the text `tally_<id>_<secret>` names, if its secret matches.
@@ -63,5 +64,6 @@ public final class KeyRing: Sendable {
         return uses
     }
 
+    /// Keys accepted now, for metrics.
     public var count: Int { active.withLock { $0.count } }
 }

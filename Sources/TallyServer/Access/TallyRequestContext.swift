@@ -5,12 +5,14 @@ import NIOCore
 /// The request context of Tally's router: Hummingbird's core storage, the peer's address (for per-client rate
 /// limits) and the key the request was authenticated with (for per-key rate limits).
 public struct TallyRequestContext: RequestContext, RemoteAddressRequestContext {
+    /// Hummingbird's per-request storage (logger, body limits).
     public var coreContext: CoreRequestContextStorage
     /// The TCP peer; `ClientAddress` replaces it with `X-Forwarded-For` only for `--trusted-proxies`.
     public let remoteAddress: SocketAddress?
     /// Set by `AuthMiddleware`; nil when no key is asked for.
     public var keyID: String?
 
+    /// A context for one request on the connection `source` describes.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress

@@ -12,6 +12,7 @@ public struct ConnectionLimits: Hashable, Sendable {
     /// Bounds of upgraded WebSocket connections.
     public var webSocket: WebSocketLimits
 
+    /// The documented defaults (docs/api.md).
     public init(
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(60),
         shutdownTimeout: Duration = .seconds(10), webSocket: WebSocketLimits = WebSocketLimits()
@@ -38,6 +39,7 @@ public struct WebSocketLimits: Hashable, Sendable {
     /// Pings a client may send in 10 s (each costs a pong the server writes); more is closed with 1008.
     public var maxPingsPer10Seconds: Int
 
+    /// The documented defaults (docs/api.md).
     public init(
         pingInterval: Duration = .seconds(30), idleTimeout: Duration = .seconds(600), closeTimeout: Duration = .seconds(5),
         maxFramesPerMessage: Int = 1024, maxPingsPer10Seconds: Int = 50

@@ -4,6 +4,7 @@ import TallyCore
 /// The one error type of the HTTP edge. Every failure a client can see becomes one of these, rendered as
 /// `{"error":{"code":…,"message":…,"field":…}}` with the status it carries.
 public struct APIError: Error, HTTPResponseError, Sendable {
+    /// The HTTP status: 4xx for the client's mistakes, 503 for a store or broker that failed.
     public var status: HTTPResponse.Status
     /// Stable and machine-readable (`invalid_field`, `rate_limited`, …): clients branch on it, not on `message`.
     public var code: String
@@ -20,6 +21,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     /// Headers the answer needs (`Allow` on a 405).
     public var headers: HTTPFields = [:]
 
+    /// An error with its status, code and message; the rest only when it applies.
     public init(
         _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil,
         items: [ItemError] = [], retryAfter: Int? = nil

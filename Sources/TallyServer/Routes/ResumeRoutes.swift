@@ -114,6 +114,8 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
 extension HTTPField.Name {
     /// Response headers of `GET /users/{user}/resume`: which window and revision the array is.
     public static let tallyWindowStart = Self("Tally-Window-Start")!
+    /// The end of the window (exclusive).
     public static let tallyWindowEnd = Self("Tally-Window-End")!
+    /// The array's revision (0 unless late heartbeats corrected it).
     public static let tallyRevision = Self("Tally-Revision")!
 }

@@ -5,6 +5,7 @@ import TallyPipeline
 public struct ServerConfiguration: Sendable {
     /// 127.0.0.1 by default: a fresh server is reachable from this machine only, so it can run without keys.
     public var host: String
+    /// 8000 by default.
     public var port: Int
     /// Largest accepted request body in bytes (default 1 MiB).
     public var maxBodyBytes: Int
@@ -41,6 +42,7 @@ public struct ServerConfiguration: Sendable {
     /// Bytes of resume arrays queued for one `/resume/stream` subscriber before it is dropped (default 4 MiB).
     public var resumeStreamBufferBytes: Int = 4 << 20
 
+    /// The documented defaults; `tally serve` fills it from flags and `TALLY_*`.
     public init(
         host: String = "127.0.0.1", port: Int = 8000, maxBodyBytes: Int = 1 << 20, limits: InputLimits = .default,
         rules: PlaybackRules = PlaybackRules(), writer: WriterConfiguration = WriterConfiguration(),

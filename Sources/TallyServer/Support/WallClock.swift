@@ -15,5 +15,6 @@ public struct WallClock: Sendable {
         Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
+    /// The time now.
     public func now() -> Timestamp { read() }
 }
