@@ -4,6 +4,7 @@ public enum RouteAccess: Sendable, Hashable {
     /// No key needed: `/health` (load balancers and orchestrators probe it) and CORS preflights (browsers send them
     /// without credentials).
     case open
+    /// A key with this scope (or `admin`) is needed.
     case needs(AccessScope)
 }
 

@@ -1,6 +1,8 @@
 /// What a user did with an ad.
 public enum AdInteraction: String, Hashable, Sendable, CaseIterable {
+    /// The user clicked the ad.
     case click
+    /// The ad was shown to the user.
     case impression
 }
 

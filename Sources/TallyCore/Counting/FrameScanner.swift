@@ -35,12 +35,15 @@ public struct FrameScanner: Sendable {
     public enum Result: Hashable, Sendable {
         /// Where the user id is, and the time in milliseconds.
         case frame(user: UserBytes, timeMs: Int64)
+        /// No user field at the top level.
         case missingUser
+        /// No time field at the top level.
         case missingTime
         /// The time field is not a non-negative integer (number or digit string).
         case invalidTime
         /// The user field is not a non-empty string.
         case invalidUser
+        /// Not a JSON object: where reading stopped, and why.
         case malformed(offset: Int, reason: String)
     }
 

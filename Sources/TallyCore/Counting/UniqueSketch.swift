@@ -1,6 +1,8 @@
 /// The set of users of one window: exact (the ids themselves; the oracle in tests) or a HyperLogLog estimate.
 public enum UniqueSketch: Hashable, Sendable {
+    /// The ids themselves: exact, memory in proportion to the users.
     case exact(Set<String>)
+    /// A HyperLogLog: about 0.8% error at the default precision, a few KiB whatever the users.
     case hll(HyperLogLog)
 
     /// An empty sketch of the configured kind.

@@ -2,10 +2,15 @@
 public struct FieldError: Error, Hashable, Sendable {
     /// Stable, machine-readable problem names.
     public enum Code: String, Sendable {
+        /// A required field is absent.
         case missingField = "missing_field"
+        /// The field has another JSON type than required (a string for a number).
         case invalidType = "invalid_type"
+        /// The type is right, the value is not (out of range, empty, a bad date).
         case invalidValue = "invalid_value"
+        /// The value is longer than its limit.
         case tooLong = "too_long"
+        /// The field appears twice in one object.
         case duplicateField = "duplicate_field"
     }
 

@@ -1,6 +1,8 @@
 /// Either kind of playback input; both feed one processor keyed by (user, content).
 public enum PlaybackEvent: Hashable, Sendable {
+    /// A `POST /heartbeat` event.
     case heartbeat(Heartbeat)
+    /// A `POST /events` watch event.
     case watch(WatchEvent)
 
     /// The (user, content) pair whose playback state the event changes.
@@ -22,7 +24,9 @@ public enum PlaybackEvent: Hashable, Sendable {
 
 /// Names of the ingested event kinds, as used in metrics labels and tables.
 public enum EventKind: String, Sendable, CaseIterable {
+    /// Heartbeats.
     case heartbeat
+    /// Watch events.
     case watch
 }
 

@@ -141,8 +141,8 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
             return
         }
         // Changed in place through the dictionary's `default:` subscript: taking the entry out, changing it and
-        // storing it back copied its whole user table for every late heartbeat (quadratic in a window's users: a
-        // replay of late batches fell from 249 to 8 requests/s of 1,000 heartbeats).
+        // storing it back would copy its whole user table for every late heartbeat, quadratic in a window's users
+        // (docs/performance.md has the measurement).
         let (movies, revision) = closed[window.start, default: ClosedWindow(window: window, users: [:], revisions: [:])]
             .revise(with: point, user: user)
         statistics.lateRevised += 1

@@ -3,17 +3,29 @@
 public struct SessionError: Error, Hashable, Sendable {
     /// Stable, machine-readable names, sent as the error's `code`.
     public enum Code: String, Sendable {
+        /// The body is not an array of entries, nor `{"seq":N,"entries":[…]}`.
         case invalidBody = "invalid_body"
+        /// The body is not JSON.
         case malformedJSON = "malformed_json"
+        /// The message has no entries.
         case emptyMessage = "empty_message"
+        /// An entry lacks a field, or has one of the wrong type or value.
         case invalidEntry = "invalid_entry"
+        /// More entries in the message than `maxEntriesPerMessage`.
         case tooManyEntries = "too_many_entries"
+        /// The session would hold more than `maxEntriesPerSession`.
         case sessionTooLarge = "session_too_large"
+        /// Events before the session's `SESSION_START`.
         case notStarted = "session_not_started"
+        /// A start or end entry names another session than the stream's.
         case sessionIdMismatch = "session_id_mismatch"
+        /// A second `SESSION_START` that differs from the first.
         case conflictingStart = "conflicting_start"
+        /// A second `SESSION_END` that differs from the first.
         case conflictingEnd = "conflicting_end"
+        /// Entries after the session's `SESSION_END`.
         case sessionComplete = "session_complete"
+        /// A numbered message skips a number: an earlier one is missing.
         case seqGap = "seq_gap"
     }
 

@@ -4,8 +4,11 @@
 public struct SessionHeader: Hashable, Sendable {
     /// What a session read reports.
     public enum Status: String, Sendable, CaseIterable {
+        /// Started, not ended, active within the abandon timeout.
         case open
+        /// Ended: the tree is final.
         case complete
+        /// Started, not ended, and silent for longer than the abandon timeout.
         case abandoned
     }
 

@@ -6,12 +6,17 @@
 public enum WindowUnit: Hashable, Sendable, CustomStringConvertible {
     /// A fixed size in whole seconds (> 0).
     case seconds(Int64)
+    /// 60 seconds.
     case minute
+    /// 3,600 seconds, from a whole hour.
     case hour
+    /// 00:00 UTC to the next 00:00 UTC.
     case day
     /// ISO week, Monday 00:00 UTC to the next Monday.
     case week
+    /// The 1st, 00:00 UTC, to the next month's.
     case month
+    /// January 1st, 00:00 UTC, to the next year's.
     case year
 
     /// Parses `minute`, `hour`, `day`, `week`, `month`, `year`, or a fixed size such as `30s`, `5m`, `2h`.

@@ -22,7 +22,9 @@ public enum IngestPayload: Sendable {
 
 /// What the writer answers once a request is durable.
 public enum IngestReceipt: Hashable, Sendable {
+    /// Events stored; the client gets `202`.
     case stored
+    /// A session message applied, with the counts the client is told.
     case session(SessionAck)
 }
 

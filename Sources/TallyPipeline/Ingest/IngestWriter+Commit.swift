@@ -62,8 +62,8 @@ extension IngestWriter {
         }
         commitLatency.recordInterval(since: started)
         batchSize.record(batch.reduce(0) { $0 + $1.payload.weight })
-        // Before answering: a client that got its 2xx reads the resume windows its heartbeats closed (answering
-        // first let a query race the update; CI caught a `GET …/resume` answered 404 right after the POST).
+        // Before answering: a client that got its 2xx must read the resume windows its heartbeats closed, so a
+        // `GET …/resume` right after the POST cannot race the update and get a 404.
         await feedResume(events)
         for (index, request) in batch.enumerated() {
             switch receipts[index] {

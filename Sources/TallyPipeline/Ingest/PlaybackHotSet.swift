@@ -3,7 +3,7 @@ import TallyCore
 
 /// The playback states the writer planned from recently, bounded by key count; the store is the source of truth.
 ///
-/// Memory no longer grows with every (user, content) pair ever seen, and start-up loads nothing: a batch's keys that
+/// Memory does not grow with every (user, content) pair ever seen, and start-up loads nothing: a batch's keys that
 /// are not here are read from the store before planning. Only the writer fills it, and only with states the store
 /// holds (committed, or just read), so on a store with one writer (SQLite) every entry is exact; on a shared store
 /// (PostgreSQL) an entry may be stale, which the store's own re-derivation inside the transaction corrects.

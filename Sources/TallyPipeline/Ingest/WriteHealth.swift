@@ -10,6 +10,7 @@ import Synchronization
 public final class WriteHealth: Sendable {
     /// What `/health` reports about writes.
     public enum Status: Sendable, Equatable {
+        /// Commits succeed.
         case ok
         /// The last commit or probe failed; `reason` is the store's error.
         case failing(reason: String)

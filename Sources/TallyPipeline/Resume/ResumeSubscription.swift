@@ -10,7 +10,9 @@ import Synchronization
 public final class ResumeSubscription: AsyncSequence, Sendable {
     /// What a reader gets: an array, or the end of the stream with its reason.
     public enum Item: Sendable, Equatable {
+        /// One emitted array.
         case record(ResumeRecord)
+        /// The last item: the stream ends, and why.
         case end(EndReason)
     }
 

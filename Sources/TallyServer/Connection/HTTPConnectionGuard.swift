@@ -6,7 +6,8 @@ import NIOHTTP1
 /// closes HTTP/1.0 connections without keep-alive after their response.
 ///
 /// Hummingbird's own error path runs only once a first request has been parsed (before that the WebSocket upgrade
-/// handler owns the connection), so a malformed first request used to get no answer and an open socket forever.
+/// handler owns the connection): without this guard a malformed first request would get no answer and hold its
+/// socket forever.
 final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
