@@ -95,6 +95,13 @@ public struct ByteReader: Sendable {
         throw Failure(description: "expected \(expected.contents) (\(expected.rawValue)) but found \(what)")
     }
 
+    /// Reads the fingerprint of the options a state was written with (`write(_: String)`), and throws, naming it,
+    /// unless it is `expected`: a state is only valid under the options that produced it. `what` names the state.
+    public mutating func readFingerprint(expecting expected: String, of what: String) throws(Failure) {
+        let found = try readString()
+        guard found == expected else { throw Failure(description: "\(what) was made with other options (\(found))") }
+    }
+
     /// Reads what `write(raw:)` wrote.
     public mutating func readRaw() throws(Failure) -> [UInt8] {
         let count = Int(try readUInt32())

@@ -62,10 +62,7 @@ extension UniqueWindowCounter {
     /// Reads `encode(into:)` bytes; throws when they are damaged or were written with other units, estimate or precision.
     public init(configuration: CountConfiguration, from reader: inout ByteReader) throws {
         self.init(configuration: configuration)
-        let fingerprint = try reader.readString()
-        guard fingerprint == Self.fingerprint(configuration) else {
-            throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
-        }
+        try reader.readFingerprint(expecting: Self.fingerprint(configuration), of: "the checkpoint")
         clock = try EventClock(configuration: configuration.clock, from: &reader) { reader in
             HeldFrame(hash: try reader.readUInt64(), user: try reader.readRaw())
         }

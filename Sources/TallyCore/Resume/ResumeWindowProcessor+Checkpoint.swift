@@ -41,10 +41,7 @@ extension ResumeWindowProcessor {
     /// Reads `encode(into:)` bytes; throws when they are damaged or were written with another window length.
     public init(configuration: ResumeConfiguration, from reader: inout ByteReader) throws {
         self.init(configuration: configuration)
-        let fingerprint = try reader.readString()
-        guard fingerprint == Self.fingerprint(configuration) else {
-            throw ByteReader.Failure(description: "the checkpoint was made with other options (\(fingerprint))")
-        }
+        try reader.readFingerprint(expecting: Self.fingerprint(configuration), of: "the checkpoint")
         clock = try EventClock(configuration: configuration.clock, from: &reader) { reader in
             let user = try reader.readString()
             let movie = try reader.readString()

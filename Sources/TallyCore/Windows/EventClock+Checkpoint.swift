@@ -33,10 +33,7 @@ extension EventClock {
         event: (inout ByteReader) throws -> Event
     ) throws {
         self.init(configuration: configuration)
-        let fingerprint = try reader.readString()
-        guard fingerprint == configuration.fingerprint else {
-            throw ByteReader.Failure(description: "the checkpoint's event clock was made with other options (\(fingerprint))")
-        }
+        try reader.readFingerprint(expecting: configuration.fingerprint, of: "the checkpoint's event clock")
         let hasCurrent = try reader.readBool()
         let currentMs = try reader.readInt64()
         restoreState(
