@@ -70,6 +70,22 @@ TALLY_AVX2 void tally_classify_blocks_avx2(const uint8_t *bytes, size_t count, t
     }
 }
 
+TALLY_AVX2 void tally_structural_avx2(const uint8_t *block, tally_structural_classes *out) {
+    const __m256i x20 = _mm256_set1_epi8(0x20);
+    tally_structural_classes classes = {0};
+    for (int half = 0; half < 2; half++) {
+        const __m256i v = _mm256_loadu_si256((const __m256i *)(block + half * 32));
+        const __m256i folded = _mm256_or_si256(v, x20);
+        const int shift = half * 32;
+        classes.quotes |= tally_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))) << shift;
+        classes.backslashes |= tally_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))) << shift;
+        classes.opens |= tally_bits(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('{'))) << shift;
+        classes.closes |= tally_bits(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('}'))) << shift;
+        classes.colons |= tally_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'))) << shift;
+    }
+    *out = classes;
+}
+
 int tally_has_avx512(void) {
     __builtin_cpu_init();
     // VBMI2 too, as simdjson's AVX-512 kernel asks: it marks Ice Lake and later (and AMD Zen 4), where 512-bit
@@ -107,9 +123,29 @@ TALLY_AVX512 void tally_classify_blocks_avx512(const uint8_t *bytes, size_t coun
     }
 }
 
+TALLY_AVX512 void tally_structural_avx512(const uint8_t *block, tally_structural_classes *out) {
+    const __m512i v = _mm512_loadu_si512((const void *)block);
+    const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+    out->quotes = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    out->backslashes = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+    out->opens = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('{'));
+    out->closes = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('}'));
+    out->colons = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+}
+
 #else
 
 int tally_has_avx2(void) { return 0; }
+
+void tally_structural_avx2(const uint8_t *block, tally_structural_classes *out) {
+    (void)block;
+    (void)out;
+}
+
+void tally_structural_avx512(const uint8_t *block, tally_structural_classes *out) {
+    (void)block;
+    (void)out;
+}
 
 int tally_has_avx512(void) { return 0; }
 

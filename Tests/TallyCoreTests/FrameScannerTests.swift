@@ -49,10 +49,17 @@ struct FrameScannerTests {
     }
 
     @Test func malformedFramesNameTheOffset() {
-        if case .malformed(let offset, _) = scan(#"{"x":tru,"uid":"u","ts":1}"#).0 {
+        if case .malformed(let offset, _) = scan(#"{"x":tru,"uid":"u","ts":1}"#, validate: true).0 {
             #expect(offset == 5)
         } else {
             Issue.record("expected malformed")
+        }
+        // Without validate, values before the fields are passed over by structure, not checked.
+        #expect(time(scan(#"{"x":tru,"uid":"u","ts":1}"#).0) == 1000)
+        if case .malformed(let offset, _) = scan(#"{"x":tru,"uid":"u""#).0 {
+            #expect(offset == 5)
+        } else {
+            Issue.record("a frame the structure cannot read is read byte by byte, and its error named")
         }
         if case .malformed = scan("[1,2]").0 {} else { Issue.record("an array is not a frame") }
         if case .malformed = scan("").0 {} else { Issue.record("empty is not a frame") }
@@ -62,6 +69,67 @@ struct FrameScannerTests {
         } else {
             Issue.record("validate must read the whole frame")
         }
+    }
+
+    /// Keys and strings that look like the fields, brackets inside strings, nested decoys, escapes across the
+    /// 64-byte blocks the structural scan works in: only the root members count.
+    @Test func theStructuralScanReadsOnlyRootMembers() {
+        #expect(scan(#"{"a\"uid":1,"uid":"u","ts":1}"#).1 == "u")
+        #expect(scan(#"{"x":"\"uid\":\"evil\",{[","uid":"u","ts":2}"#).1 == "u")
+        #expect(time(scan(#"{"n":{"uid":"no","ts":9,"l":[{"ts":8}]},"uid":"u","ts":1}"#).0) == 1000)
+        #expect(scan(#"{"n":{"uid":"no","ts":9},"uid":"u","ts":1}"#).1 == "u")
+        #expect(scan(#"{ "uid" : "u" , "ts" : 3 }"#).1 == "u")
+        for pad in 0..<140 {
+            for tail in [#"\\"#, #"\""#, #"\\\""#, "{[", #"\u0022"#] {
+                let text = #"{"p":""# + String(repeating: "a", count: pad) + tail + #"","q":[{"uid":"d"}],"uid":"u\#(pad)","ts":\#(pad)}"#
+                let (result, user) = scan(text)
+                #expect(user == "u\(pad)", "\(text)")
+                #expect(time(result) == Int64(pad) * 1000, "\(text)")
+            }
+        }
+    }
+
+    /// The structural scan against the byte-by-byte reader on generated frames and random mutations of them: on a
+    /// valid frame both give the same answer; on any other, the structural scan answers or passes the frame on, and
+    /// never reads out of bounds. Most valid frames must not need the slow path.
+    @Test func theStructuralScanAgreesWithTheReader() {
+        var rng = SplitMix64(seed: 23)
+        let scanner = FrameScanner()
+        var valid = 0
+        var structural = 0
+        for original in FrameMutations.frames(count: 300, seed: 9) {
+            for round in 0..<25 {
+                var line = original
+                if round > 0 { FrameMutations.mutate(&line, &rng) }
+                line.withUnsafeBytes { raw in
+                    var scratch: [UInt8] = []
+                    let fast = scanner.scanStructurally(raw, userScratch: &scratch)
+                    let fastUser = Self.user(fast, raw, scratch)
+                    var slowScratch: [UInt8] = []
+                    let checked = scanner.read(raw, userScratch: &slowScratch, validatingRest: true)
+                    if case .malformed = checked { return }
+                    valid += 1
+                    guard let fast else { return }
+                    structural += 1
+                    let slow = scanner.read(raw, userScratch: &slowScratch, validatingRest: false)
+                    #expect(Self.outcome(fast) == Self.outcome(slow), "\(String(decoding: line, as: UTF8.self))")
+                    #expect(fastUser == Self.user(slow, raw, slowScratch), "\(String(decoding: line, as: UTF8.self))")
+                }
+            }
+        }
+        #expect(valid > 1_000)
+        #expect(Double(structural) > Double(valid) * 0.9)
+    }
+
+    private static func user(_ result: FrameScanner.Result?, _ line: UnsafeRawBufferPointer, _ scratch: [UInt8]) -> [UInt8]? {
+        guard case .frame(let user, _) = result else { return nil }
+        return user.with(line: line, unescaped: scratch) { Array($0) }
+    }
+
+    private static func outcome(_ result: FrameScanner.Result?) -> String {
+        guard let result else { return "nil" }
+        if case .frame(_, let ms) = result { return "\(ms)" }
+        return "\(result)"
     }
 
     /// Differential check against Foundation's JSON parser on generated frames and random mutations of them:

@@ -54,6 +54,17 @@ int tally_has_avx512(void);
 /// As `tally_classify_blocks_avx2`, with AVX-512BW. Only call when `tally_has_avx512()`.
 void tally_classify_blocks_avx512(const uint8_t *bytes, size_t count, tally_byte_classes *out);
 
+/// Per 64-byte block, the classes the structural search for a frame's root members needs (`RootMemberFinder`).
+typedef struct {
+    uint64_t quotes, backslashes, opens, closes, colons;  // `"`, `\`, `{[`, `}]`, `:`
+} tally_structural_classes;
+
+/// The structural classes of the 64 bytes at `block`. Only call when `tally_has_avx2()`.
+void tally_structural_avx2(const uint8_t *block, tally_structural_classes *out);
+
+/// As `tally_structural_avx2`, with AVX-512BW. Only call when `tally_has_avx512()`.
+void tally_structural_avx512(const uint8_t *block, tally_structural_classes *out);
+
 /// The first `byte` in `count` bytes at `bytes`, or NULL: the C library's `memchr`, which the C library vectorizes for
 /// the CPU it runs on (AVX2 or EVEX on current x86-64), where Swift code is compiled for the baseline.
 static inline const uint8_t *tally_find_byte(const uint8_t *bytes, uint8_t byte, size_t count) {

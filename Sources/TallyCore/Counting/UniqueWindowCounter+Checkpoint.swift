@@ -1,5 +1,3 @@
-import DequeModule
-
 extension UniqueSketch {
     func encode(into writer: inout ByteWriter) {
         switch self {
@@ -45,7 +43,7 @@ extension UniqueWindowCounter {
         let s = statistics
         for value in [s.counted, s.late, s.rejectedTooOld, s.rejectedOutliers, s.windowsClosed, s.revisions] { writer.write(value) }
         for level in levels {
-            for states in [Array(level.open), level.closed] {
+            for states in [level.open.all, level.closed] {
                 writer.write(UInt32(states.count))
                 for state in states {
                     writer.write(state.window.start.millisecondsSinceEpoch)
@@ -87,7 +85,7 @@ extension UniqueWindowCounter {
                             window: window, sketch: sketch, frames: try reader.readInt(),
                             revision: try reader.readInt(), dirty: try reader.readBool()))
                 }
-                if closed { levels[level].closed = states } else { levels[level].open = Deque(states) }
+                if closed { levels[level].closed = states } else { levels[level].open = OpenWindows(states) }
             }
         }
     }

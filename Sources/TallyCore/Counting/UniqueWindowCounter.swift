@@ -1,5 +1,3 @@
-import DequeModule
-
 /// Unique users per window for several calendar units at once, on event time.
 ///
 /// A frame is inserted once, into the finest requested unit; when a window closes (the watermark passes its end)
@@ -35,7 +33,7 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
         var unit: WindowUnit
         var parents: [Int]
         /// Open windows by start, oldest first.
-        var open: Deque<WindowState> = []
+        var open = OpenWindows()
         /// Closed windows still within the retention, by start.
         var closed: [WindowState] = []
     }
@@ -104,7 +102,7 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
 
     /// Current results of the open windows, marked `final: false` (for `--emit updates`).
     public func provisional() -> [CountResult] {
-        levels.flatMap { level in level.open.map { result($0, final: false) } }
+        levels.flatMap { level in level.open.all.map { result($0, final: false) } }
     }
 
     @inline(__always)
@@ -123,7 +121,7 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
             statistics.late += 1
             insertLate(hash: hash, user: user, time: time, level: 0)
         } else {
-            let index = Self.openIndex(for: window, in: &levels[0].open, exact: configuration.exact, precision: configuration.precision)
+            let index = levels[0].open.index(of: window, exact: configuration.exact, precision: configuration.precision)
             levels[0].open[index].sketch.insert(hash: hash, user: user)
             levels[0].open[index].frames += 1
         }
@@ -147,7 +145,7 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
 
     private mutating func insertLate(hash: UInt64, user: UnsafeRawBufferPointer, time: Timestamp, level: Int) {
         let window = levels[level].unit.window(containing: time)
-        if let index = levels[level].closed.firstIndex(where: { $0.window.start == window.start }) {
+        if let index = Self.closedIndex(of: window, in: levels[level].closed) {
             levels[level].closed[index].sketch.insert(hash: hash, user: user)
             levels[level].closed[index].frames += 1
             levels[level].closed[index].dirty = true
@@ -155,7 +153,7 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
         } else {
             // Open (or not yet created): the window will count the frame when it closes; no need to go further up,
             // because it is merged into its parents then.
-            let index = Self.openIndex(for: window, in: &levels[level].open, exact: configuration.exact, precision: configuration.precision)
+            let index = levels[level].open.index(of: window, exact: configuration.exact, precision: configuration.precision)
             levels[level].open[index].sketch.insert(hash: hash, user: user)
             levels[level].open[index].frames += 1
         }
@@ -173,16 +171,13 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
         }
         let keepClosed = clock.current != EventClock<HeldFrame>.infinity
         for level in levels.indices {
-            let complete = levels[level].open.prefix { clock.hasPassed($0.window.end) }
-            guard !complete.isEmpty else { continue }
-            levels[level].open.removeFirst(complete.count)
+            let complete = levels[level].open.removeComplete { clock.hasPassed($0.end) }
             for state in complete {
                 statistics.windowsClosed += 1
                 outputs.append(result(state, final: true))
                 for parent in levels[level].parents {
                     let window = levels[parent].unit.window(containing: state.window.start)
-                    let index = Self.openIndex(
-                        for: window, in: &levels[parent].open, exact: configuration.exact, precision: configuration.precision)
+                    let index = levels[parent].open.index(of: window, exact: configuration.exact, precision: configuration.precision)
                     levels[parent].open[index].sketch.merge(state.sketch)
                     levels[parent].open[index].frames += state.frames
                 }
@@ -197,19 +192,24 @@ public struct UniqueWindowCounter: Sendable, EventClockDriven {
         }
     }
 
+    /// Index of `window` among closed windows (kept in start order), by binary search on the windows read in place:
+    /// reading a whole state would copy its sketch, and a late frame is looked up here once per level.
+    private static func closedIndex(of window: EventWindow, in closed: [WindowState]) -> Int? {
+        closed.withUnsafeBufferPointer { buffer in
+            var low = 0
+            var high = buffer.count
+            while low < high {
+                let middle = low + (high - low) / 2
+                if buffer[middle].window.start < window.start { low = middle + 1 } else { high = middle }
+            }
+            return low < buffer.count && buffer[low].window.start == window.start ? low : nil
+        }
+    }
+
     private func result(_ state: WindowState, final: Bool) -> CountResult {
         CountResult(
             window: state.window, uniques: state.sketch.count, frames: state.frames, final: final,
             revision: state.revision, exact: state.sketch.isExact, relativeError: state.sketch.relativeError,
             sketch: state.sketch)
-    }
-
-    /// Index of the open window, created in start order if missing.
-    private static func openIndex(for window: EventWindow, in open: inout Deque<WindowState>, exact: Bool, precision: Int) -> Int {
-        let position = open.firstIndex(startingAtOrAfter: window.start) { $0.window }
-        if position < open.endIndex, open[position].window.start == window.start { return position }
-        let state = WindowState(window: window, sketch: .empty(exact: exact, precision: precision), frames: 0, revision: 0, dirty: false)
-        open.insert(state, at: position)
-        return position
     }
 }

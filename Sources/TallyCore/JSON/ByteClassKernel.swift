@@ -43,6 +43,15 @@ enum ByteClassKernel: Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// The C function that finds one block's structural classes; nil for the Swift code.
+    var structural: (@convention(c) (UnsafePointer<UInt8>?, UnsafeMutablePointer<tally_structural_classes>?) -> Void)? {
+        switch self {
+        case .swiftSSE2: nil
+        case .avx2: tally_structural_avx2
+        case .avx512: tally_structural_avx512
+        }
+    }
+
     var description: String {
         switch self {
         case .swiftSSE2: "Swift SSE2"
