@@ -1,4 +1,5 @@
 import Benchmark
+import Foundation
 import TallyCore
 
 /// Generated heartbeats (10,000 viewers, 10 minutes of event time, 1% late), made once and kept in memory so the
@@ -13,11 +14,22 @@ let heartbeatInput: [UInt8] = {
 }()
 let heartbeatCount = 600_000
 
-/// 200,000 log frames like the counting brief's (~2 KB each, ~390 MB), rate 1000 (one second per 1,000 frames).
+/// 200,000 log frames (~2 KB each, ~415 MB): the brief generator's own when `TALLY_FRAMES` names an NDJSON file of
+/// them (the shared sample, unpacked: `zcat ../shared/data/frames-brief-50k.jsonl.gz > /tmp/brief-50k.jsonl`),
+/// repeated to 200,000 frames; else `tally generate frames` with the brief's sample parameters, which have the same
+/// shape (GeneratorFidelityTests).
 let frameInput: [UInt8] = {
-    var generator = FrameGenerator(.init(count: 200_000, rate: 1000, users: 100_000, seed: 1))
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(200_000 * 2000)
+    bytes.reserveCapacity(200_000 * 2100)
+    if let path = ProcessInfo.processInfo.environment["TALLY_FRAMES"], let file = FileManager.default.contents(atPath: path) {
+        let lines = file.split(separator: 0x0A)
+        for index in 0..<200_000 {
+            bytes.append(contentsOf: lines[index % lines.count])
+            bytes.append(0x0A)
+        }
+        return bytes
+    }
+    var generator = FrameGenerator(.init(count: 200_000, rate: 1000, users: 100_000, seed: 1))
     while generator.next(into: &bytes) {}
     return bytes
 }()

@@ -26,6 +26,9 @@ public struct ResultBuffer: Sendable {
         ends.append((text.count, keys.count))
     }
 
+    /// Makes room for `bytes` bytes of text, so that a run writing many results does not regrow the buffer.
+    public mutating func reserveCapacity(_ bytes: Int) { text.reserveCapacity(bytes) }
+
     /// Empties the buffer, keeping its capacity for the next results.
     public mutating func removeAll() {
         text.removeAll(keepingCapacity: true)
