@@ -15,6 +15,8 @@ public enum BinaryFormat: String, CaseIterable, Sendable {
     /// `--checkpoint` over files: the inputs, where in them the run stands, then the stream's state (`countState`,
     /// `resumeState` or `mergeState`).
     case inputCheckpoint = "TCF1"
+    /// Tally frame records: an input format for frames with the user id and time in fixed places (`FrameRecords`).
+    case frameRecords = "TFR1"
     /// `--checkpoint` of a Kafka processor: source, partition offsets, then the stream's state.
     case kafkaCheckpoint = "TKP1"
     /// The Kafka checkpoint's first magic, which it shared with the first version of `countState`: read, never
@@ -30,6 +32,7 @@ public enum BinaryFormat: String, CaseIterable, Sendable {
         case .resumeState: "a tally resume state"
         case .mergeState: "a tally count --merge state"
         case .inputCheckpoint: "a checkpoint of file inputs"
+        case .frameRecords: "Tally frame records"
         case .kafkaCheckpoint, .kafkaCheckpointLegacy: "a checkpoint of a Kafka processor"
         }
     }
