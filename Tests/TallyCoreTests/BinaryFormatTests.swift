@@ -16,11 +16,11 @@ struct BinaryFormatTests {
         var writer = ByteWriter()
         writer.write(format: .hyperLogLog)
         var reader = ByteReader(writer.bytes)
-        #expect(throws: ByteReader.Failure(description: "expected a tally count state (TCK3) but found a HyperLogLog sketch (THL1)")) {
+        #expect(throws: ByteReader.Failure(description: "expected a tally count state (TCK4) but found a HyperLogLog sketch (THL1)")) {
             try reader.read(format: .countState)
         }
         var unknown = ByteReader(Array("XYZ9".utf8))
-        #expect(throws: ByteReader.Failure(description: "expected a tally count state (TCK3) but found bytes of no format Tally knows")) {
+        #expect(throws: ByteReader.Failure(description: "expected a tally count state (TCK4) but found bytes of no format Tally knows")) {
             try unknown.read(format: .countState)
         }
     }

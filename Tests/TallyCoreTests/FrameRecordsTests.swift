@@ -54,6 +54,29 @@ struct FrameRecordsTests {
         }
     }
 
+    /// Files joined with `cat` are one stream: the second magic is passed over wherever the chunks cut it.
+    @Test(arguments: [1, 3, 4, 7, 1 << 20])
+    func concatenatedStreamsReadAsOne(chunk: Int) throws {
+        let out = try Self.read(Self.stream() + Self.stream(), chunks: [chunk])
+        #expect(out.map(\.0) == (Self.records + Self.records).map(\.user))
+        #expect(out.last?.3 == 2 * Self.records.count)
+    }
+
+    /// After `expectMagic` (the next input file), the magic must come first.
+    @Test func anotherFileMustOpenWithTheMagic() throws {
+        var splitter = FrameRecordSplitter()
+        var count = 0
+        try Self.stream().withUnsafeBytes { raw in try splitter.feed(raw) { _ in count += 1 } }
+        try splitter.finish()
+        splitter.expectMagic()
+        var body: [UInt8] = []
+        FrameRecords.append(user: "u".utf8, timeMs: 1, payload: [UInt8](), to: &body)
+        #expect(throws: FrameRecordSplitter.Failure.self) {
+            try body.withUnsafeBytes { raw in try splitter.feed(raw) { _ in count += 1 } }
+        }
+        #expect(count == Self.records.count)
+    }
+
     @Test func aKafkaMessageIsOneRecordWithoutItsLength() throws {
         var body: [UInt8] = []
         FrameRecords.appendBody(user: "u1".utf8, timeMs: 42, payload: [UInt8](), to: &body)

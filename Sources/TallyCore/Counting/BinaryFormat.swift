@@ -7,7 +7,9 @@ public enum BinaryFormat: String, CaseIterable, Sendable {
     /// A window's unique-user sketch: exact set or HyperLogLog.
     case uniqueSketch = "TXS1"
     /// `tally count`'s stream state: open windows, the event clock, held events with their source positions.
-    case countState = "TCK3"
+    case countState = "TCK4"
+    /// `countState` before it named its input format (always NDJSON then): read, never written.
+    case countStateV3 = "TCK3"
     /// `tally resume`'s stream state.
     case resumeState = "TRS3"
     /// `tally count --merge`'s state: the shards' windows being merged.
@@ -28,7 +30,7 @@ public enum BinaryFormat: String, CaseIterable, Sendable {
         switch self {
         case .hyperLogLog: "a HyperLogLog sketch"
         case .uniqueSketch: "a unique-user sketch"
-        case .countState: "a tally count state"
+        case .countState, .countStateV3: "a tally count state"
         case .resumeState: "a tally resume state"
         case .mergeState: "a tally count --merge state"
         case .inputCheckpoint: "a checkpoint of file inputs"

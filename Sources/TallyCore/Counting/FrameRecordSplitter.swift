@@ -1,6 +1,9 @@
 /// Splits a stream of Tally frame records (`FrameRecords`) that arrives in arbitrary chunks: checks the magic, then
 /// hands out each record in place, copying only a record cut by a chunk boundary.
 ///
+/// The magic may also stand between records (files concatenated with `cat` stay one stream): read as a length it
+/// would be 827,475,540, far above `FrameRecords.maxRecordBytes`, so it cannot be mistaken for a record.
+///
 /// Unlike a line, a record cannot be skipped when its length is damaged (nothing marks where the next one starts),
 /// so a bad length or a truncated end is an error of the whole stream, with the byte offset where it was found.
 public struct FrameRecordSplitter: Sendable {
@@ -21,14 +24,23 @@ public struct FrameRecordSplitter: Sendable {
     /// where the next record starts, the position a checkpoint resumes from.
     public var pendingBytes: Int { carry.count }
     private var carry: [UInt8] = []
+    /// The next four bytes must be the magic (the start of a stream or of another file).
     private var magicRead: Bool
 
+    /// The magic as the length field would read it.
+    private static let magicAsLength: UInt32 = BinaryFormat.frameRecords.rawValue.utf8.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+
     /// A splitter at the start of a stream, or continuing one that already had `recordCount` records in `bytesSeen`
-    /// bytes (a restored checkpoint; the magic is behind it then).
+    /// bytes (a restored checkpoint: the magic is behind it then, though one may still come).
     public init(recordCount: Int = 0, bytesSeen: Int = 0) {
         self.recordCount = recordCount
         self.bytesSeen = bytesSeen
         magicRead = bytesSeen > 0
+    }
+
+    /// The stream continues with another file, which must open with the magic.
+    public mutating func expectMagic() {
+        magicRead = false
     }
 
     /// Calls `body` with every record the chunk completes.
@@ -53,11 +65,15 @@ public struct FrameRecordSplitter: Sendable {
             let recordStart = inputOffset - carry.count
             take(4 - carry.count)
             guard carry.count >= 4 else { return }
-            let length = try validatedCarryLength(at: recordStart)
-            take(4 + length - carry.count)
-            guard carry.count == 4 + length else { return }
-            try carry.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[4...]), at: recordStart, body) }
-            carry.removeAll(keepingCapacity: true)
+            if carryLength == Self.magicAsLength {
+                carry.removeAll(keepingCapacity: true)
+            } else {
+                let length = try validatedCarryLength(at: recordStart)
+                take(4 + length - carry.count)
+                guard carry.count == 4 + length else { return }
+                try carry.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[4...]), at: recordStart, body) }
+                carry.removeAll(keepingCapacity: true)
+            }
         }
         try feedRest(input, at: inputOffset, body)
     }
@@ -66,7 +82,12 @@ public struct FrameRecordSplitter: Sendable {
     private mutating func feedRest(_ input: UnsafeRawBufferPointer, at offset: Int, _ body: (FrameRecords.Record) throws -> Void) throws {
         var position = 0
         while input.count - position >= 4 {
-            let length = Int(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+            let field = UInt32(littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+            if field == Self.magicAsLength {
+                position += 4
+                continue
+            }
+            let length = Int(field)
             guard length >= FrameRecords.fixedBytes, length <= FrameRecords.maxRecordBytes else {
                 throw Failure(offset: offset + position, problem: FrameRecords.Problem.badLength(length).description)
             }
@@ -75,12 +96,21 @@ public struct FrameRecordSplitter: Sendable {
             position += 4 + length
         }
         carry.append(contentsOf: input[position...])
-        if carry.count >= 4 { _ = try validatedCarryLength(at: offset + position) }
+        if carry.count >= 4, carryLength != Self.magicAsLength { _ = try validatedCarryLength(at: offset + position) }
     }
 
-    /// End of the stream: anything held back is a record cut short.
+    /// Counts a record that arrived framed by its transport (a Kafka message) rather than by this splitter; returns
+    /// its number.
+    public mutating func countRecord(bytes: Int) -> Int {
+        recordCount += 1
+        bytesSeen += bytes
+        return recordCount
+    }
+
+    /// End of the stream (or of one file): anything held back is a record (or magic) cut short. An empty file is
+    /// an empty stream.
     public func finish() throws {
-        guard !carry.isEmpty || (!magicRead && bytesSeen > 0) else { return }
+        guard !carry.isEmpty else { return }
         let missing = neededBytes() - carry.count
         throw Failure(offset: bytesSeen - carry.count, problem: FrameRecords.Problem.truncated(missing: missing).description)
     }
@@ -99,13 +129,15 @@ public struct FrameRecordSplitter: Sendable {
 
     /// How many bytes the carry must hold to be complete: the magic, a length, or a whole record.
     private func neededBytes() -> Int {
-        if !magicRead { return 4 }
-        guard carry.count >= 4 else { return 4 }
-        return 4 + carry.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        guard magicRead, carry.count >= 4, carryLength != Self.magicAsLength else { return 4 }
+        return 4 + Int(carryLength)
     }
 
+    /// The length field at the start of the carry (which holds at least four bytes).
+    private var carryLength: UInt32 { carry.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) } }
+
     private func validatedCarryLength(at offset: Int) throws -> Int {
-        let length = carry.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        let length = Int(carryLength)
         guard length >= FrameRecords.fixedBytes, length <= FrameRecords.maxRecordBytes else {
             throw Failure(offset: offset, problem: FrameRecords.Problem.badLength(length).description)
         }

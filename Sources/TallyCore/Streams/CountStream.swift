@@ -14,32 +14,38 @@ public struct CountStream: Sendable {
     }
 
     /// The windows, the event clock and the counts.
-    public private(set) var counter: UniqueWindowCounter
+    public internal(set) var counter: UniqueWindowCounter
     /// The first `reportedProblems` problems: enough to find what is wrong, bounded however bad the input.
-    public private(set) var firstProblems: [Problem] = []
+    public internal(set) var firstProblems: [Problem] = []
     /// How many problems are kept for the summary.
     public static var reportedProblems: Int { 5 }
     /// When set, results are written as this shard's mergeable lines (with the window's sketch) for
     /// `tally count --merge`, instead of plain results.
     public var shard: String?
     private var splitter = LineSplitter(maxLineBytes: 1 << 20)
+    /// How the input's frames arrive; with `.tfr` the records splitter reads them and the line splitter stays idle.
+    public let format: FrameFormat
+    var records = FrameRecordSplitter()
     private let scanner: FrameScanner
     private var scratch = FrameScanner.Scratch()
-    private var outputs: [CountResult] = []
+    var outputs: [CountResult] = []
 
     /// A stream counting with `configuration`, reading the named fields; `validate` checks every frame's whole syntax.
+    /// With `format` `.tfr` the frames are Tally frame records (`feed(records:)`), and the field names and
+    /// `validate` do not apply.
     public init(
-        configuration: CountConfiguration, userField: String = FrameScanner.defaultUserField,
+        configuration: CountConfiguration, format: FrameFormat = .ndjson, userField: String = FrameScanner.defaultUserField,
         timeField: String = FrameScanner.defaultTimeField, validate: Bool = false
     ) {
         counter = UniqueWindowCounter(configuration: configuration)
         scanner = FrameScanner(userField: userField, timeField: timeField, validate: validate)
+        self.format = format
     }
 
     /// What became of every input line so far.
     public var statistics: CountStatistics {
         var statistics = counter.statistics
-        statistics.lines = splitter.lineCount + appliedLines
+        statistics.lines = splitter.lineCount + appliedLines + records.recordCount
         statistics.malformed = tally.malformed
         statistics.missingFields = tally.missing
         statistics.invalidFields = tally.invalid
@@ -48,10 +54,12 @@ public struct CountStream: Sendable {
     }
 
     /// Input bytes read so far, for the rate.
-    public var bytesRead: Int { splitter.bytesSeen + appliedBytes }
+    public var bytesRead: Int { splitter.bytesSeen + appliedBytes + records.bytesSeen }
 
-    /// Bytes of input whose lines are fully processed (a checkpoint resumes after them).
-    public var processedBytes: Int { splitter.bytesSeen - splitter.pendingBytes + appliedBytes }
+    /// Bytes of input whose lines (or records) are fully processed (a checkpoint resumes after them).
+    public var processedBytes: Int {
+        splitter.bytesSeen - splitter.pendingBytes + appliedBytes + records.bytesSeen - records.pendingBytes
+    }
 
     /// End of one input file: a last line without a newline is a line of its own, not the start of the next file's.
     public mutating func endOfFile(output: inout ResultBuffer) {
@@ -65,22 +73,28 @@ public struct CountStream: Sendable {
     public func checkpoint() -> [UInt8] {
         var writer = ByteWriter()
         writer.write(format: .countState)
+        writer.write(format.rawValue)
         counter.encode(into: &writer)
-        for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, splitter.lineCount + appliedLines, processedBytes] {
+        for value in [tally.malformed, tally.missing, tally.invalid, tally.blank, statistics.lines, processedBytes] {
             writer.write(value)
         }
         return writer.bytes
     }
 
-    /// Resumes from `checkpoint()` bytes; throws when they are damaged or were made with other options.
+    /// Resumes from `checkpoint()` bytes; throws when they are damaged or were made with other options (or another
+    /// input format).
     public init(
-        configuration: CountConfiguration, checkpoint: [UInt8], userField: String = FrameScanner.defaultUserField,
-        timeField: String = FrameScanner.defaultTimeField,
+        configuration: CountConfiguration, checkpoint: [UInt8], format: FrameFormat = .ndjson,
+        userField: String = FrameScanner.defaultUserField, timeField: String = FrameScanner.defaultTimeField,
         validate: Bool = false
     ) throws {
-        self.init(configuration: configuration, userField: userField, timeField: timeField, validate: validate)
+        self.init(configuration: configuration, format: format, userField: userField, timeField: timeField, validate: validate)
         var reader = ByteReader(checkpoint)
-        try reader.read(format: .countState)
+        let version = try reader.read(format: .countState, alsoAccepting: [.countStateV3])
+        let saved = version == .countStateV3 ? FrameFormat.ndjson.rawValue : try reader.readString()
+        guard saved == format.rawValue else {
+            throw ByteReader.Failure(description: "the checkpoint was made reading \(saved), not \(format.rawValue)")
+        }
         counter = try UniqueWindowCounter(configuration: configuration, from: &reader)
         tally.malformed = try reader.readInt()
         tally.missing = try reader.readInt()
@@ -88,9 +102,13 @@ public struct CountStream: Sendable {
         tally.blank = try reader.readInt()
         let lines = try reader.readInt()
         let processed = try reader.readInt()
-        splitter = LineSplitter(maxLineBytes: 1 << 20, lineCount: lines, bytesSeen: processed)
+        if format == .tfr {
+            records = FrameRecordSplitter(recordCount: lines, bytesSeen: processed)
+        } else {
+            splitter = LineSplitter(maxLineBytes: 1 << 20, lineCount: lines, bytesSeen: processed)
+        }
     }
-    private var tally = LineTally()
+    var tally = LineTally()
 
     /// A chunk of input, cut anywhere: results due by the time it is read go to `output`.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, clockMs: Int64? = nil, output: inout ResultBuffer) {
@@ -237,7 +255,7 @@ public struct CountStream: Sendable {
         firstProblems.append(Problem(line: line.number, offset: line.offset + offset, message: message))
     }
 
-    private mutating func drain(into output: inout ResultBuffer) {
+    mutating func drain(into output: inout ResultBuffer) {
         for result in outputs { write(result, into: &output) }
         outputs.removeAll(keepingCapacity: true)
     }
