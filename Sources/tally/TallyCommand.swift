@@ -7,6 +7,8 @@ struct TallyCommand: AsyncParsableCommand {
         commandName: "tally",
         abstract: "Real-time event analytics: playback watch time, sessions, ad analytics, unique counting.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, KeysCommand.self, ResumeCommand.self, CountCommand.self, GenerateCommand.self]
+        subcommands: [
+            ServeCommand.self, KeysCommand.self, ResumeCommand.self, CountCommand.self, ConvertCommand.self, GenerateCommand.self,
+        ]
     )
 }

@@ -46,6 +46,36 @@
             #expect(fromKafka.stderr.contains("lines=6000 counted=6000"))
         }
 
+        /// Tally frame records from a topic (one record per message, without its length) count like the frames they
+        /// were converted from.
+        @Test func recordsFromATopicCountLikeTheirFrames() async throws {
+            let directory = TemporaryDirectory()
+            let file = directory.path + "/frames.jsonl"
+            #expect(try TallyBinary.run(["generate", "frames", "-c", "4000", "-r", "200", "-n", "500", "-s", "3", "-o", file]).status == 0)
+            let converted = directory.path + "/frames.tfr"
+            #expect(try TallyBinary.run(["convert", "--to", "tfr", "--payload", "drop", file, "-o", converted]).status == 0)
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: converted)))
+            var bodies: [[UInt8]] = []
+            var position = 4  // the magic
+            while position + 4 <= bytes.count {
+                let length =
+                    Int(bytes[position]) | Int(bytes[position + 1]) << 8 | Int(bytes[position + 2]) << 16 | Int(bytes[position + 3]) << 24
+                bodies.append(Array(bytes[(position + 4)..<(position + 4 + length)]))
+                position += 4 + length
+            }
+            #expect(bodies.count == 4_000)
+            let topic = uniqueName("records-")
+            try await produce(values: bodies, to: topic, brokers: kafkaBrokers!)
+            let fromKafka = try TallyBinary.run([
+                "count", "--format", "tfr", "--from", "kafka://\(kafkaBrokers!)/\(topic)", "--group", uniqueName("records-"),
+                "--until-end", "--exact",
+            ])
+            #expect(fromKafka.status == 0, "\(fromKafka.stderr)")
+            let fromFile = try TallyBinary.run(["count", file, "--exact"])
+            #expect(Set(fromKafka.stdout.split(separator: "\n")) == Set(fromFile.stdout.split(separator: "\n")))
+            #expect(fromKafka.stderr.contains("lines=4000 counted=4000"), "\(fromKafka.stderr)")
+        }
+
         /// `--to`: one message per result, keyed `window/start`, the same results as to stdout.
         @Test func resultsToATopic() async throws {
             let directory = TemporaryDirectory()

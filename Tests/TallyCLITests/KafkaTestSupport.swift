@@ -5,10 +5,15 @@
     /// Produces `lines` to `topic`, one message each, in chunks of 2,000; `key` gives a message's key from its index
     /// (nil: unkeyed, spread by the partitioner).
     func produce(_ lines: [Substring], to topic: String, brokers: String, key: (Int) -> [UInt8]? = { _ in nil }) async throws {
+        try await produce(values: lines.map { Array($0.utf8) }, to: topic, brokers: brokers, key: key)
+    }
+
+    /// Produces each of `values` (any bytes) to `topic` as one message, in chunks of 2,000.
+    func produce(values: [[UInt8]], to topic: String, brokers: String, key: (Int) -> [UInt8]? = { _ in nil }) async throws {
         let producer = try KafkaProducer(brokers: brokers)
         defer { producer.close() }
-        for chunk in stride(from: 0, to: lines.count, by: 2_000) {
-            let messages = (chunk..<min(chunk + 2_000, lines.count)).map { (key: key($0), value: Array(lines[$0].utf8)) }
+        for chunk in stride(from: 0, to: values.count, by: 2_000) {
+            let messages = (chunk..<min(chunk + 2_000, values.count)).map { (key: key($0), value: values[$0]) }
             _ = try await producer.send(topic: topic, messages: messages)
         }
     }

@@ -47,6 +47,9 @@ struct CountCommand: AsyncParsableCommand {
     @Flag(help: "Check the whole syntax of every frame, not only up to the two fields.")
     var validate = false
 
+    @Option(help: "How frames arrive: ndjson (one JSON object per line) or tfr (Tally frame records, see tally convert).")
+    var format: FrameFormat = .ndjson
+
     @Option(name: .shortAndLong, help: "Output file; '-' is stdout.")
     var output: String = "-"
 
@@ -118,6 +121,17 @@ struct CountCommand: AsyncParsableCommand {
             return
         }
         if let shard, shard.isEmpty || shard.utf8.count > 256 { throw ValidationError("--shard needs an id of 1 to 256 bytes") }
+        if format == .tfr {
+            // Records carry the id and the time in fixed places: there are no field names to find and no JSON to check.
+            let notForRecords = [
+                ("--validate", validate), ("--user-field", userField != nil), ("--time-field", timeField != nil),
+                ("--threads", threads != 1),
+            ]
+            .filter(\.1).map(\.0)
+            guard notForRecords.isEmpty else {
+                throw ValidationError("--format tfr reads records, not JSON; drop \(notForRecords.joined(separator: ", "))")
+            }
+        }
         guard threads >= 1, threads <= 64 else { throw ValidationError("--threads must be from 1 to 64") }
         if threads > 1 {
             guard !kafka.isKafka else {
@@ -137,11 +151,12 @@ struct CountCommand: AsyncParsableCommand {
             var stream =
                 try saved.map {
                     try CountStream(
-                        configuration: setup.configuration, checkpoint: $0, userField: setup.userField,
+                        configuration: setup.configuration, checkpoint: $0, format: format, userField: setup.userField,
                         timeField: setup.timeField, validate: validate)
                 }
                 ?? CountStream(
-                    configuration: setup.configuration, userField: setup.userField, timeField: setup.timeField, validate: validate)
+                    configuration: setup.configuration, format: format, userField: setup.userField, timeField: setup.timeField,
+                    validate: validate)
             stream.shard = shard
             return CountProcessing(stream: stream, updates: setup.updates, maxRejected: setup.maxRejected, parallel: parallel)
         }

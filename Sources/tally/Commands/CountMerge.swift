@@ -14,7 +14,7 @@ enum CountMerge {
             ("--validate", command.validate), ("--user-field", command.userField != nil),
             ("--time-field", command.timeField != nil), ("--lateness", command.lateness != nil),
             ("--max-ahead", command.eventTime.maxAhead != nil), ("--corroboration", command.eventTime.corroboration != nil),
-            ("--emit", command.emit != .final),
+            ("--emit", command.emit != .final), ("--format", command.format != .ndjson),
         ]
         .filter(\.1).map(\.0)
         guard ignored.isEmpty else {

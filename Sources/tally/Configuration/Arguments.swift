@@ -40,3 +40,7 @@ extension WindowUnit: ExpressibleByArgument {
 
 extension LatePolicy: ExpressibleByArgument {}
 extension ResumeOutputFormat: ExpressibleByArgument {}
+
+extension FrameFormat: ExpressibleByArgument {}
+
+extension RecordConversion.Payload: ExpressibleByArgument {}

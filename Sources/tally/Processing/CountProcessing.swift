@@ -19,11 +19,17 @@ struct CountProcessing: PartitionedProcessedStream {
         self.parallel = parallel
     }
 
-    mutating func feed(_ chunk: UnsafeRawBufferPointer, clockMs: Int64, output: inout ResultBuffer) {
-        stream.feed(chunk, clockMs: clockMs, output: &output)
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, clockMs: Int64, output: inout ResultBuffer) throws {
+        if stream.format == .tfr {
+            try stream.feed(records: chunk, clockMs: clockMs, output: &output)
+        } else {
+            stream.feed(chunk, clockMs: clockMs, output: &output)
+        }
     }
 
-    mutating func endOfFile(output: inout ResultBuffer) { stream.endOfFile(output: &output) }
+    mutating func endOfFile(output: inout ResultBuffer) throws {
+        if stream.format == .tfr { try stream.endOfRecordFile() } else { stream.endOfFile(output: &output) }
+    }
     var processedBytes: Int { stream.processedBytes }
 
     mutating func read(
@@ -39,7 +45,11 @@ struct CountProcessing: PartitionedProcessedStream {
     }
 
     mutating func consume(record: UnsafeRawBufferPointer, partition: Int, offset: Int64, clockMs: Int64, output: inout ResultBuffer) {
-        stream.feed(record: record, partition: partition, offset: offset, clockMs: clockMs, output: &output)
+        if stream.format == .tfr {
+            stream.feed(recordBody: record, partition: partition, offset: offset, clockMs: clockMs, output: &output)
+        } else {
+            stream.feed(record: record, partition: partition, offset: offset, clockMs: clockMs, output: &output)
+        }
     }
 
     mutating func endOfBatch(clockMs: Int64, live: Bool, output: inout ResultBuffer) {
@@ -57,7 +67,9 @@ struct CountProcessing: PartitionedProcessedStream {
         stream.provisional(output: &output)
     }
 
-    mutating func finish(output: inout ResultBuffer) { stream.finish(output: &output) }
+    mutating func finish(output: inout ResultBuffer) throws {
+        if stream.format == .tfr { try stream.finishRecords(output: &output) } else { stream.finish(output: &output) }
+    }
     func checkpoint() -> [UInt8] { stream.checkpoint() }
     var records: Int { stream.statistics.lines }
 
