@@ -7,6 +7,10 @@ public struct CommitBatch: Sendable {
     public var events: [ReceivedEvent]
     /// The new state of every playback key the events touched.
     public var states: [PlaybackKey: PlaybackState]
+    /// The states `states` were planned from (a key absent: new), when the planner knows them. A store with one
+    /// writer (SQLite) moves the content totals by these differences instead of reading every replaced row again;
+    /// nil: the store reads them.
+    public var previous: [PlaybackKey: PlaybackState]?
     /// The rules `states` were planned by. A store shared by several servers re-plans the batch from its committed
     /// states with these, so the rules live in one place (the writer's configuration), never in the store.
     public var rules: PlaybackRules
@@ -17,11 +21,12 @@ public struct CommitBatch: Sendable {
 
     /// A batch; the writer builds it, stores only write it.
     public init(
-        events: [ReceivedEvent] = [], states: [PlaybackKey: PlaybackState] = [:], rules: PlaybackRules = PlaybackRules(),
-        sessions: [SessionCommit] = [], ads: [AdEvent] = []
+        events: [ReceivedEvent] = [], states: [PlaybackKey: PlaybackState] = [:], previous: [PlaybackKey: PlaybackState]? = nil,
+        rules: PlaybackRules = PlaybackRules(), sessions: [SessionCommit] = [], ads: [AdEvent] = []
     ) {
         self.events = events
         self.states = states
+        self.previous = previous
         self.rules = rules
         self.sessions = sessions
         self.ads = ads

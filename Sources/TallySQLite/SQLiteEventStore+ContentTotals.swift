@@ -18,10 +18,13 @@ extension ContentTotals {
 
 extension SQLiteEventStore {
     /// Upserts `states` and moves their titles' totals by the difference from the rows they replace, in the
-    /// caller's transaction.
-    static func writePlaybackStates(_ states: [PlaybackKey: PlaybackState], in db: Database) throws {
+    /// caller's transaction. `previous` (the states the writer planned from, exact on SQLite's single writer) spares
+    /// reading each replaced row; without it the rows are read.
+    static func writePlaybackStates(
+        _ states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState]? = nil, in db: Database
+    ) throws {
         guard !states.isEmpty else { return }
-        let previous = try db.cachedStatement(sql: "SELECT watch_ms, events FROM playback_state WHERE user_id = ? AND content_id = ?")
+        let stored = try db.cachedStatement(sql: "SELECT watch_ms, events FROM playback_state WHERE user_id = ? AND content_id = ?")
         var upsert = PreparedInsert(
             try db.cachedStatement(
                 sql: """
@@ -32,7 +35,10 @@ extension SQLiteEventStore {
         var deltas: [String: ContentTotals] = [:]
         var recount: Set<String> = []
         for (key, s) in states {
-            if let row = try Row.fetchOne(previous, arguments: [key.user, key.content]) {
+            if let known = previous {
+                let old = known[key].map { ($0.watchMilliseconds, $0.events) }
+                deltas[key.content, default: ContentTotals()].replace(old: old, with: s)
+            } else if let row = try Row.fetchOne(stored, arguments: [key.user, key.content]) {
                 let stored = StoredRow(row: row)
                 if let watch = try? stored.integer(0, "watch_ms", in: StoredRow.nonNegative),
                     let events = try? stored.integer(1, "events", in: StoredRow.nonNegative)

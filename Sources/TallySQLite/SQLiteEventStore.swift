@@ -72,7 +72,7 @@ package final class SQLiteEventStore: EventStore {
                         try watch.step()
                     }
                 }
-                try Self.writePlaybackStates(states, in: db)
+                try Self.writePlaybackStates(states, previous: batch.previous, in: db)
                 try Self.write(batch.sessions, in: db)
                 return try Self.write(batch, in: db)
             }

@@ -60,6 +60,34 @@ struct IngestWriterTests {
         try await reopened.close()
     }
 
+    /// The writer hands the store the states it planned from, and the store moves each title's totals by the
+    /// difference without reading the rows again: over batches that add viewers and update old ones (some from a
+    /// hot set too small to hold them), the totals must equal the sum of the stored states.
+    @Test func totalsMovedByPlannedDifferencesEqualTheStates() async throws {
+        let dir = TemporaryDirectory()
+        let (writer, _) = try makeWriter(dir, hotKeys: 40)
+        try await withRunningWriter(writer) {
+            for round in 0..<12 {
+                let events = (0..<60).map { index -> ReceivedEvent in
+                    let user = (round * 17 + index * 7) % 90
+                    return heartbeat("user\(user)", "movie\(user % 3)", position: Int64(round * 10), second: Int64(round * 10))
+                }
+                try await writer.submit(events)
+            }
+        }
+        let reopened = try SQLiteEventStore(directory: dir.path)
+        let states = try await reopened.loadPlaybackStates()
+        for content in ["movie0", "movie1", "movie2"] {
+            let mine = states.filter { $0.key.content == content }.map(\.value)
+            let totals = try #require(try await reopened.totals(content: content))
+            #expect(totals.viewers == mine.count)
+            #expect(totals.watchMilliseconds == mine.reduce(0) { $0 + $1.watchMilliseconds })
+            #expect(totals.events == mine.reduce(0) { $0 + $1.events })
+        }
+        #expect(states.values.contains { $0.events > 1 })
+        try await reopened.close()
+    }
+
     @Test func concurrentUpdatesToOneKeyNeverLoseAnUpdate() async throws {
         let dir = TemporaryDirectory()
         let (writer, _) = try makeWriter(dir)

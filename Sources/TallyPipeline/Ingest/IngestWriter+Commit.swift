@@ -33,7 +33,8 @@ extension IngestWriter {
             let planned = hotSet.plan(events, loaded: loaded, with: processor)
             changes = try await store.append(
                 CommitBatch(
-                    events: events, states: planned, rules: processor.rules, sessions: sessionPlan.commits, ads: ads))
+                    events: events, states: planned.states, previous: planned.previous, rules: processor.rules,
+                    sessions: sessionPlan.commits, ads: ads))
         } catch {
             health.commitFailed(error)
             commitFailures.increment()

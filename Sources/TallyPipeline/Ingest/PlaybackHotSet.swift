@@ -39,10 +39,19 @@ public final class PlaybackHotSet: Sendable {
 
     /// Runs the processor over `events` against the held states and `loaded` (the store's states of the keys that
     /// were missing), without changing anything: only the writer installs, so the plan cannot go stale.
-    func plan(_ events: [ReceivedEvent], loaded: [PlaybackKey: PlaybackState], with processor: PlaybackProcessor) -> [PlaybackKey:
-        PlaybackState]
-    {
-        generations.withLock { g in processor.plan(events) { g.young[$0] ?? g.old[$0] ?? loaded[$0] } }
+    func plan(_ events: [ReceivedEvent], loaded: [PlaybackKey: PlaybackState], with processor: PlaybackProcessor) -> (
+        states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState]
+    ) {
+        generations.withLock { g in
+            // The processor asks once per key, for the state before the batch: the store moves totals by the difference.
+            var previous: [PlaybackKey: PlaybackState] = [:]
+            let states = processor.plan(events) { key in
+                let state = g.young[key] ?? g.old[key] ?? loaded[key]
+                if let state { previous[key] = state }
+                return state
+            }
+            return (states, previous)
+        }
     }
 
     /// Holds states the store has: committed ones, or ones just read from it.
