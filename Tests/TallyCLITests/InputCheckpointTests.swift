@@ -1,4 +1,5 @@
 import Foundation
+import TallyCore
 import Testing
 
 /// `resume` and `count --merge` share the file loop and its checkpoints with `count` (whose own checkpoint tests
@@ -50,12 +51,15 @@ struct InputCheckpointTests {
         #expect(FileManager.default.fileExists(atPath: checkpoint), "\(counted.stderr)")
         // Mark it unfinished, as a killed run leaves it, by rewriting the flag byte before the state.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
-        let state = bytes.range(of: Data("TCK3".utf8))!.lowerBound
+        let countState = BinaryFormat.countState.rawValue
+        let state = try #require(bytes.range(of: Data(countState.utf8))).lowerBound
         bytes[state - 5] = 0
         try bytes.write(to: URL(fileURLWithPath: checkpoint))
         let resumed = try TallyBinary.run(["resume", input, "--checkpoint", checkpoint])
         #expect(resumed.status != 0)
-        #expect(resumed.stderr.contains("expected a tally resume state (TRS3) but found a tally count state (TCK3)"), "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.contains("expected a tally resume state (TRS3) but found a tally count state (\(countState))"),
+            "\(resumed.stderr)")
     }
 
     /// The merge of shard files takes a checkpoint too; a finished one makes a rerun do nothing.
