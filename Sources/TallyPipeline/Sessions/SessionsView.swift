@@ -46,8 +46,10 @@ public final class SessionsView: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Suspends until the session changes or `timeout` passes (whichever first).
-    public func waitForChange(of id: String, timeout: Duration) async {
+    /// Suspends until the session holds more than `entryCount` entries or has ended, or `timeout` passes. The check
+    /// and the registration happen under the lock `install` takes, so a commit that lands between a caller's own
+    /// check and this call still wakes it (it would otherwise wait the whole timeout for an entry already there).
+    public func waitForChange(of id: String, beyond entryCount: Int, timeout: Duration) async {
         let token = state.withLock { state -> Int in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter
@@ -56,12 +58,13 @@ public final class SessionsView: Sendable {
             group.addTask {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { continuation in
-                        let cancelled = self.state.withLock { state -> Bool in
+                        let done = self.state.withLock { state -> Bool in
                             if Task.isCancelled { return true }
+                            if let header = state.headers[id], header.entryCount > entryCount || header.end != nil { return true }
                             state.waiters[id, default: [:]][token] = continuation
                             return false
                         }
-                        if cancelled { continuation.resume() }
+                        if done { continuation.resume() }
                     }
                 } onCancel: {
                     let continuation = self.state.withLock { $0.waiters[id]?.removeValue(forKey: token) }

@@ -32,7 +32,7 @@ struct SessionRoutes<Context: RequestContext>: Sendable {
             guard var header = try await header(id) else { throw APIError.notFound("no session \(id)") }
             if header.entryCount <= after, header.end == nil, timeout > 0 {
                 // A shutdown answers waiting followers at once (with what there is) instead of holding it up.
-                await cancelWhenGracefulShutdown { await view.waitForChange(of: id, timeout: .seconds(timeout)) }
+                await cancelWhenGracefulShutdown { await view.waitForChange(of: id, beyond: after, timeout: .seconds(timeout)) }
                 header = try await self.header(id) ?? header
             }
             let entries = try await store.sessionEntries(id: id, after: after, limit: 1000)
