@@ -11,6 +11,7 @@ public struct FrameRecordSplitter: Sendable {
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
         /// Offset in the stream of the record (or magic) that could not be read.
         public var offset: Int
+        /// What is wrong there.
         public var problem: String
 
         public var description: String { "byte \(offset): \(problem)" }

@@ -32,8 +32,11 @@ public enum FrameRecords {
 
     /// One record as read, valid only during the callback that hands it out.
     public struct Record {
+        /// The user id's bytes, as the producer wrote them (no escapes).
         public var user: UnsafeRawBufferPointer
+        /// The event time in milliseconds since the epoch.
         public var timeMs: Int64
+        /// The rest of the frame, opaque: its JSON, or nothing.
         public var payload: UnsafeRawBufferPointer
         /// 1-based position in the stream.
         public var number: Int
