@@ -4,7 +4,7 @@ import CTallySIMD
 /// values before the wanted fields are passed over without looking at their bytes one by one.
 ///
 /// In the brief's frames the members before `uid` and `ts` are often nested objects and arrays (the fields are read
-/// after 19% of a frame's bytes on average, half of it inside containers), and a byte loop through them mispredicts
+/// after 19% of a frame's bytes on average), and a byte loop through them mispredicts
 /// a branch on almost every token. Here each block becomes bit masks (quotes, backslashes, brackets, colons), the
 /// inside of strings comes from a prefix XOR over the unescaped quotes (simdjson's method), and only brackets are
 /// visited one by one, to know which colons sit at depth 1: each such colon ends a root member's key.
@@ -25,8 +25,7 @@ struct RootMemberFinder {
     @inline(__always)
     static func visit(_ line: UnsafeRawBufferPointer, kernel: Kernel? = kernel, _ visit: (Member) -> Bool) -> Bool {
         guard let base = line.baseAddress, line.count > 1, line[0] == 0x7B else { return false }
-        var escapedCarry: UInt64 = 0
-        var inStringCarry: UInt64 = 0
+        var strings = JSONStringTracker()
         var depth = 0
         /// Offsets of the latest opening and closing quotes before the current block (-1: none yet).
         var lastOpenQuote = -1
@@ -45,13 +44,7 @@ struct RootMemberFinder {
                     return Masks(padded.baseAddress!, kernel)
                 }
             }
-            let escapers = masks.backslashes & ~escapedCarry
-            let code = ((escapers << 1 | oddBits) &- escapers) ^ oddBits
-            let escaped = code ^ (masks.backslashes | escapedCarry)
-            escapedCarry = (code & masks.backslashes) >> 63
-            let realQuotes = masks.quotes & ~escaped
-            let inString = JSONBlockClassifier.prefixXOR(realQuotes) ^ inStringCarry
-            inStringCarry = 0 &- (inString >> 63)
+            let (_, realQuotes, inString) = strings.next(backslashes: masks.backslashes, quotes: masks.quotes)
             let outside = ~(inString | realQuotes)
             let opens = masks.opens & outside
             let closes = masks.closes & outside
@@ -114,8 +107,6 @@ struct RootMemberFinder {
 
     @inline(__always)
     private static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-
-    private static let oddBits: UInt64 = 0xAAAA_AAAA_AAAA_AAAA
 
     /// A C function that classifies one block (`ByteClassKernel.structural`).
     typealias Kernel = @convention(c) (UnsafePointer<UInt8>?, UnsafeMutablePointer<tally_structural_classes>?) -> Void

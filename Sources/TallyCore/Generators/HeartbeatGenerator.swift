@@ -22,7 +22,7 @@ public struct HeartbeatGenerator: Sendable {
         /// The same seed gives the same bytes.
         public var seed: UInt64
 
-        /// Defaults make ten minutes of a hundred viewers, in order, from the brief's example day.
+        /// The defaults make a small, in-order stream from the brief's example day.
         public init(
             users: Int = 100, movies: Int = 20, duration: Int = 600,
             start: Timestamp = Timestamp(secondsSinceEpoch: 1_635_253_200),  // 2021-10-26T13:00:00Z

@@ -10,10 +10,8 @@ import CTallySIMD
 /// Lemire, "Parsing Gigabytes of JSON per Second", 2019), written with Swift's SIMD types; each comparison is one
 /// SSE2 instruction, and `CTallySIMD` gathers its result into a mask.
 struct JSONBlockClassifier {
-    /// The first byte of the next block is escaped (an odd run of backslashes ended this block).
-    private var escapedCarry: UInt64 = 0
-    /// All ones when this block starts inside a string.
-    private var inStringCarry: UInt64 = 0
+    /// Escapes and strings, carried across blocks.
+    private var strings = JSONStringTracker()
     /// The last byte of the previous block belonged to a number or literal.
     private var scalarCarry: UInt64 = 0
     /// Bytes of the next block that must be hex digits (a `\u` near the end of this block).
@@ -35,9 +33,7 @@ struct JSONBlockClassifier {
     }
 
     /// True when the input ended inside a string (an unterminated string, or a `\u` cut short).
-    var endsInsideString: Bool { inStringCarry != 0 || hexCarry != 0 }
-
-    private static let oddBits: UInt64 = 0xAAAA_AAAA_AAAA_AAAA
+    var endsInsideString: Bool { strings.endsInsideString || hexCarry != 0 }
 
     /// The byte classes of the 64 bytes at `block`, compared in Swift (SSE2 on x86-64): all but the escape
     /// classes, which `classify` asks for only in blocks with escapes.
@@ -81,20 +77,7 @@ struct JSONBlockClassifier {
         let colons = classes.colons
         let commas = classes.commas
 
-        // Escaped characters: each byte after a backslash that is not itself escaped (in a run of backslashes every
-        // second one, and the byte after an odd run). simdjson's formulation: subtracting the backslashes from the
-        // odd bits and the bits just after backslashes borrows through each run, and XOR with the odd bits leaves
-        // a 1 on each escaped byte whichever bit the run starts on. Ten operations where the addition per run parity
-        // it replaced took seventeen; both checked against a byte-by-byte count on random masks across blocks.
-        let escapers = backslashes & ~escapedCarry
-        let code = ((escapers << 1 | Self.oddBits) &- escapers) ^ Self.oddBits
-        let escaped = code ^ (backslashes | escapedCarry)
-        escapedCarry = (code & backslashes) >> 63
-
-        // Inside strings: from an opening quote up to (not including) its closing quote.
-        let realQuotes = quotes & ~escaped
-        let inString = Self.prefixXOR(realQuotes) ^ inStringCarry
-        inStringCarry = 0 &- (inString >> 63)
+        let (escaped, realQuotes, inString) = strings.next(backslashes: backslashes, quotes: quotes)
 
         var errors = controls & inString
         if controls & ~inString != 0 {

@@ -17,7 +17,7 @@ public struct PlaybackRules: Hashable, Sendable {
     /// `maxPosition / duration` at or above this counts as finished for continue-watching.
     public var finishedRatio: Double
 
-    /// The documented defaults: `at` as an increment, a 60 s gap, finished at 95%.
+    /// The documented defaults (docs/api.md).
     public init(watchAt: WatchAtMode = .increment, maxGapSeconds: Int64 = 60, finishedRatio: Double = 0.95) {
         self.watchAt = watchAt
         self.maxGapSeconds = maxGapSeconds

@@ -24,7 +24,7 @@ public struct ResumeConfiguration: Hashable, Sendable {
     /// Distinct users that must agree on a jump in time.
     public var corroboration: Int
 
-    /// The defaults are the brief's: one-minute windows, 10 s of lateness, late heartbeats dropped.
+    /// The defaults are the brief's windows and a lateness of one heartbeat interval; late heartbeats are dropped.
     public init(
         window: WindowUnit = .minute, lateness: Duration = .seconds(10), idleTimeout: Duration = EventClockConfiguration.defaultIdleTimeout,
         late: LatePolicy = .drop, retention: Duration = .seconds(3600),

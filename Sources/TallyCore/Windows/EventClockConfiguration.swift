@@ -15,14 +15,14 @@ public struct EventClockConfiguration: Hashable, Sendable {
     /// Most events held per partition; beyond it the furthest ahead is rejected as an outlier.
     public var maxHeld: Int
 
-    /// Five minutes: a jump further than any partition's normal disorder, shorter than the gaps in history that matter.
+    /// Further than any partition's normal disorder, shorter than the gaps in history that matter.
     public static let defaultMaxJump: Duration = .seconds(300)
-    /// Three users: one bad clock cannot move time; a real jump comes from many users at once.
+    /// Enough that one bad clock cannot move time: a real jump comes from many users at once.
     public static let defaultCorroboration = 3
     /// Bounds the memory one partition's implausible events can take.
     public static let defaultMaxHeld = 4096
 
-    /// Five seconds of wall clock without events.
+    /// Wall-clock silence after which a partition stops holding the watermark back: long enough for a slow producer's gaps, short enough that a stopped stream's last windows close soon.
     public static let defaultIdleTimeout: Duration = .seconds(5)
 
     /// A configuration; `corroboration` must be at least 1 and `maxHeld` at least `corroboration`.

@@ -7,7 +7,7 @@ public struct WriterConfiguration: Hashable, Sendable {
     /// Events allowed to wait for a commit before new requests get `503 overloaded`.
     public var maxPendingEvents: Int
 
-    /// The documented defaults: batches up to 20,000 events, no delay, 200,000 events pending at most.
+    /// The documented defaults (docs/api.md); `tally serve` passes its configured values.
     public init(maxBatchEvents: Int = 20_000, commitDelay: Duration = .zero, maxPendingEvents: Int = 200_000) {
         self.maxBatchEvents = maxBatchEvents
         self.commitDelay = commitDelay
