@@ -84,6 +84,23 @@ struct RecordCountingTests {
         #expect(stream.firstProblems.first?.message.contains("not a Tally frame record") == true)
     }
 
+    /// Times an NDJSON frame could not carry (before 1970, or beyond 18 digits of milliseconds, up to Int64.max) are
+    /// invalid records: they cost only themselves. The latest valid time, from one user alone, is an outlier the
+    /// event clock rejects, as it would be in NDJSON.
+    @Test func recordsWithImpossibleTimesCostOnlyThemselves() throws {
+        var bytes = Array(BinaryFormat.frameRecords.rawValue.utf8)
+        for (user, time) in [
+            ("a", Int64.max), ("b", -1), ("c", FrameRecords.maxTimeMs + 1), ("d", 1_468_244_384_000), ("e", FrameRecords.maxTimeMs),
+        ] {
+            FrameRecords.append(user: user.utf8, timeMs: time, payload: [UInt8](), to: &bytes)
+        }
+        let counted = try Self.countRecords(bytes, chunk: 7)
+        #expect(counted.stream.statistics.invalidFields == 3)
+        #expect(counted.stream.statistics.counted == 1)
+        #expect(counted.stream.statistics.rejectedOutliers == 1)
+        #expect(counted.text.contains(#""start":"2016-07-11T13:39:00Z""#))
+    }
+
     /// A checkpoint names its input format: a records count resumes exactly, and refuses to go on as NDJSON.
     @Test func checkpointsOfRecordsResumeAndNameTheirFormat() throws {
         let records = Self.convert(.keep).records

@@ -11,6 +11,9 @@ public enum FrameRecords {
     public static let fixedBytes = 10
     /// The longest record accepted, so that a corrupt length cannot make a reader buffer without bound.
     public static let maxRecordBytes = 1 << 20
+    /// The latest time a record may carry: the largest an NDJSON frame's `ts` can give (18 digits of milliseconds),
+    /// so both formats accept the same times, and window bounds computed from any accepted time fit in 64 bits.
+    public static let maxTimeMs: Int64 = 999_999_999_999_999_999
 
     /// Appends one record (with its length) to `bytes`. The user id must be 1 to 65,535 bytes. Inlinable so that a
     /// producer's call is specialized for its collections: writing a record is on its hot path.

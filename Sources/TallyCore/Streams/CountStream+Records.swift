@@ -39,9 +39,9 @@ extension CountStream {
     }
 
     private mutating func add(_ record: FrameRecords.Record, partition: Int, offset: Int64, clockMs: Int64?) {
-        guard record.timeMs >= 0 else {
+        guard record.timeMs >= 0, record.timeMs <= FrameRecords.maxTimeMs else {
             tally.invalid += 1
-            noteRecord(record.number, "time \(record.timeMs) ms is before 1970")
+            noteRecord(record.number, "time \(record.timeMs) ms is not within 0...\(FrameRecords.maxTimeMs)")
             return
         }
         counter.add(
