@@ -1,7 +1,7 @@
 import TallyCore
 
 /// Everything one group commit writes, in one transaction: the raw events, the playback states they changed, the
-/// session messages, and the ad events with their counters.
+/// resume arrays they completed or corrected, the session messages, and the ad events with their counters.
 public struct CommitBatch: Sendable {
     /// The raw events, stored as received.
     public var events: [ReceivedEvent]
@@ -14,6 +14,9 @@ public struct CommitBatch: Sendable {
     /// The rules `states` were planned by. A store shared by several servers re-plans the batch from its committed
     /// states with these, so the rules live in one place (the writer's configuration), never in the store.
     public var rules: PlaybackRules
+    /// The resume arrays the batch's heartbeats completed or corrected, one per user and window (the latest
+    /// revision): in the same transaction, a committed heartbeat's array is never lost to a crash after the commit.
+    public var resumeWindows: [ResumeRecord]
     /// Session messages accepted in this batch.
     public var sessions: [SessionCommit]
     /// Ad events; their hours' counters move in the same transaction.
@@ -22,12 +25,14 @@ public struct CommitBatch: Sendable {
     /// A batch; the writer builds it, stores only write it.
     public init(
         events: [ReceivedEvent] = [], states: [PlaybackKey: PlaybackState] = [:], previous: [PlaybackKey: PlaybackState]? = nil,
-        rules: PlaybackRules = PlaybackRules(), sessions: [SessionCommit] = [], ads: [AdEvent] = []
+        rules: PlaybackRules = PlaybackRules(), resumeWindows: [ResumeRecord] = [], sessions: [SessionCommit] = [],
+        ads: [AdEvent] = []
     ) {
         self.events = events
         self.states = states
         self.previous = previous
         self.rules = rules
+        self.resumeWindows = ResumeRecord.latestPerWindow(resumeWindows)
         self.sessions = sessions
         self.ads = ads
     }

@@ -6,15 +6,22 @@ extension PostgresEventStore: ResumeWindowStore {
     package func saveResumeWindows(_ records: [ResumeRecord]) async throws {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") { [self] in
-            try await client.query(
-                """
-                INSERT INTO \(unescaped: s).resume_windows (\(unescaped: StoredTables.resumeWindows.columnList))
-                SELECT * FROM unnest(\(records.map(\.userId))::text[], \(records.map(\.window.start.millisecondsSinceEpoch))::int8[],
-                    \(records.map(\.window.end.millisecondsSinceEpoch))::int8[], \(records.map { Int32($0.revision) })::int4[],
-                    \(records.map { String(decoding: $0.json, as: UTF8.self) })::text[])
-                \(unescaped: SharedSQL.resumeWindowUpsert)
-                """, logger: logger)
+            try await client.withConnection { try await writeResumeWindows(records, on: $0) }
         }
+    }
+
+    /// Upserts `records` on `connection` (in its transaction, if one is open); an older revision never replaces a
+    /// newer one, whichever server wrote it.
+    func writeResumeWindows(_ records: [ResumeRecord], on connection: PostgresConnection) async throws {
+        guard !records.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO \(unescaped: s).resume_windows (\(unescaped: StoredTables.resumeWindows.columnList))
+            SELECT * FROM unnest(\(records.map(\.userId))::text[], \(records.map(\.window.start.millisecondsSinceEpoch))::int8[],
+                \(records.map(\.window.end.millisecondsSinceEpoch))::int8[], \(records.map { Int32($0.revision) })::int4[],
+                \(records.map { String(decoding: $0.json, as: UTF8.self) })::text[])
+            \(unescaped: SharedSQL.resumeWindowUpsert)
+            """, logger: logger)
     }
 
     package func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {

@@ -72,6 +72,7 @@ package final class PostgresEventStore: EventStore {
                 return try await client.withTransaction(logger: logger) { connection in
                     let states = try await writePlayback(batch.events, rules: batch.rules, on: connection)
                     try await writeAds(batch.ads, on: connection)
+                    try await writeResumeWindows(batch.resumeWindows, on: connection)
                     try await writeSessions(batch.sessions, on: connection)
                     return states
                 }

@@ -39,6 +39,18 @@ struct PreparedInsert {
         }
     }
 
+    /// Binds UTF-8 bytes as text without making a `String` of them first.
+    mutating func bind(text bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return bind("") }  // an empty array has no address, and a null pointer binds NULL
+        parameter += 1
+        let index = parameter
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = buffer.withMemoryRebound(to: CChar.self) { chars in
+                sqlite3_bind_text(handle, index, chars.baseAddress, Int32(buffer.count), Self.transient)
+            }
+        }
+    }
+
     /// Executes the bound row and resets for the next one.
     mutating func step() throws {
         defer {

@@ -6,22 +6,26 @@ extension SQLiteEventStore: ResumeWindowStore {
     package func saveResumeWindows(_ records: [ResumeRecord]) async throws {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") {
-            try await pool.write { db in
-                var upsert = PreparedInsert(
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO resume_windows (\(StoredTables.resumeWindows.columnList)) VALUES (?, ?, ?, ?, ?)
-                            \(SharedSQL.resumeWindowUpsert)
-                            """))
-                for record in records {
-                    upsert.bind(record.userId)
-                    upsert.bind(record.window.start.millisecondsSinceEpoch)
-                    upsert.bind(record.window.end.millisecondsSinceEpoch)
-                    upsert.bind(Int64(record.revision))
-                    upsert.bind(String(decoding: record.json, as: UTF8.self))
-                    try upsert.step()
-                }
-            }
+            try await pool.write { db in try Self.writeResumeWindows(records, in: db) }
+        }
+    }
+
+    /// Upserts `records` in the caller's transaction; an older revision never replaces a newer one.
+    static func writeResumeWindows(_ records: [ResumeRecord], in db: Database) throws {
+        guard !records.isEmpty else { return }
+        var upsert = PreparedInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO resume_windows (\(StoredTables.resumeWindows.columnList)) VALUES (?, ?, ?, ?, ?)
+                    \(SharedSQL.resumeWindowUpsert)
+                    """))
+        for record in records {
+            upsert.bind(record.userId)
+            upsert.bind(record.window.start.millisecondsSinceEpoch)
+            upsert.bind(record.window.end.millisecondsSinceEpoch)
+            upsert.bind(Int64(record.revision))
+            upsert.bind(text: record.json)
+            try upsert.step()
         }
     }
 

@@ -73,6 +73,7 @@ package final class SQLiteEventStore: EventStore {
                     }
                 }
                 try Self.writePlaybackStates(states, previous: batch.previous, in: db)
+                try Self.writeResumeWindows(batch.resumeWindows, in: db)
                 try Self.write(batch.sessions, in: db)
                 return try Self.write(batch, in: db)
             }

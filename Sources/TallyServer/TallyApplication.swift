@@ -4,7 +4,6 @@ import HummingbirdWebSocket
 import Logging
 import Prometheus
 import ServiceLifecycle
-import Synchronization
 import TallyCore
 import TallyPipeline
 
@@ -99,30 +98,17 @@ public enum TallyApplication {
             logger: logger)
     }
 
-    /// Rebuilds the open resume windows after a restart by replaying the heartbeats the stored windows do not cover
-    /// yet, which also re-derives and saves any array a crash kept from being saved. Closed windows stay in the
-    /// store, which answers for them.
+    /// Rebuilds the open resume windows after a restart from the stored log and windows.
     static func restoreResume(
         configuration: ServerConfiguration, store: any TallyStorage, clock: WallClock, logger: Logger
     ) async throws -> ResumeView {
-        let resume = ResumeView(configuration: configuration.resume)
-        // Retention counts in event time (back from the newest heartbeat), so replays of old data are kept too.
-        guard let newest = try await store.latestHeartbeatTime() else { return resume }
-        let horizon = Timestamp(
-            millisecondsSinceEpoch: newest.millisecondsSinceEpoch - configuration.resumeRetention.milliseconds)
-        let replayFrom = try await store.lastResumeWindowEnd() ?? horizon
-        let emitted = Mutex<[ResumeRecord]>([])
-        try await store.replayHeartbeats(from: replayFrom) { batch in
-            let records = resume.apply(batch, clockMs: nil)
-            emitted.withLock { $0 += records }
+        let resume = ResumeView(configuration: configuration.resume, retention: configuration.resumeRetention)
+        let restored = try await resume.restore(from: store)
+        if let from = restored.replayedFrom {
+            logger.info(
+                "restored resume windows",
+                metadata: ["replayed_from": "\(from)", "events": "\(restored.events)", "arrays": "\(restored.arrays)"])
         }
-        let records = emitted.withLock { $0 }
-        try await store.saveResumeWindows(records)
-        logger.info(
-            "restored resume windows",
-            metadata: [
-                "replayed_from": "\(replayFrom)", "events": "\(resume.statistics.events)", "arrays": "\(records.count)",
-            ])
         return resume
     }
 }

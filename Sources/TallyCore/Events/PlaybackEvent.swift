@@ -13,6 +13,12 @@ public enum PlaybackEvent: Hashable, Sendable {
         }
     }
 
+    /// The heartbeat, when the event is one (the resume windows take heartbeats only).
+    public var heartbeat: Heartbeat? {
+        if case .heartbeat(let heartbeat) = self { return heartbeat }
+        return nil
+    }
+
     /// Metric and storage label of the event kind.
     public var kind: EventKind {
         switch self {

@@ -28,14 +28,20 @@ extension IngestWriter {
         let started = ContinuousClock.now
         let loaded: [PlaybackKey: PlaybackState]
         let changes: [PlaybackKey: PlaybackState]
+        let heartbeats = resume == nil ? [] : events.compactMap(\.event.heartbeat)
+        var resumeWindows: [ResumeRecord] = []
+        var staged = false
         do {
             loaded = try await store.playbackStates(for: hotSet.missing(Set(events.map(\.event.key))))
             let planned = hotSet.plan(events, loaded: loaded, with: processor)
+            staged = true
+            resumeWindows = resume?.view.stage(heartbeats, clockMs: ResumeView.monotonicMilliseconds()) ?? []
             changes = try await store.append(
                 CommitBatch(
                     events: events, states: planned.states, previous: planned.previous, rules: processor.rules,
-                    sessions: sessionPlan.commits, ads: ads))
+                    resumeWindows: resumeWindows, sessions: sessionPlan.commits, ads: ads))
         } catch {
+            if staged, !heartbeats.isEmpty { await restoreResume() }
             health.commitFailed(error)
             commitFailures.increment()
             logger.error("commit failed", metadata: ["events": "\(events.count + ads.count)", "error": "\(error)"])
@@ -61,11 +67,9 @@ extension IngestWriter {
                 }
             }
         }
+        resume?.view.publish(resumeWindows)
         commitLatency.recordInterval(since: started)
         batchSize.record(batch.reduce(0) { $0 + $1.payload.weight })
-        // Before answering: a client that got its 2xx must read the resume windows its heartbeats closed, so a
-        // `GET …/resume` right after the POST cannot race the update and get a 404.
-        await feedResume(events)
         for (index, request) in batch.enumerated() {
             switch receipts[index] {
             case .failure(let error)?: request.fail(error)
@@ -75,18 +79,14 @@ extension IngestWriter {
         }
     }
 
-    /// Heartbeats reach the resume windows only once committed, in commit order.
-    private func feedResume(_ events: [ReceivedEvent]) async {
+    /// The resume view staged heartbeats that were not committed: rebuilds it from what the store has.
+    private func restoreResume() async {
         guard let resume else { return }
-        let heartbeats = events.lazy.compactMap { received -> Heartbeat? in
-            if case .heartbeat(let heartbeat) = received.event { return heartbeat }
-            return nil
-        }
-        let records = resume.view.apply(heartbeats, clockMs: ResumeView.monotonicMilliseconds())
         do {
-            try await resume.store.saveResumeWindows(records)
+            _ = try await resume.view.restore(from: resume.store)
+            logger.warning("resume windows rebuilt from the store after a failed commit")
         } catch {
-            logger.error("saving resume windows failed", metadata: ["windows": "\(records.count)", "error": "\(error)"])
+            logger.error("rebuilding the resume windows failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -36,6 +36,27 @@ public struct ResumeRecord: Hashable, Sendable {
     }
 }
 
+extension ResumeRecord {
+    /// The last record of each (user, window) in `records`, in the order of those last records: a batch whose
+    /// heartbeats revise one window several times writes its row once.
+    public static func latestPerWindow(_ records: [ResumeRecord]) -> [ResumeRecord] {
+        guard records.count > 1 else { return records }
+        struct WindowKey: Hashable {
+            var user: String
+            var start: Int64
+        }
+        var last: [WindowKey: Int] = [:]
+        last.reserveCapacity(records.count)
+        for (index, record) in records.enumerated() {
+            last[WindowKey(user: record.userId, start: record.window.start.millisecondsSinceEpoch)] = index
+        }
+        guard last.count < records.count else { return records }
+        return records.indices.filter { index in
+            last[WindowKey(user: records[index].userId, start: records[index].window.start.millisecondsSinceEpoch)] == index
+        }.map { records[$0] }
+    }
+}
+
 /// Durable home of emitted resume windows, kept for the retention and looked up by (user, window start).
 public protocol ResumeWindowStore: Sendable {
     /// Upserts records (a revision replaces the earlier array of the same user and window).

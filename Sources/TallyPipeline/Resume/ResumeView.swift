@@ -17,6 +17,8 @@ public final class ResumeView: Sendable {
     private let state: Mutex<State>
     /// Window, lateness and late policy of the server's resume windows.
     public let configuration: ResumeConfiguration
+    /// How far back in event time (from the newest heartbeat) a restore replays the log when no window is stored.
+    public let retention: Duration
 
     /// Milliseconds of a monotonic clock shared by the writer and the ticker (for idle detection only).
     public static func monotonicMilliseconds() -> Int64 {
@@ -26,13 +28,24 @@ public final class ResumeView: Sendable {
     private static let processStart = ContinuousClock.now
 
     /// A view with no windows and no subscribers.
-    public init(configuration: ResumeConfiguration) {
+    public init(configuration: ResumeConfiguration, retention: Duration = .seconds(86_400)) {
         self.configuration = configuration
+        self.retention = retention
         state = Mutex(State(processor: ResumeWindowProcessor(configuration: configuration)))
     }
 
-    /// Applies committed heartbeats; returns the arrays they completed or corrected (to be persisted).
+    /// Applies committed heartbeats; returns the arrays they completed or corrected (to be persisted), which
+    /// subscribers have already been sent.
     public func apply(_ heartbeats: some Sequence<Heartbeat>, clockMs: Int64?) -> [ResumeRecord] {
+        let records = stage(heartbeats, clockMs: clockMs)
+        publish(records)
+        return records
+    }
+
+    /// Applies heartbeats about to be committed; returns the arrays they completed or corrected, which the
+    /// writer saves in the same transaction as the heartbeats, then `publish`es once that committed (a
+    /// subscriber never sees an array the store does not have). When the commit fails, the writer `restore`s.
+    public func stage(_ heartbeats: some Sequence<Heartbeat>, clockMs: Int64?) -> [ResumeRecord] {
         process { processor, outputs in
             for heartbeat in heartbeats { processor.apply(heartbeat, clockMs: clockMs, into: &outputs) }
         }
@@ -40,22 +53,26 @@ public final class ResumeView: Sendable {
 
     /// Lets the watermark follow the wall clock while no heartbeats arrive.
     public func advanceIdle(clockMs: Int64) -> [ResumeRecord] {
-        process { processor, outputs in processor.advanceIdle(clockMs: clockMs, into: &outputs) }
+        let records = process { processor, outputs in processor.advanceIdle(clockMs: clockMs, into: &outputs) }
+        publish(records)
+        return records
     }
 
-    /// Runs `step` on the processor and broadcasts what it emitted. Readers that fell too far behind are ended
-    /// after the lock is released: ending one runs its termination handler, which takes the lock.
+    /// Runs `step` on the processor; returns what it emitted as records.
     private func process(_ step: (inout ResumeWindowProcessor, inout [ResumeWindowOutput]) -> Void) -> [ResumeRecord] {
-        let (records, dropped, before, after) = state.withLock { state in
+        let (outputs, before, after) = state.withLock { state in
             let before = state.processor.statistics
             var outputs: [ResumeWindowOutput] = []
             step(&state.processor, &outputs)
-            let (records, dropped) = Self.publish(outputs, in: &state)
-            return (records, dropped, before, state.processor.statistics)
+            return (outputs, before, state.processor.statistics)
         }
-        for subscription in dropped { subscription.end(.slowConsumer) }
         ResumeMetrics.record(from: before, to: after)
-        return records
+        return outputs.map(ResumeRecord.init)
+    }
+
+    /// Puts a rebuilt processor in place of the current one; subscribers stay.
+    func install(_ processor: ResumeWindowProcessor) {
+        state.withLock { $0.processor = processor }
     }
 
     /// The processor's counts, for metrics.
@@ -93,20 +110,20 @@ public final class ResumeView: Sendable {
         for subscription in subscriptions { subscription.end(.shutdown) }
     }
 
-    /// Remembers and broadcasts `outputs`; returns them as records, and the subscribers they overflowed (already
-    /// forgotten here, still to be ended).
-    private static func publish(
-        _ outputs: [ResumeWindowOutput], in state: inout State
-    ) -> (records: [ResumeRecord], dropped: [ResumeSubscription]) {
-        guard !outputs.isEmpty else { return ([], []) }
-        let records = outputs.map(ResumeRecord.init)
-        var dropped: [ResumeSubscription] = []
-        for record in records {
-            for (id, subscription) in state.subscribers where !subscription.offer(record) {
-                state.subscribers[id] = nil
-                dropped.append(subscription)
+    /// Sends `records` to every subscriber. Readers that fell too far behind are ended after the lock is
+    /// released: ending one runs its termination handler, which takes the lock.
+    public func publish(_ records: [ResumeRecord]) {
+        guard !records.isEmpty else { return }
+        let dropped = state.withLock { state in
+            var dropped: [ResumeSubscription] = []
+            for record in records {
+                for (id, subscription) in state.subscribers where !subscription.offer(record) {
+                    state.subscribers[id] = nil
+                    dropped.append(subscription)
+                }
             }
+            return dropped
         }
-        return (records, dropped)
+        for subscription in dropped { subscription.end(.slowConsumer) }
     }
 }
