@@ -96,7 +96,7 @@ extension SQLiteEventStore: ResumeWindowStore {
     package func latestHeartbeatTime() async throws -> Timestamp? {
         try await perform("reading the latest heartbeat time") {
             try await pool.read { db in
-                try Int64.fetchOne(db, sql: "SELECT max(event_time_ms) FROM heartbeats").map(Timestamp.init(millisecondsSinceEpoch:))
+                try Int64.fetchOne(db, sql: "SELECT max(max_time_ms) FROM heartbeat_batches").map(Timestamp.init(millisecondsSinceEpoch:))
             }
         }
     }
@@ -104,20 +104,23 @@ extension SQLiteEventStore: ResumeWindowStore {
     package func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
         try await perform("replaying heartbeats") {
             let corrupt = try await pool.read { db in
-                let rows = try Row.fetchCursor(
-                    db,
+                let statement = try db.makeStatement(
                     sql: """
                         SELECT CAST(user_id AS BLOB), CAST(movie_id AS BLOB), duration, position, event_time_ms, id
-                        FROM heartbeats WHERE event_time_ms >= ? ORDER BY id
-                        """, arguments: [from.millisecondsSinceEpoch])
+                        FROM heartbeats WHERE id BETWEEN ? AND ? AND event_time_ms >= ? ORDER BY id
+                        """)
                 var batches = ReplayBatches()
                 var corrupt: [QuarantineCandidate] = []
-                while let row = try rows.next() {
-                    // The log keeps every event it got: an unreadable row is recorded and skipped, not deleted.
-                    if let heartbeat = StoredRow.decode(
-                        row, source: "heartbeats", keyColumns: 5..<6, deleteWhere: nil, corrupt: &corrupt, Self.heartbeat)
-                    {
-                        batches.append(heartbeat, to: body)
+                for range in try HeartbeatBatch.ranges(reaching: from.millisecondsSinceEpoch, in: db) {
+                    let rows = try Row.fetchCursor(
+                        statement, arguments: [range.lowerBound, range.upperBound, from.millisecondsSinceEpoch])
+                    while let row = try rows.next() {
+                        // The log keeps every event it got: an unreadable row is recorded and skipped, not deleted.
+                        if let heartbeat = StoredRow.decode(
+                            row, source: "heartbeats", keyColumns: 5..<6, deleteWhere: nil, corrupt: &corrupt, Self.heartbeat)
+                        {
+                            batches.append(heartbeat, to: body)
+                        }
                     }
                 }
                 batches.finish(to: body)

@@ -54,6 +54,7 @@ package final class SQLiteEventStore: EventStore {
                         sql: """
                             INSERT INTO watch_events (user_id, slug, at, received_ms) VALUES (?, ?, ?, ?)
                             """))
+                var heartbeats = HeartbeatBatch()
                 for received in events {
                     switch received.event {
                     case .heartbeat(let h):
@@ -64,6 +65,7 @@ package final class SQLiteEventStore: EventStore {
                         heartbeat.bind(h.timestamp.millisecondsSinceEpoch)
                         heartbeat.bind(received.receivedAt.millisecondsSinceEpoch)
                         try heartbeat.step()
+                        heartbeats.add(id: db.lastInsertedRowID, timeMs: h.timestamp.millisecondsSinceEpoch)
                     case .watch(let w):
                         watch.bind(w.user)
                         watch.bind(w.slug)
@@ -72,6 +74,7 @@ package final class SQLiteEventStore: EventStore {
                         try watch.step()
                     }
                 }
+                try heartbeats.write(in: db)
                 try Self.writePlaybackStates(states, previous: batch.previous, in: db)
                 try Self.writeResumeWindows(batch.resumeWindows, in: db)
                 try Self.write(batch.sessions, in: db)

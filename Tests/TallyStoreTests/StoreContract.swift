@@ -128,11 +128,17 @@ enum StoreContract {
         let events = (0..<5).map { heartbeat("u", "m", position: Int64($0) * 10, second: Int64($0) * 10) }
         try await store.append(CommitBatch(events: events, states: PlaybackProcessor().plan(events) { _ in nil }))
         #expect(try await store.latestHeartbeatTime() == Timestamp(secondsSinceEpoch: 1_635_254_400 + 40))
+        // Later commits: one entirely before the replay's start, one that mixes late and new heartbeats.
+        let old = [heartbeat("v", "m", position: 105, second: 5), heartbeat("v", "m", position: 115, second: 15)]
+        try await store.append(CommitBatch(events: old, states: PlaybackProcessor().plan(old) { _ in nil }))
+        let mixed = [heartbeat("w", "m", position: 110, second: 10), heartbeat("w", "m", position: 150, second: 50)]
+        try await store.append(CommitBatch(events: mixed, states: PlaybackProcessor().plan(mixed) { _ in nil }))
+        #expect(try await store.latestHeartbeatTime() == Timestamp(secondsSinceEpoch: 1_635_254_400 + 50))
         let replayed = Mutex<[Int64]>([])
         try await store.replayHeartbeats(from: Timestamp(secondsSinceEpoch: 1_635_254_400 + 20)) { batch in
             replayed.withLock { $0 += batch.map(\.position) }
         }
-        #expect(replayed.withLock { $0 } == [20, 30, 40])
+        #expect(replayed.withLock { $0 } == [20, 30, 40, 150])
         try await store.close()
     }
 
