@@ -22,6 +22,9 @@ public protocol EventStore: Sendable {
     /// (PostgreSQL), which the writer then publishes instead of its plan.
     @discardableResult
     func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState]
+    /// True when `append` commits the batch's states exactly as planned (a store with one writer): the writer then
+    /// plans the next batch while this one commits, which keeps the CPU busy while SQLite writes.
+    var commitsAsPlanned: Bool { get }
     /// Counts stored raw events of a kind; for operators and tests, not for the hot path.
     func countEvents(_ kind: EventKind) async throws -> Int
     /// Throws when the store cannot serve (for `/health`).
@@ -34,6 +37,11 @@ public protocol EventStore: Sendable {
     /// Rows set aside because they could not be loaded (the total, and the latest `limit`), for `/health` and
     /// the start-up log.
     func quarantinedRows(limit: Int) async throws -> (count: Int, rows: [QuarantinedRow])
+}
+
+extension EventStore {
+    /// A store is taken to re-derive what it commits unless it says otherwise: the writer then waits for each commit.
+    public var commitsAsPlanned: Bool { false }
 }
 
 /// The size of `checkWritable`'s row: about a batch of heartbeats, so a disk with room for a few bytes but not a

@@ -85,6 +85,9 @@ package final class SQLiteEventStore: EventStore {
         }
     }
 
+    /// One writer (this process, which holds the data directory's lock): what `append` commits is the plan.
+    package var commitsAsPlanned: Bool { true }
+
     package func countEvents(_ kind: EventKind) async throws -> Int {
         let table = kind.tableName
         return try await perform("counting \(table)") {

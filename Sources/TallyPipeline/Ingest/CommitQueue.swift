@@ -13,6 +13,12 @@ public final class CommitQueue: Sendable {
         public var payload: IngestPayload
         let continuation: CheckedContinuation<IngestReceipt, any Error>
 
+        /// A session message: its plan reads what earlier commits wrote.
+        var isSession: Bool {
+            if case .session = payload { return true }
+            return false
+        }
+
         /// Answers the request once its batch is durable.
         public func succeed(_ receipt: IngestReceipt = .stored) { continuation.resume(returning: receipt) }
         /// Fails the request (its batch was not committed, or the request itself was refused).

@@ -2,64 +2,93 @@ import Logging
 import Metrics
 import TallyCore
 
+/// One batch planned and staged, waiting for its commit.
+struct PreparedBatch: Sendable {
+    var requests: [CommitQueue.Request]
+    var receipts: [Result<IngestReceipt, any Error>?]
+    var events: [ReceivedEvent] = []
+    var ads: [AdEvent] = []
+    var sessionPlan = SessionBatchPlan()
+    var loaded: [PlaybackKey: PlaybackState] = [:]
+    var planned: (states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState]) = ([:], [:])
+    var resumeWindows: [ResumeRecord] = []
+    /// Why planning failed (the store could not be read); the batch is then refused without a commit.
+    var failure: (any Error)?
+    let started = ContinuousClock.now
+}
+
 extension IngestWriter {
-    /// One batch: plan playback and sessions, commit once, publish, answer.
-    func commit(_ batch: [CommitQueue.Request]) async {
-        var events: [ReceivedEvent] = []
-        var ads: [AdEvent] = []
+    /// Plans and stages one batch: sessions, playback states (installed in the hot set at once when the store
+    /// commits plans as they are, so the next batch plans on top of them), and resume windows.
+    func prepare(_ batch: [CommitQueue.Request]) async -> PreparedBatch {
+        var prepared = PreparedBatch(requests: batch, receipts: Array(repeating: nil, count: batch.count))
         var sessionRequests: [(index: Int, id: String, message: SessionMessage, receivedAt: Timestamp)] = []
         for (index, request) in batch.enumerated() {
             switch request.payload {
-            case .playback(let received): events += received
+            case .playback(let received): prepared.events += received
             case .session(let id, let message, let receivedAt): sessionRequests.append((index, id, message, receivedAt))
-            case .ads(let received): ads += received
+            case .ads(let received): prepared.ads += received
             }
         }
-        var receipts = [Result<IngestReceipt, any Error>?](repeating: nil, count: batch.count)
-        var sessionPlan = SessionBatchPlan()
         if !sessionRequests.isEmpty {
             do {
-                sessionPlan = try await planSessions(sessionRequests)
+                prepared.sessionPlan = try await planSessions(sessionRequests)
             } catch {
-                for request in sessionRequests { receipts[request.index] = .failure(error) }
+                for request in sessionRequests { prepared.receipts[request.index] = .failure(error) }
             }
-            for (index, outcome) in sessionPlan.outcomes { receipts[index] = outcome.map { .session($0) }.mapError { $0 } }
+            for (index, outcome) in prepared.sessionPlan.outcomes {
+                prepared.receipts[index] = outcome.map { .session($0) }.mapError { $0 }
+            }
         }
-        let started = ContinuousClock.now
-        let loaded: [PlaybackKey: PlaybackState]
-        let changes: [PlaybackKey: PlaybackState]
-        let heartbeats = resume == nil ? [] : events.compactMap(\.event.heartbeat)
-        var resumeWindows: [ResumeRecord] = []
-        var staged = false
         do {
-            loaded = try await store.playbackStates(for: hotSet.missing(Set(events.map(\.event.key))))
-            let planned = hotSet.plan(events, loaded: loaded, with: processor)
-            staged = true
-            resumeWindows = resume?.view.stage(heartbeats, clockMs: ResumeView.monotonicMilliseconds()) ?? []
+            prepared.loaded = try await store.playbackStates(for: hotSet.missing(Set(prepared.events.map(\.event.key))))
+        } catch {
+            prepared.failure = error
+            return prepared
+        }
+        prepared.planned = hotSet.plan(prepared.events, loaded: prepared.loaded, with: processor)
+        if store.commitsAsPlanned { hotSet.install(prepared.loaded.merging(prepared.planned.states) { $1 }) }
+        if let resume {
+            let heartbeats = prepared.events.compactMap(\.event.heartbeat)
+            prepared.resumeWindows = resume.view.stage(heartbeats, clockMs: ResumeView.monotonicMilliseconds())
+        }
+        return prepared
+    }
+
+    /// Commits a prepared batch, publishes it, and answers its requests. Returns false when the commit failed
+    /// after the batch was staged: the hot set and resume view then hold state the store does not, and the caller
+    /// `recover`s before it plans again.
+    func finish(_ prepared: PreparedBatch) async -> Bool {
+        var receipts = prepared.receipts
+        let changes: [PlaybackKey: PlaybackState]
+        do {
+            if let failure = prepared.failure { throw failure }
             changes = try await store.append(
                 CommitBatch(
-                    events: events, states: planned.states, previous: planned.previous, rules: processor.rules,
-                    resumeWindows: resumeWindows, sessions: sessionPlan.commits, ads: ads))
+                    events: prepared.events, states: prepared.planned.states, previous: prepared.planned.previous,
+                    rules: processor.rules, resumeWindows: prepared.resumeWindows, sessions: prepared.sessionPlan.commits,
+                    ads: prepared.ads))
         } catch {
-            if staged, !heartbeats.isEmpty { await restoreResume() }
             health.commitFailed(error)
             commitFailures.increment()
-            logger.error("commit failed", metadata: ["events": "\(events.count + ads.count)", "error": "\(error)"])
-            for (index, request) in batch.enumerated() {
+            logger.error(
+                "commit failed", metadata: ["events": "\(prepared.events.count + prepared.ads.count)", "error": "\(error)"])
+            for (index, request) in prepared.requests.enumerated() {
                 if case .failure(let refused)? = receipts[index] { request.fail(refused) } else { request.fail(error) }
             }
-            return
+            return prepared.failure != nil
         }
         health.commitSucceeded()
-        hotSet.install(loaded.merging(changes) { $1 })
-        sessions?.view.install(sessionPlan.commits.map(\.header))
-        if let publisher, !events.isEmpty || !ads.isEmpty {
+        if !store.commitsAsPlanned { hotSet.install(prepared.loaded.merging(changes) { $1 }) }
+        sessions?.view.install(prepared.sessionPlan.commits.map(\.header))
+        if let publisher, !prepared.events.isEmpty || !prepared.ads.isEmpty {
             do {
-                try await publisher.publish(events, ads: ads)
+                try await publisher.publish(prepared.events, ads: prepared.ads)
             } catch {
-                logger.error("publishing failed", metadata: ["events": "\(events.count + ads.count)", "error": "\(error)"])
+                logger.error(
+                    "publishing failed", metadata: ["events": "\(prepared.events.count + prepared.ads.count)", "error": "\(error)"])
                 let failure = PublishError(reason: "\(error)")
-                for (index, request) in batch.enumerated() {
+                for (index, request) in prepared.requests.enumerated() {
                     switch request.payload {
                     case .playback, .ads: receipts[index] = .failure(failure)
                     case .session: break
@@ -67,20 +96,23 @@ extension IngestWriter {
                 }
             }
         }
-        resume?.view.publish(resumeWindows)
-        commitLatency.recordInterval(since: started)
-        batchSize.record(batch.reduce(0) { $0 + $1.payload.weight })
-        for (index, request) in batch.enumerated() {
+        resume?.view.publish(prepared.resumeWindows)
+        commitLatency.recordInterval(since: prepared.started)
+        batchSize.record(prepared.requests.reduce(0) { $0 + $1.payload.weight })
+        for (index, request) in prepared.requests.enumerated() {
             switch receipts[index] {
             case .failure(let error)?: request.fail(error)
             case .success(let receipt)?: request.succeed(receipt)
             case nil: request.succeed(.stored)
             }
         }
+        return true
     }
 
-    /// The resume view staged heartbeats that were not committed: rebuilds it from what the store has.
-    private func restoreResume() async {
+    /// A staged batch did not commit: forgets the hot states (the store has the truth; keys are read again as
+    /// needed) and rebuilds the resume view from what the store has.
+    func recover() async {
+        hotSet.removeAll()
         guard let resume else { return }
         do {
             _ = try await resume.view.restore(from: resume.store)

@@ -77,9 +77,7 @@ public struct IngestWriter: Service {
         // for requests that cannot come.
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                while let batch = await nextBatch() {
-                    await commit(batch)
-                }
+                await commitBatches()
             } onGracefulShutdown: {
                 queue.finish()
             }
@@ -91,6 +89,28 @@ public struct IngestWriter: Service {
             await publisher.close()
         }
         logger.info("writer drained")
+    }
+
+    /// Commits batch after batch, in queue order. With a store that commits plans as they are, the next batch is
+    /// planned while the previous one commits (planning is a third of the writer's time); a batch with session
+    /// messages waits, since its plan reads what the previous commit writes. When a commit fails, the batch
+    /// planned on top of it is planned again from the store.
+    private func commitBatches() async {
+        var inFlight: Task<Bool, Never>?
+        while let batch = await nextBatch() {
+            if let commit = inFlight, !store.commitsAsPlanned || batch.contains(where: \.isSession) {
+                inFlight = nil
+                if await !commit.value { await recover() }
+            }
+            var prepared = await prepare(batch)
+            if let commit = inFlight, await !commit.value {
+                await recover()
+                prepared = await prepare(batch)
+            }
+            let ready = prepared
+            inFlight = Task { await finish(ready) }
+        }
+        if let commit = inFlight, await !commit.value { await recover() }
     }
 
     private func nextBatch() async -> [CommitQueue.Request]? {

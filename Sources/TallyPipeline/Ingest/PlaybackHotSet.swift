@@ -54,7 +54,13 @@ public final class PlaybackHotSet: Sendable {
         }
     }
 
-    /// Holds states the store has: committed ones, or ones just read from it.
+    /// Forgets every state: the writer installed states of a batch whose commit then failed.
+    func removeAll() {
+        generations.withLock { $0 = Generations() }
+    }
+
+    /// Holds states the store has: committed ones, ones just read from it, or (with a store that commits plans as
+    /// they are) ones about to be committed, which `removeAll` forgets if their commit fails.
     func install(_ states: [PlaybackKey: PlaybackState]) {
         let half = capacity / 2
         generations.withLock { g in
