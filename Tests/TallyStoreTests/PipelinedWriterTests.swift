@@ -40,7 +40,7 @@ struct PipelinedWriterTests {
             #expect(Int(state?.events ?? 0) == acknowledged)
             #expect(try await store.countEvents(.heartbeat) == acknowledged)
             let totals = try await store.totals(content: "m")
-            #expect(totals?.events == Int64(acknowledged), "\(String(describing: totals)) acknowledged \(acknowledged) state \(String(describing: state))")
+            #expect(totals?.events == Int64(acknowledged), "\(String(describing: totals)) for \(acknowledged) acknowledged")
         }
     }
 }
