@@ -118,8 +118,13 @@ let package = Package(
                 // The connection guard is a channel handler: timeouts and answers to unparseable requests.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            plugins: ["EmbedAssets"]
         ),
+        // Compiles the files under Assets/ (the OpenAPI document) into TallyServer, so the binary serves them
+        // from anywhere it is copied, with no resource bundle beside it.
+        .plugin(name: "EmbedAssets", capability: .buildTool(), dependencies: ["EmbedAssetsTool"]),
+        .executableTarget(name: "EmbedAssetsTool"),
         .executableTarget(
             name: "tally",
             dependencies: [

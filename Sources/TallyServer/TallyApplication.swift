@@ -22,6 +22,32 @@ public enum TallyApplication {
         clock: WallClock = .system,
         logger: Logger
     ) async throws -> some ApplicationProtocol {
+        let parts = try await assemble(
+            configuration: configuration, store: store, registry: registry, publisher: publisher, clock: clock, logger: logger)
+        return Application(
+            router: parts.router,
+            server: try serverBuilder(
+                configuration: configuration, upgradeGate: UpgradeGate(check: parts.check, browser: configuration.browser),
+                webSocketResponder: parts.webSockets.buildResponder()),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
+            services: parts.services,
+            logger: logger)
+    }
+
+    /// The routers, their key check and the services beside them, before they become an application.
+    struct Parts {
+        let router: Router<TallyRequestContext>
+        let webSockets: Router<BasicWebSocketRequestContext>
+        let check: AccessCheck?
+        let services: [any Service]
+    }
+
+    /// Restores state, builds the writer and every route: what `build` serves, and what tests hold the OpenAPI
+    /// document against.
+    static func assemble(
+        configuration: ServerConfiguration, store: any TallyStorage, registry: PrometheusCollectorRegistry,
+        publisher: (any EventPublisher)?, clock: WallClock, logger: Logger
+    ) async throws -> Parts {
         let hotSet = PlaybackHotSet(rules: configuration.rules, capacity: configuration.playbackHotKeys)
         let resume = try await restoreResume(configuration: configuration, store: store, clock: clock, logger: logger)
         let quarantine = try await store.quarantinedRows(limit: 10)
@@ -87,15 +113,7 @@ public enum TallyApplication {
         ).register(on: router)
         OperationsRoutes(store: store, writes: writer.health, registry: registry).register(on: router)
         routes.load(from: router)
-
-        return Application(
-            router: router,
-            server: try serverBuilder(
-                configuration: configuration, upgradeGate: UpgradeGate(check: check, browser: configuration.browser),
-                webSocketResponder: webSockets.buildResponder()),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tally"),
-            services: services,
-            logger: logger)
+        return Parts(router: router, webSockets: webSockets, check: check, services: services)
     }
 
     /// Rebuilds the open resume windows after a restart from the stored log and windows.

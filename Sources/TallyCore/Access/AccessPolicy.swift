@@ -1,8 +1,8 @@
 /// Who may use a route, decided in one place from its method and path, so that the whole policy can be read (and
 /// reviewed) at once and a new route cannot be added without falling under a rule.
 public enum RouteAccess: Sendable, Hashable {
-    /// No key needed: `/health` (load balancers and orchestrators probe it) and CORS preflights (browsers send them
-    /// without credentials).
+    /// No key needed: `/health` (load balancers and orchestrators probe it), `/openapi.json` (the API's public
+    /// description, for client generators) and CORS preflights (browsers send them without credentials).
     case open
     /// A key with this scope (or `admin`) is needed.
     case needs(AccessScope)
@@ -17,7 +17,7 @@ public enum AccessPolicy {
         if method == "OPTIONS" { return .open }
         let path = PathShape(path)
         if path.count == 1 {
-            if path.first == "health", method == "GET" || method == "HEAD" { return .open }
+            if path.first == "health" || path.first == "openapi.json", method == "GET" || method == "HEAD" { return .open }
             if path.first == "metrics" || path.first == "sessions" { return .needs(.admin) }
         }
         if method == "POST" { return .needs(.ingest) }

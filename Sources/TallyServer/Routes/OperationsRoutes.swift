@@ -2,7 +2,8 @@ import Hummingbird
 import Prometheus
 import TallyPipeline
 
-/// `GET /health` for load balancers and `GET /metrics` for Prometheus.
+/// `GET /health` for load balancers, `GET /metrics` for Prometheus, and `GET /openapi.json` for client generators
+/// and API testers.
 ///
 /// `/health` is 200 only while the store answers reads and takes writes (see `WriteHealth`): a full disk is
 /// reported (503, `writes_failing`), and so is its end, even with no client traffic.
@@ -44,6 +45,11 @@ struct OperationsRoutes<Context: RequestContext>: Sendable {
                 $0.member("quarantined_rows", quarantined)
                 $0.endObject()
             }
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []
