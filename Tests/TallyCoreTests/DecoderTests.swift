@@ -58,6 +58,9 @@ struct HeartbeatDecoderTests {
             #"{"userId":"u","movieId":"m","duration":10000000000,"position":1,"timestamp":"2021-10-26T13:27:01Z"}"#, "duration",
             .invalidValue
         ),
+        (#"{"userId":"u","movieId":"m","duration":1e10,"position":1,"timestamp":"2021-10-26T13:27:01Z"}"#, "duration", .invalidValue),
+        (#"{"userId":"u","movieId":"m","duration":1e300,"position":1,"timestamp":"2021-10-26T13:27:01Z"}"#, "duration", .invalidValue),
+        (#"{"userId":"u","movieId":"m","duration":10,"position":-1.0,"timestamp":"2021-10-26T13:27:01Z"}"#, "position", .invalidValue),
     ])
     func rejectsEachBadField(body: String, field: String, code: FieldError.Code) {
         let errors = fieldErrors(body)
@@ -65,6 +68,14 @@ struct HeartbeatDecoderTests {
         #expect(errors.first?.error.field == field)
         #expect(errors.first?.error.code == code)
         #expect(errors.first?.error.message.contains(field) == true)
+    }
+
+    /// JSON does not tell `12.0` from `12`, and JSON Schema's `integer` takes both: Python's `json` writes floats so.
+    @Test func wholeNumbersWrittenWithAFractionOrExponentAreIntegers() throws {
+        let body = #"{"userId":"u","movieId":"m","duration":3.6e3,"position":12.0,"timestamp":"2021-10-26T13:27:01Z"}"#
+        let beats = try decodeHeartbeats(body, shape: .single)
+        #expect(beats.map(\.duration) == [3600])
+        #expect(beats.map(\.position) == [12])
     }
 
     @Test func limitsIdLengthInBytes() {

@@ -83,4 +83,12 @@ struct ResumeEndpointTests {
                     + "\n")
         }
     }
+
+    @Test func anUnknownStreamFormatIsRefused() async throws {
+        try await withTally { client in
+            let response = try await client.get("/resume/stream?format=csv")
+            #expect(response.status == .badRequest)
+            #expect(response.errorObject["field"] as? String == "format")
+        }
+    }
 }

@@ -131,7 +131,9 @@ public struct ObjectFields {
         return nil
     }
 
-    /// A required integer within `range`.
+    /// A required integer within `range`. A number written with a fraction or exponent counts when its value is a
+    /// whole number (`12.0`, `1.2e1`): JSON does not tell the two apart, JSON Schema's `integer` accepts both, and
+    /// Python's `json` writes floats that way.
     public mutating func integer(_ name: String, in range: ClosedRange<Int64>, rule: String) -> Int64? {
         switch decoded(name) {
         case .value(.integer(let value)):
@@ -141,7 +143,17 @@ public struct ObjectFields {
             }
             return value
         case .value(.number(let value)):
-            errors.append(FieldError(field: name, code: .invalidType, message: "\(name) must be \(rule), got \(value)"))
+            // Beyond 2^53 a double no longer holds every whole number: such a value is refused, not rounded.
+            if value.rounded(.towardZero) == value, value.magnitude <= 9_007_199_254_740_992 {
+                let whole = Int64(value)
+                guard range.contains(whole) else {
+                    errors.append(FieldError(field: name, code: .invalidValue, message: "\(name) must be \(rule), got \(value)"))
+                    return nil
+                }
+                return whole
+            }
+            let code: FieldError.Code = value.rounded(.towardZero) == value ? .invalidValue : .invalidType
+            errors.append(FieldError(field: name, code: code, message: "\(name) must be \(rule), got \(value)"))
         case .absent:
             errors.append(missing(name))
         case .malformed(let reason):

@@ -30,9 +30,11 @@ struct ResumeRoutes<Context: RequestContext>: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: record.json + [0x0A])))
         }
         router.get("/resume/stream") { request, _ in
-            let ndjson =
-                request.uri.queryParameters["format"] == "ndjson"
-                || request.headers[.accept]?.contains("ndjson") == true
+            let format = request.uri.queryParameters["format"].map(String.init)
+            guard format == nil || format == "ndjson" || format == "sse" else {
+                throw APIError(.badRequest, code: "invalid_value", message: "format must be sse or ndjson", field: "format")
+            }
+            let ndjson = format == "ndjson" || (format == nil && request.headers[.accept]?.contains("ndjson") == true)
             let stream = view.subscribe(maxBufferedBytes: streamBufferBytes)
             let contentType = ndjson ? "application/x-ndjson" : "text/event-stream"
             return Response(
