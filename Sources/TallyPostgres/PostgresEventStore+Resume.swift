@@ -48,6 +48,28 @@ extension PostgresEventStore: ResumeWindowStore {
         }
     }
 
+    package func storedResumeWindows(startingFrom from: Timestamp, _ body: @Sendable ([ResumeRecord]) -> Void) async throws {
+        try await performUnbounded("reading stored resume windows") {
+            try await withoutStatementTimeout { connection in
+                let rows = try await connection.query(
+                    """
+                    SELECT user_id, window_start_ms, window_end_ms, revision, positions FROM \(unescaped: s).resume_windows
+                    WHERE window_start_ms >= \(from.millisecondsSinceEpoch) ORDER BY window_start_ms
+                    """, logger: logger)
+                var batch: [ResumeRecord] = []
+                for try await (user, start, end, revision, positions) in rows.decode((String, Int64, Int64, Int32, String).self) {
+                    guard end > start else { continue }
+                    batch.append(ResumeRecord(stored: user, start: start, end: end, revision: Int(revision), json: positions))
+                    if batch.count == 10_000 {
+                        body(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { body(batch) }
+            }
+        }
+    }
+
     package func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
         try await perform("pruning resume windows") { [self] in
             let rows = try await client.query(

@@ -70,6 +70,36 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
+    package func storedResumeWindows(startingFrom from: Timestamp, _ body: @Sendable ([ResumeRecord]) -> Void) async throws {
+        try await perform("reading stored resume windows") {
+            let corrupt = try await pool.read { db in
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT CAST(user_id AS BLOB), window_start_ms, window_end_ms, revision, positions FROM resume_windows
+                        WHERE window_start_ms >= ? ORDER BY window_start_ms
+                        """, arguments: [from.millisecondsSinceEpoch])
+                var corrupt: [QuarantineCandidate] = []
+                var batch: [ResumeRecord] = []
+                while let row = try rows.next() {
+                    if let record = StoredRow.decode(
+                        row, source: "resume_windows", keyColumns: 0..<2,
+                        deleteWhere: "CAST(user_id AS BLOB) IS ? AND window_start_ms IS ?", corrupt: &corrupt, Self.record)
+                    {
+                        batch.append(record)
+                        if batch.count == 10_000 {
+                            body(batch)
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }
+                if !batch.isEmpty { body(batch) }
+                return corrupt
+            }
+            try await quarantine(corrupt)
+        }
+    }
+
     package func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
         try await perform("pruning resume windows") {
             try await pool.write { db in

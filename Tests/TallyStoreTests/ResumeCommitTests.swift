@@ -65,6 +65,33 @@ struct ResumeCommitTests {
         #expect(streamed.allSatisfy { !$0.contains("m2") }, "a subscriber saw an array that was never committed: \(streamed)")
     }
 
+    /// After a restart, a late heartbeat revises the closed window it belongs to: the stored array is put back
+    /// first. Before, the revision held only the late heartbeat's movie and replaced the stored array.
+    @Test func aLateHeartbeatAfterARestartKeepsTheWindowsEarlierMovies() async throws {
+        let dir = TemporaryDirectory()
+        let windowStart = Timestamp(secondsSinceEpoch: 1_635_254_400)
+        do {
+            let (writer, _, _) = try makeResumeWriter(dir)
+            try await withRunningWriter(writer) {
+                try await writer.submit([heartbeat("a", "m1", position: 10, second: 5)])
+                try await writer.submit([heartbeat("b", "m1", position: 10, second: 61)])
+            }
+        }
+        let store = try SQLiteEventStore(directory: dir.path)
+        let view = ResumeView(configuration: ResumeConfiguration(lateness: .zero, late: .emit, corroboration: 1))
+        _ = try await view.restore(from: store)
+        let writer = IngestWriter(
+            store: store, hotSet: PlaybackHotSet(rules: PlaybackRules()), configuration: WriterConfiguration(),
+            resume: (view, store), logger: Logger(label: "test"))
+        try await withRunningWriter(writer) {
+            try await writer.submit([heartbeat("a", "m2", position: 20, second: 30)])
+            let stored = try await store.resumeWindow(user: "a", start: windowStart)
+            #expect(stored?.revision == 1)
+            #expect(movies(stored).contains("m1"), "the restart lost the window's earlier movie: \(movies(stored))")
+            #expect(movies(stored).contains("m2"))
+        }
+    }
+
     @Test func aBatchWritesEachWindowOnceWithItsLatestRevision() {
         let window = EventWindow(
             unit: .minute, start: Timestamp(millisecondsSinceEpoch: 0), end: Timestamp(millisecondsSinceEpoch: 60_000))

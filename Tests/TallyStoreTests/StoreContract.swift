@@ -118,6 +118,16 @@ enum StoreContract {
         #expect(try await store.latestResumeWindow(user: "b")?.json == Array("[3]".utf8))
         #expect(try await store.latestResumeWindow(user: "c") == nil)
         #expect(try await store.lastResumeWindowEnd() == Timestamp(millisecondsSinceEpoch: 1_700_000_040_000 + 120_000))
+        let fromMinuteOne = Mutex<[String]>([])
+        try await store.storedResumeWindows(startingFrom: Timestamp(millisecondsSinceEpoch: 1_700_000_040_000 + 60_000)) { records in
+            fromMinuteOne.withLock { $0 += records.map { "\($0.userId) \($0.revision) \(String(decoding: $0.json, as: UTF8.self))" } }
+        }
+        #expect(fromMinuteOne.withLock { $0 } == ["a 0 [2]"])
+        let all = Mutex(0)
+        try await store.storedResumeWindows(startingFrom: Timestamp(millisecondsSinceEpoch: 0)) { records in
+            all.withLock { $0 += records.count }
+        }
+        #expect(all.withLock { $0 } == 3)
         #expect(try await store.pruneResumeWindows(before: Timestamp(millisecondsSinceEpoch: 1_700_000_040_000 + 60_000)) == 2)
         #expect(try await store.resumeWindow(user: "b", start: Timestamp(millisecondsSinceEpoch: 1_700_000_040_000)) == nil)
         try await store.close()

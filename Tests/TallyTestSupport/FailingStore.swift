@@ -37,6 +37,7 @@ public struct FailingStore: TallyStorage {
     public func lastResumeWindowEnd() async throws -> Timestamp? { nil }
     public func latestHeartbeatTime() async throws -> Timestamp? { nil }
     public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {}
+    public func storedResumeWindows(startingFrom from: Timestamp, _ body: @Sendable ([ResumeRecord]) -> Void) async throws {}
     public var sharesSessionsWithOtherServers: Bool { false }
     public func sessionHeader(id: String) async throws -> SessionHeader? {
         throw StoreError(operation: "session", underlying: Down())

@@ -31,6 +31,11 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
         var users: WindowContents
         var revisions: [String: Int]
 
+        mutating func restore(user: String, points: [ResumePoint], revision: Int) {
+            users[user] = points
+            revisions[user] = revision
+        }
+
         /// Merges a late point in place; returns the user's points and new revision.
         mutating func revise(with point: ResumePoint, user: String) -> (movies: [ResumePoint], revision: Int) {
             ResumeWindowProcessor.merge(point, user: user, into: &users)
@@ -68,6 +73,14 @@ public struct ResumeWindowProcessor: Sendable, EventClockDriven {
             syncOutliers()
         }
         if clock.hasReleased { applyReleased(into: &outputs) }
+    }
+
+    /// Puts back a closed window's array of one user, as stored, so that late heartbeats revise it (from
+    /// `revision` + 1) instead of starting the array afresh. Only with `.emit`, the policy that revises.
+    public mutating func restoreClosed(_ window: EventWindow, user: String, points: [ResumePoint], revision: Int) {
+        guard configuration.late == .emit else { return }
+        closed[window.start, default: ClosedWindow(window: window, users: [:], revisions: [:])].restore(
+            user: user, points: points, revision: revision)
     }
 
     /// Lets the watermark pass idle partitions, and follow the wall clock when all are idle.

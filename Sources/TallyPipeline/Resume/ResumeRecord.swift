@@ -74,6 +74,9 @@ public protocol ResumeWindowStore: Sendable {
     func lastResumeWindowEnd() async throws -> Timestamp?
     /// Largest heartbeat event time stored (`nil` when none).
     func latestHeartbeatTime() async throws -> Timestamp?
+    /// Every stored window starting at or after `from`, in batches, so that a restart puts closed windows back
+    /// for late heartbeats to revise. Rows that cannot be read are skipped.
+    func storedResumeWindows(startingFrom from: Timestamp, _ body: @Sendable ([ResumeRecord]) -> Void) async throws
     /// Heartbeats with event time at or after `from`, in commit order and in batches, to rebuild open windows
     /// after a restart.
     func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws

@@ -12,8 +12,9 @@ extension ResumeView {
         public var arrays: Int
     }
 
-    /// Rebuilds the open windows from the store by replaying the heartbeats the stored windows do not cover yet,
-    /// which also re-derives and saves any array that was not saved, then puts the rebuilt processor in place.
+    /// Rebuilds the resume windows from the store: the closed windows still open to revision (within the
+    /// retention) from their stored arrays, the open ones by replaying the heartbeats the stored windows do not cover
+    /// yet (which also re-derives and saves any array that was not saved); then puts the rebuilt processor in place.
     /// Run at start-up, and by the writer after a failed commit: the view had staged heartbeats the store never
     /// got, and the committed log is the only state that is known to be right. Closed windows stay in the store,
     /// which answers for them. Subscribers are not sent the replayed arrays (they had them, or will get them from
@@ -25,8 +26,22 @@ extension ResumeView {
         }
         // Retention counts in event time (back from the newest heartbeat), so replays of old data are kept too.
         let horizon = Timestamp(millisecondsSinceEpoch: newest.millisecondsSinceEpoch - retention.milliseconds)
-        let replayFrom = try await store.lastResumeWindowEnd() ?? horizon
+        let lastEnd = try await store.lastResumeWindowEnd()
+        let replayFrom = lastEnd ?? horizon
         let rebuilt = Mutex((processor: ResumeWindowProcessor(configuration: configuration), records: [ResumeRecord]()))
+        if configuration.late == .emit, let lastEnd {
+            // Closed windows the processor would still revise: without them, a late heartbeat after a restart
+            // started its user's array afresh, and its revision replaced the stored array.
+            let revisable = Timestamp(millisecondsSinceEpoch: lastEnd.millisecondsSinceEpoch - configuration.retention.milliseconds)
+            try await store.storedResumeWindows(startingFrom: configuration.window.window(containing: revisable).start) { records in
+                rebuilt.withLock { state in
+                    for record in records {
+                        guard let points = ResumePoint.points(fromStoredArray: record.json) else { continue }
+                        state.processor.restoreClosed(record.window, user: record.userId, points: points, revision: record.revision)
+                    }
+                }
+            }
+        }
         try await store.replayHeartbeats(from: replayFrom) { batch in
             rebuilt.withLock { state in
                 var outputs: [ResumeWindowOutput] = []
