@@ -24,5 +24,7 @@ curl -sf -X POST "$base/heartbeats" -H 'Content-Type: application/json' -d '[
   {"userId":"2","movieId":"0","duration":100,"position":10,"timestamp":"2021-10-26T13:03:00Z"}]' >/dev/null
 curl -sf -X POST "$base/sessions/0/events" -H 'Content-Type: application/json' \
   -d '[{"type":"SESSION_START","session_id":"0","timestamp":100},{"type":"EVENT","name":"play","timestamp":110}]' >/dev/null
+curl -sf -X POST "$base/sessions/1/events" -H 'Content-Type: application/json' \
+  -d '[{"type":"SESSION_START","session_id":"1","timestamp":100},{"type":"SESSION_END","session_id":"1","timestamp":120}]' >/dev/null
 schemathesis --config-file scripts/api-fuzz/schemathesis.toml run "$base/openapi.json" \
   --checks all --max-examples "$examples" --workers 2 --seed 1 --request-timeout 15 --no-color
