@@ -7,8 +7,8 @@ import TallyIO
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write synthetic event streams to stdout.",
-        subcommands: [GenerateHeartbeatsCommand.self, GenerateFramesCommand.self]
+        abstract: "Write synthetic event streams to stdout, or feed a running server a live mix of every event kind.",
+        subcommands: [GenerateHeartbeatsCommand.self, GenerateFramesCommand.self, GenerateFeedCommand.self]
     )
 }
 
