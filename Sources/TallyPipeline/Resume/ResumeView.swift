@@ -2,10 +2,11 @@ import Metrics
 import Synchronization
 import TallyCore
 
-/// The server's resume-position processor: fed committed heartbeats in commit order, it holds the open windows and
-/// broadcasts every emitted array to stream subscribers.
+/// The server's resume-position processor: fed each batch's heartbeats in commit order (staged before the commit,
+/// published after it), it holds the open windows, and the closed ones still open to revision, and broadcasts every
+/// emitted array to stream subscribers.
 ///
-/// Closed windows live in the `ResumeWindowStore` (an indexed row per user and window), not in memory.
+/// Queries read windows from the `ResumeWindowStore` (an indexed row per user and window), not from here.
 public final class ResumeView: Sendable {
     private struct State {
         var processor: ResumeWindowProcessor
