@@ -60,7 +60,8 @@ public enum TallyApplication {
         let sessions = SessionsView(limits: configuration.sessionLimits, abandonAfter: configuration.sessionTimeout)
         let writer = IngestWriter(
             store: store, hotSet: hotSet, configuration: configuration.writer, resume: (resume, store),
-            sessions: (sessions, store), publisher: publisher, logger: logger)
+            sessions: (sessions, store), publisher: publisher,
+            stats: IngestStats(clock: { clock.now().millisecondsSinceEpoch }), logger: logger)
         let ticker = ResumeTicker(
             view: resume, store: store, retention: configuration.resumeRetention,
             clock: ResumeView.monotonicMilliseconds, logger: logger)
@@ -68,7 +69,7 @@ public enum TallyApplication {
         let router = Router(context: TallyRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(BrowserMiddleware(policy: configuration.browser))
-        router.middlewares.add(JSONErrorMiddleware())
+        router.middlewares.add(JSONErrorMiddleware(stats: writer.stats))
         let webSockets = Router(context: BasicWebSocketRequestContext.self)
         var services: [any Service] = [writer, ticker, StoredStateCheck(store: store, logger: logger)]
         var check: AccessCheck?
@@ -111,7 +112,7 @@ public enum TallyApplication {
             writer: writer, store: store, parser: AdQueryParser(limits: configuration.limits),
             skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew), clock: clock
         ).register(on: router)
-        OperationsRoutes(store: store, writes: writer.health, registry: registry).register(on: router)
+        OperationsRoutes(store: store, writes: writer.health, stats: writer.stats, registry: registry).register(on: router)
         routes.load(from: router)
         return Parts(router: router, webSockets: webSockets, check: check, services: services)
     }

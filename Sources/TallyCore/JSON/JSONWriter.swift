@@ -120,6 +120,13 @@ public struct JSONWriter: Sendable {
         key(name)
         value(flag)
     }
+    /// `"name":[n,n,…]`.
+    public mutating func member(_ name: String, integers: [Int]) {
+        key(name)
+        beginArray()
+        for number in integers { value(number) }
+        endArray()
+    }
 
     private mutating func valuePrefix() {
         if needsComma[needsComma.count - 1] { bytes.append(0x2C) }

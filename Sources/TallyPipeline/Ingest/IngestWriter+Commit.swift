@@ -97,6 +97,13 @@ extension IngestWriter {
             }
         }
         resume?.view.publish(prepared.resumeWindows)
+        let heartbeats = prepared.events.reduce(0) { $0 + ($1.event.heartbeat == nil ? 0 : 1) }
+        let sessionEntries = prepared.sessionPlan.outcomes.reduce(0) { total, outcome in
+            if case .success(let ack) = outcome.outcome { return total + ack.accepted }
+            return total
+        }
+        stats.recordCommit(
+            heartbeats: heartbeats, watches: prepared.events.count - heartbeats, ads: prepared.ads.count, sessionEntries: sessionEntries)
         commitLatency.recordInterval(since: prepared.started)
         batchSize.record(prepared.requests.reduce(0) { $0 + $1.payload.weight })
         for (index, request) in prepared.requests.enumerated() {

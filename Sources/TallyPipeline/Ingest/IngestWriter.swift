@@ -20,6 +20,8 @@ public struct IngestWriter: Service {
     public let configuration: WriterConfiguration
     /// Updated by every commit, for `/health`.
     public let health = WriteHealth()
+    /// Events committed per second by kind, and commit sizes, for `/stats/ingest`.
+    public let stats: IngestStats
     let processor: PlaybackProcessor
     let resume: (view: ResumeView, store: any ResumeWindowStore)?
     let sessions: (view: SessionsView, store: any SessionStore)?
@@ -38,8 +40,9 @@ public struct IngestWriter: Service {
         store: any EventStore, hotSet: PlaybackHotSet, configuration: WriterConfiguration,
         resume: (view: ResumeView, store: any ResumeWindowStore)? = nil,
         sessions: (view: SessionsView, store: any SessionStore)? = nil,
-        publisher: (any EventPublisher)? = nil, logger: Logger
+        publisher: (any EventPublisher)? = nil, stats: IngestStats = IngestStats(), logger: Logger
     ) {
+        self.stats = stats
         self.queue = CommitQueue(maxPendingEvents: configuration.maxPendingEvents)
         self.store = store
         self.hotSet = hotSet

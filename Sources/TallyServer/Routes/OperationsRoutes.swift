@@ -1,15 +1,17 @@
 import Hummingbird
 import Prometheus
+import TallyCore
 import TallyPipeline
 
-/// `GET /health` for load balancers, `GET /metrics` for Prometheus, and `GET /openapi.json` for client generators
-/// and API testers.
+/// `GET /health` for load balancers, `GET /metrics` for Prometheus, `GET /stats/ingest` for the dashboard's live
+/// panels, and `GET /openapi.json` for client generators and API testers.
 ///
 /// `/health` is 200 only while the store answers reads and takes writes (see `WriteHealth`): a full disk is
 /// reported (503, `writes_failing`), and so is its end, even with no client traffic.
 struct OperationsRoutes<Context: RequestContext>: Sendable {
     let store: any EventStore
     let writes: WriteHealth
+    let stats: IngestStats
     let registry: PrometheusCollectorRegistry
 
     func register(on router: Router<Context>) {
@@ -46,6 +48,26 @@ struct OperationsRoutes<Context: RequestContext>: Sendable {
                 $0.endObject()
             }
         }
+        router.get("/stats/ingest") { request, _ in
+            let seconds = try Self.seconds(request)
+            let snapshot = stats.snapshot(seconds: seconds)
+            return Response.json {
+                $0.beginObject()
+                $0.member("seconds", seconds)
+                $0.member("start", ISO8601.format(Timestamp(millisecondsSinceEpoch: snapshot.startMs), style: .zulu))
+                $0.key("events")
+                $0.beginObject()
+                for kind in IngestStats.kinds { $0.member(kind, integers: snapshot.events[kind] ?? []) }
+                $0.endObject()
+                $0.member("commits", integers: snapshot.commits)
+                $0.member("committedEvents", integers: snapshot.committedEvents)
+                $0.key("errors")
+                $0.beginObject()
+                for (code, count) in snapshot.errors.sorted(by: { $0.key < $1.key }) { $0.member(code, count) }
+                $0.endObject()
+                $0.endObject()
+            }
+        }
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
@@ -60,6 +82,15 @@ struct OperationsRoutes<Context: RequestContext>: Sendable {
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+    }
+
+    /// `?seconds=` of `/stats/ingest`: 1 to 300, default 300.
+    private static func seconds(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters["seconds"] else { return IngestStats.capacity }
+        guard let value = Int(String(text)), (1...IngestStats.capacity).contains(value) else {
+            throw APIError(.badRequest, code: "invalid_value", message: "seconds must be an integer from 1 to 300", field: "seconds")
+        }
+        return value
     }
 
     private func unavailable(code: String, message: String, writes: String?) -> Response {
