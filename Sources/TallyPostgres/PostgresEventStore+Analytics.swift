@@ -16,6 +16,21 @@ extension PostgresEventStore: AdAnalyticsStore {
         }
     }
 
+    package func adCounts(_ hours: ClosedRange<AdHour>) async throws -> [AdHour: AdHourCounts] {
+        try await perform("reading ad counts") { [self] in
+            let rows = try await client.query(
+                """
+                SELECT hour_ms, unique_users, clicks, impressions FROM \(unescaped: s).ad_hours
+                WHERE hour_ms BETWEEN \(hours.lowerBound.startMilliseconds) AND \(hours.upperBound.startMilliseconds)
+                """, logger: logger)
+            var counts: [AdHour: AdHourCounts] = [:]
+            for try await (hour, users, clicks, impressions) in rows.decode((Int64, Int64, Int64, Int64).self) {
+                counts[AdHour(startMilliseconds: hour)] = AdHourCounts(uniqueUsers: users, clicks: clicks, impressions: impressions)
+            }
+            return counts
+        }
+    }
+
     /// One statement for the whole batch: log the events, insert each `(hour, user)` once (rows that were new
     /// come back from `RETURNING` and count as unique users), and add everything to the hours' counter rows in
     /// hour order.

@@ -7,6 +7,10 @@ extension SQLiteEventStore: AdAnalyticsStore {
         adHours.withLock { $0[hour] ?? .zero }
     }
 
+    package func adCounts(_ hours: ClosedRange<AdHour>) async throws -> [AdHour: AdHourCounts] {
+        adHours.withLock { $0.filter { hours.contains($0.key) } }
+    }
+
     /// Every hour's counters, with unloadable rows quarantined. Counters above 2^53 were not written by Tally
     /// (that many events would take centuries) and would let an increment overflow.
     static func loadAdHours(_ db: Database, now: Timestamp) throws -> [AdHour: AdHourCounts] {

@@ -79,4 +79,33 @@ struct AnalyticsEndpointTests {
             #expect(try await client.get("/analytics?timestamp=\(hour)").text == "unique_users,37\nclicks,50\nimpressions,150\n")
         }
     }
+
+    /// The test server's clock is 2023-11-14T22:13:20Z: the default range is the 24 hours ending with 22:00.
+    @Test func aRangeOfHoursIsOneJSONSeriesWithEveryHour() async throws {
+        try await withTally { client in
+            let now: Int64 = 1_700_000_000_000
+            let hour = now - now % 3_600_000
+            for (user, offset, flag) in [("a", 0, "click"), ("b", 1, "impression"), ("a", -3_600_000, "impression")]
+                as [(String, Int64, String)]
+            {
+                let response = try await client.execute(uri: "/analytics?timestamp=\(now + offset)&user=\(user)&\(flag)", method: .post)
+                #expect(response.status == .noContent)
+            }
+            let day = try await client.get("/analytics/hours")
+            #expect(day.status == .ok)
+            let hours = try #require(day.json["hours"] as? [[String: Any]])
+            #expect(hours.count == 24)
+            #expect(hours.last?["hour"] as? String == "2023-11-14T22:00:00Z")
+            #expect(hours.last?["uniqueUsers"] as? Int == 2)
+            #expect(hours.last?["clicks"] as? Int == 1)
+            #expect(hours[22]["impressions"] as? Int == 1)
+            #expect(hours.dropLast(2).allSatisfy { $0["uniqueUsers"] as? Int == 0 })
+            let two = try await client.get("/analytics/hours?from=\(hour - 3_600_000)&to=\(hour)")
+            #expect((two.json["hours"] as? [[String: Any]])?.count == 2)
+            for bad in ["from=\(hour)&to=\(hour - 3_600_000)", "from=0&to=\(hour)", "from=x", "since=1"] {
+                let response = try await client.get("/analytics/hours?\(bad)")
+                #expect(response.status == .badRequest, "\(bad)")
+            }
+        }
+    }
 }

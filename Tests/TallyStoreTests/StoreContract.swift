@@ -94,6 +94,11 @@ enum StoreContract {
         let hour: Int64 = 1_700_002_800_000
         try await store.append(CommitBatch(ads: (0..<50).map { ad("u\($0 % 7)", hour + Int64($0), $0 % 3 == 0 ? .click : .impression) }))
         #expect(try await store.adCounts(AdHour(startMilliseconds: hour)) == AdHourCounts(uniqueUsers: 7, clicks: 17, impressions: 33))
+        let day = AdHour(startMilliseconds: hour - 23 * AdHour.milliseconds)...AdHour(startMilliseconds: hour)
+        #expect(
+            try await store.adCounts(day) == [AdHour(startMilliseconds: hour): AdHourCounts(uniqueUsers: 7, clicks: 17, impressions: 33)])
+        let before = AdHour(startMilliseconds: hour - 2 * AdHour.milliseconds)...AdHour(startMilliseconds: hour - AdHour.milliseconds)
+        #expect(try await store.adCounts(before).isEmpty)
         try await store.close()
     }
 

@@ -47,6 +47,9 @@ public struct FailingStore: TallyStorage {
     public func adCounts(_ hour: AdHour) async throws -> AdHourCounts {
         throw StoreError(operation: "ad counts", underlying: Down())
     }
+    public func adCounts(_ hours: ClosedRange<AdHour>) async throws -> [AdHour: AdHourCounts] {
+        throw StoreError(operation: "ad counts", underlying: Down())
+    }
     public func listSessions(status: SessionHeader.Status?, limit: Int, now: Timestamp, abandonAfter: Duration) async throws
         -> [SessionHeader]
     { [] }

@@ -37,20 +37,50 @@ public struct AdQueryParser: Sendable {
         return AdHour(containing: try timestamp(parameters))
     }
 
+    /// The most hours `hours(_:now:)` answers: 31 days.
+    public static let maxHours = 744
+
+    /// `from={millis}&to={millis}`, both optional: the hours from the one containing `from` through the one
+    /// containing `to` (default: the 24 hours ending with the current one), at most `maxHours`.
+    public func hours(_ parameters: [(name: Substring, value: Substring)], now: Timestamp) throws(FieldError) -> ClosedRange<AdHour> {
+        try rejectUnknownAndRepeated(parameters, allowed: ["from", "to"])
+        let last = AdHour(containing: try timestamp(parameters, name: "to", required: false) ?? now)
+        let first =
+            try timestamp(parameters, name: "from", required: false).map { AdHour(containing: $0) }
+            ?? AdHour(startMilliseconds: last.startMilliseconds - 23 * AdHour.milliseconds)
+        guard first <= last else {
+            throw FieldError(field: "from", code: .invalidValue, message: "from must not be after to")
+        }
+        guard (last.startMilliseconds - first.startMilliseconds) / AdHour.milliseconds < Int64(Self.maxHours) else {
+            throw FieldError(field: "from", code: .invalidValue, message: "at most \(Self.maxHours) hours (31 days) at once")
+        }
+        return first...last
+    }
+
     /// Milliseconds since the epoch: digits only, up to the end of year 9999 (what ISO 8601 output can show).
-    private func timestamp(_ parameters: [(name: Substring, value: Substring)]) throws(FieldError) -> Timestamp {
-        guard let text = parameters.first(where: { $0.name == "timestamp" })?.value else {
-            throw FieldError(field: "timestamp", code: .missingField, message: "timestamp (milliseconds since the epoch) is required")
+    private func timestamp(
+        _ parameters: [(name: Substring, value: Substring)], name: String = "timestamp", required: Bool = true
+    ) throws(FieldError) -> Timestamp? {
+        guard let text = parameters.first(where: { $0.name == name })?.value else {
+            guard required else { return nil }
+            throw FieldError(field: name, code: .missingField, message: "\(name) (milliseconds since the epoch) is required")
         }
         let latest: Int64 = 253_402_300_799_999
         guard !text.isEmpty, text.utf8.count <= 15, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             let value = Int64(text), value <= latest
         else {
             throw FieldError(
-                field: "timestamp", code: .invalidValue,
-                message: "timestamp must be milliseconds since the epoch: an integer from 0 to \(latest)")
+                field: name, code: .invalidValue,
+                message: "\(name) must be milliseconds since the epoch: an integer from 0 to \(latest)")
         }
         return Timestamp(millisecondsSinceEpoch: value)
+    }
+
+    private func timestamp(_ parameters: [(name: Substring, value: Substring)]) throws(FieldError) -> Timestamp {
+        guard let time = try timestamp(parameters, name: "timestamp", required: true) else {
+            throw FieldError(field: "timestamp", code: .missingField, message: "timestamp is required")
+        }
+        return time
     }
 
     private func rejectUnknownAndRepeated(_ parameters: [(name: Substring, value: Substring)], allowed: Set<Substring>) throws(FieldError) {

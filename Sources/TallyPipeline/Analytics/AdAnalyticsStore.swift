@@ -7,4 +7,6 @@ import TallyCore
 public protocol AdAnalyticsStore: Sendable {
     /// The hour's counters; zeros for an hour with no events.
     func adCounts(_ hour: AdHour) async throws -> AdHourCounts
+    /// The counters of the hours in `hours` that had events (one range read, for a day's chart).
+    func adCounts(_ hours: ClosedRange<AdHour>) async throws -> [AdHour: AdHourCounts]
 }

@@ -3,8 +3,9 @@ import Metrics
 import TallyCore
 import TallyPipeline
 
-/// `POST /analytics?timestamp=…&user=…&click|impression` (204 once committed) and `GET /analytics?timestamp=…`
-/// (the hour's `unique_users`, `clicks` and `impressions` as `text/plain`).
+/// `POST /analytics?timestamp=…&user=…&click|impression` (204 once committed), `GET /analytics?timestamp=…`
+/// (the hour's `unique_users`, `clicks` and `impressions` as `text/plain`) and `GET /analytics/hours` (a range of
+/// hours as JSON, for the dashboard's chart).
 struct AnalyticsRoutes<Context: RequestContext>: Sendable {
     let writer: IngestWriter
     let store: any AdAnalyticsStore
@@ -37,6 +38,38 @@ struct AnalyticsRoutes<Context: RequestContext>: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: counts.report)))
+        }
+        registerSeries(on: router)
+    }
+
+    /// `GET /analytics/hours`: every hour of the range, ascending, zeros included, as JSON for charts.
+    func registerSeries(on router: Router<Context>) {
+        router.get("/analytics/hours") { request, _ in
+            let hours: ClosedRange<AdHour>
+            do throws(FieldError) {
+                hours = try parser.hours(Self.parameters(request), now: clock.now())
+            } catch {
+                throw APIError(.badRequest, code: error.code.rawValue, message: error.message, field: error.field)
+            }
+            let counts = try await store.adCounts(hours)
+            return Response.json {
+                $0.beginObject()
+                $0.key("hours")
+                $0.beginArray()
+                var start = hours.lowerBound.startMilliseconds
+                while start <= hours.upperBound.startMilliseconds {
+                    let hour = counts[AdHour(startMilliseconds: start)] ?? .zero
+                    $0.beginObject()
+                    $0.member("hour", ISO8601.format(Timestamp(millisecondsSinceEpoch: start), style: .zulu))
+                    $0.member("uniqueUsers", hour.uniqueUsers)
+                    $0.member("clicks", hour.clicks)
+                    $0.member("impressions", hour.impressions)
+                    $0.endObject()
+                    start += AdHour.milliseconds
+                }
+                $0.endArray()
+                $0.endObject()
+            }
         }
     }
 
