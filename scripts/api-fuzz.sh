@@ -26,7 +26,7 @@ curl -sf -X POST "$base/sessions/0/events" -H 'Content-Type: application/json' \
   -d '[{"type":"SESSION_START","session_id":"0","timestamp":100},{"type":"EVENT","name":"play","timestamp":110}]' >/dev/null
 curl -sf -X POST "$base/sessions/1/events" -H 'Content-Type: application/json' \
   -d '[{"type":"SESSION_START","session_id":"1","timestamp":100},{"type":"SESSION_END","session_id":"1","timestamp":120}]' >/dev/null
-# One worker: with two, CPython 3.11's ast.parse (hypothesis describes its strategies with it) fails across threads
-# ("AST constructor recursion depth mismatch"), seen once in CI as a schemathesis runtime error.
+# One worker: CPython 3.11's ast.parse, which hypothesis uses to describe its strategies, is not safe across
+# threads ("AST constructor recursion depth mismatch").
 schemathesis --config-file scripts/api-fuzz/schemathesis.toml run "$base/openapi.json" \
   --checks all --max-examples "$examples" --workers 1 --seed 1 --request-timeout 15 --no-color

@@ -18,7 +18,7 @@ extension PostgresEventStore: ResumeWindowStore {
             """
             INSERT INTO \(unescaped: s).resume_windows (\(unescaped: StoredTables.resumeWindows.columnList))
             SELECT * FROM unnest(\(records.map(\.userId))::text[], \(records.map(\.window.start.millisecondsSinceEpoch))::int8[],
-                \(records.map(\.window.end.millisecondsSinceEpoch))::int8[], \(records.map { Int32($0.revision) })::int4[],
+                \(records.map(\.window.end.millisecondsSinceEpoch))::int8[], \(records.map { Int32(clamping: $0.revision) })::int4[],
                 \(records.map { String(decoding: $0.json, as: UTF8.self) })::text[])
             \(unescaped: SharedSQL.resumeWindowUpsert)
             """, logger: logger)

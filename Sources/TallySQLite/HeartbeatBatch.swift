@@ -25,19 +25,23 @@ struct HeartbeatBatch {
     /// The id ranges holding every heartbeat with an event time at or after `fromMs`, in id order, adjacent
     /// ranges joined. The ids after the last commit's are included: rows another tool appended are replayed too.
     static func ranges(reaching fromMs: Int64, in db: Database) throws -> [ClosedRange<Int64>] {
-        let tail = (try Int64.fetchOne(db, sql: "SELECT max(last_id) FROM heartbeat_batches") ?? 0) + 1
-        return try committedRanges(reaching: fromMs, in: db) + [tail...Int64.max]
+        let lastCommitted = try Int64.fetchOne(
+            db, sql: "SELECT max(last_id) FROM heartbeat_batches WHERE typeof(last_id) = 'integer'")
+        var ranges = try committedRanges(reaching: fromMs, in: db)
+        let (tail, overflow) = (lastCommitted ?? 0).addingReportingOverflow(1)
+        if !overflow { ranges.append(tail...Int64.max) }
+        return ranges
     }
 
+    /// Rows that are not two ordered integers (written by another tool) are skipped, never trusted.
     private static func committedRanges(reaching fromMs: Int64, in db: Database) throws -> [ClosedRange<Int64>] {
         let rows = try Row.fetchCursor(
             db, sql: "SELECT first_id, last_id FROM heartbeat_batches WHERE max_time_ms >= ? ORDER BY first_id", arguments: [fromMs])
         var ranges: [ClosedRange<Int64>] = []
         while let row = try rows.next() {
-            let first: Int64 = row[0]
-            let last: Int64 = row[1]
-            guard first <= last else { continue }
-            if let previous = ranges.last, previous.upperBound + 1 >= first {
+            guard let first = Int64.fromDatabaseValue(row[0]), let last = Int64.fromDatabaseValue(row[1]), first <= last else { continue }
+            let (next, overflow) = ranges.last?.upperBound.addingReportingOverflow(1) ?? (0, false)
+            if let previous = ranges.last, overflow || next >= first {
                 ranges[ranges.count - 1] = previous.lowerBound...max(previous.upperBound, last)
             } else {
                 ranges.append(first...last)

@@ -41,8 +41,8 @@ struct HTTPProtocolHardeningTests {
             let slow = try RawConnection(port: client.port!)
             slow.send("GET /health HTTP/1.1\r\nHo")
             let (text, closed) = await slow.read(for: .seconds(15))
-            // Only the header timeout answers 408; the time bound leaves room for a parallel test run on two cores
-            // (seen: 4.2 s for the 1 s timeout), and is still well short of the 15 s read.
+            // Only the header timeout answers 408; the time bound leaves room for a parallel test run on two cores,
+            // and is still well short of the 15 s read.
             #expect(text.hasPrefix("HTTP/1.1 408 "), "\(text)")
             #expect(closed)
             #expect(ContinuousClock.now - started < .seconds(10))

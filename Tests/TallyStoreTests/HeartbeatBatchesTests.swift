@@ -64,4 +64,21 @@ struct HeartbeatBatchesTests {
         #expect(ranges == [1...2, 4...4, 5...Int64.max])
         try await store.close()
     }
+
+    /// Rows another tool wrote (text ids, the largest id) are skipped or end the ranges; they never stop a start.
+    @Test func batchRowsThatAreNotTallysNeverCrashTheReplay() async throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteEventStore(directory: dir.path)
+        try await store.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO heartbeat_batches VALUES (1, 'many', 5);
+                    INSERT INTO heartbeat_batches VALUES (2, 9223372036854775807, 5);
+                    """)
+        }
+        let ranges = try await store.pool.read { db in try HeartbeatBatch.ranges(reaching: 0, in: db) }
+        #expect(ranges == [2...Int64.max])
+        try await store.replayHeartbeats(from: Timestamp(millisecondsSinceEpoch: 0)) { _ in }
+        try await store.close()
+    }
 }

@@ -66,7 +66,7 @@ struct ResumeCommitTests {
     }
 
     /// After a restart, a late heartbeat revises the closed window it belongs to: the stored array is put back
-    /// first. Before, the revision held only the late heartbeat's movie and replaced the stored array.
+    /// first, so the revision keeps the window's earlier movies.
     @Test func aLateHeartbeatAfterARestartKeepsTheWindowsEarlierMovies() async throws {
         let dir = TemporaryDirectory()
         let windowStart = Timestamp(secondsSinceEpoch: 1_635_254_400)

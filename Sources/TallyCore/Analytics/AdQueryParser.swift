@@ -44,9 +44,9 @@ public struct AdQueryParser: Sendable {
     /// containing `to` (default: the 24 hours ending with the current one), at most `maxHours`.
     public func hours(_ parameters: [(name: Substring, value: Substring)], now: Timestamp) throws(FieldError) -> ClosedRange<AdHour> {
         try rejectUnknownAndRepeated(parameters, allowed: ["from", "to"])
-        let last = AdHour(containing: try timestamp(parameters, name: "to", required: false) ?? now)
+        let last = AdHour(containing: try timestamp(parameters, name: "to") ?? now)
         let first =
-            try timestamp(parameters, name: "from", required: false).map { AdHour(containing: $0) }
+            try timestamp(parameters, name: "from").map { AdHour(containing: $0) }
             ?? AdHour(startMilliseconds: last.startMilliseconds - 23 * AdHour.milliseconds)
         guard first <= last else {
             throw FieldError(field: "from", code: .invalidValue, message: "from must not be after to")
@@ -57,14 +57,18 @@ public struct AdQueryParser: Sendable {
         return first...last
     }
 
-    /// Milliseconds since the epoch: digits only, up to the end of year 9999 (what ISO 8601 output can show).
-    private func timestamp(
-        _ parameters: [(name: Substring, value: Substring)], name: String = "timestamp", required: Bool = true
-    ) throws(FieldError) -> Timestamp? {
-        guard let text = parameters.first(where: { $0.name == name })?.value else {
-            guard required else { return nil }
-            throw FieldError(field: name, code: .missingField, message: "\(name) (milliseconds since the epoch) is required")
+    /// `timestamp={millis}`, required.
+    private func timestamp(_ parameters: [(name: Substring, value: Substring)]) throws(FieldError) -> Timestamp {
+        guard let time = try timestamp(parameters, name: "timestamp") else {
+            throw FieldError(field: "timestamp", code: .missingField, message: "timestamp (milliseconds since the epoch) is required")
         }
+        return time
+    }
+
+    /// Milliseconds since the epoch in parameter `name` (nil when absent): digits only, up to the end of year 9999
+    /// (what ISO 8601 output can show).
+    private func timestamp(_ parameters: [(name: Substring, value: Substring)], name: String) throws(FieldError) -> Timestamp? {
+        guard let text = parameters.first(where: { $0.name == name })?.value else { return nil }
         let latest: Int64 = 253_402_300_799_999
         guard !text.isEmpty, text.utf8.count <= 15, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             let value = Int64(text), value <= latest
@@ -74,13 +78,6 @@ public struct AdQueryParser: Sendable {
                 message: "\(name) must be milliseconds since the epoch: an integer from 0 to \(latest)")
         }
         return Timestamp(millisecondsSinceEpoch: value)
-    }
-
-    private func timestamp(_ parameters: [(name: Substring, value: Substring)]) throws(FieldError) -> Timestamp {
-        guard let time = try timestamp(parameters, name: "timestamp", required: true) else {
-            throw FieldError(field: "timestamp", code: .missingField, message: "timestamp is required")
-        }
-        return time
     }
 
     private func rejectUnknownAndRepeated(_ parameters: [(name: Substring, value: Substring)], allowed: Set<Substring>) throws(FieldError) {

@@ -83,7 +83,7 @@ public struct LiveFeed: Sendable {
     private var sessionsStarted = 0
     private var owed: [Double] = [0, 0, 0, 0]
 
-    /// A feed whose viewers start at random titles and positions.
+    /// A feed whose viewers start at random titles and positions; it holds one small record per viewer.
     public init(_ configuration: Configuration) {
         self.configuration = configuration
         var random = SplitMix64(seed: configuration.seed)
@@ -126,7 +126,7 @@ public struct LiveFeed: Sendable {
         let index = Int.random(in: 0..<viewers.count, using: &random)
         var viewer = viewers[index]
         let duration = Self.duration(ofMovie: viewer.movie)
-        let watched = viewer.lastMs.map { max(0, ($0 <= nowMs ? nowMs - $0 : 0) / 1000) } ?? 10
+        let watched = viewer.lastMs.map { max(0, nowMs - $0) / 1000 } ?? 10
         viewer.position = min(duration, viewer.position + max(1, min(watched, 60)))
         if Double.random(in: 0..<1, using: &random) < 0.02 { viewer.position = Int64.random(in: 0...duration, using: &random) }
         let late = Double.random(in: 0..<1, using: &random) < configuration.lateFraction

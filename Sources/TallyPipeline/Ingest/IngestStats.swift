@@ -36,14 +36,22 @@ public final class IngestStats: Sendable {
     private let now: @Sendable () -> Int64
 
     /// Stats on `clock`, milliseconds since the epoch (the server passes its wall clock, so that `startMs` is a time
-    /// a page can show); without one, a monotonic clock from process start, which still gives true rates.
-    public init(clock: @escaping @Sendable () -> Int64 = IngestStats.monotonicMilliseconds) {
+    /// a page can show); without one, the process's monotonic clock, which still gives true rates.
+    public init(clock: @escaping @Sendable () -> Int64 = ResumeView.monotonicMilliseconds) {
         now = clock
     }
 
-    /// Milliseconds since this process first asked.
-    public static func monotonicMilliseconds() -> Int64 { (ContinuousClock.now - origin).milliseconds }
-    private static let origin = ContinuousClock.now
+    /// The second `now()` falls in, floored (a clock before 1970 too).
+    private func currentSecond() -> Int64 {
+        Self.second.window(containing: Timestamp(millisecondsSinceEpoch: now())).start.millisecondsSinceEpoch / 1000
+    }
+
+    private static let second = WindowUnit.seconds(1)
+
+    private static func slot(_ second: Int64) -> Int {
+        let capacity = Int64(Self.capacity)
+        return Int((second % capacity + capacity) % capacity)
+    }
 
     /// One committed batch: its events by kind, in the order of `kinds`.
     public func recordCommit(heartbeats: Int, watches: Int, ads: Int, sessionEntries: Int) {
@@ -60,9 +68,9 @@ public final class IngestStats: Sendable {
     }
 
     private func update(_ change: (inout Bucket) -> Void) {
-        let second = now().floorDivided(by: 1000)
+        let second = currentSecond()
         buckets.withLock { buckets in
-            let slot = Int(second.modulo(Int64(Self.capacity)))
+            let slot = Self.slot(second)
             if buckets[slot].second != second { buckets[slot] = Bucket(second: second) }
             change(&buckets[slot])
         }
@@ -71,14 +79,14 @@ public final class IngestStats: Sendable {
     /// The last `seconds` seconds (1 to `capacity`), the current one included.
     public func snapshot(seconds: Int) -> Snapshot {
         let span = min(max(seconds, 1), Self.capacity)
-        let last = now().floorDivided(by: 1000)
+        let last = currentSecond()
         let first = last - Int64(span) + 1
         return buckets.withLock { buckets in
             var snapshot = Snapshot(
                 startMs: first * 1000, events: [:], commits: [], committedEvents: [], errors: [:])
             var events = [[Int]](repeating: [], count: Self.kinds.count)
             for second in first...last {
-                let bucket = buckets[Int(second.modulo(Int64(Self.capacity)))]
+                let bucket = buckets[Self.slot(second)]
                 let current = bucket.second == second
                 for index in Self.kinds.indices { events[index].append(current ? bucket.events[index] : 0) }
                 snapshot.commits.append(current ? bucket.commits : 0)
@@ -88,17 +96,5 @@ public final class IngestStats: Sendable {
             for (index, kind) in Self.kinds.enumerated() { snapshot.events[kind] = events[index] }
             return snapshot
         }
-    }
-}
-
-extension Int64 {
-    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor < 0) ? quotient - 1 : quotient
-    }
-
-    fileprivate func modulo(_ divisor: Int64) -> Int64 {
-        let remainder = self % divisor
-        return remainder < 0 ? remainder + divisor : remainder
     }
 }

@@ -76,7 +76,8 @@ extension IngestWriter {
             for (index, request) in prepared.requests.enumerated() {
                 if case .failure(let refused)? = receipts[index] { request.fail(refused) } else { request.fail(error) }
             }
-            return prepared.failure != nil
+            let nothingStaged = prepared.failure != nil
+            return nothingStaged
         }
         health.commitSucceeded()
         if !store.commitsAsPlanned { hotSet.install(prepared.loaded.merging(changes) { $1 }) }

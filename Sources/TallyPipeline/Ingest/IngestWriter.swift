@@ -95,7 +95,7 @@ public struct IngestWriter: Service {
     }
 
     /// Commits batch after batch, in queue order. With a store that commits plans as they are, the next batch is
-    /// planned while the previous one commits (planning is a third of the writer's time); a batch with session
+    /// planned while the previous one commits, on the other core; a batch with session
     /// messages waits, since its plan reads what the previous commit writes. When a commit fails, the batch
     /// planned on top of it is planned again from the store.
     private func commitBatches() async {

@@ -30,8 +30,8 @@ extension ResumeView {
         let replayFrom = lastEnd ?? horizon
         let rebuilt = Mutex((processor: ResumeWindowProcessor(configuration: configuration), records: [ResumeRecord]()))
         if configuration.late == .emit, let lastEnd {
-            // Closed windows the processor would still revise: without them, a late heartbeat after a restart
-            // started its user's array afresh, and its revision replaced the stored array.
+            // Closed windows the processor would still revise: without them, a late heartbeat would start its
+            // user's array afresh, and its revision would replace the stored array.
             let revisable = Timestamp(millisecondsSinceEpoch: lastEnd.millisecondsSinceEpoch - configuration.retention.milliseconds)
             try await store.storedResumeWindows(startingFrom: configuration.window.window(containing: revisable).start) { records in
                 rebuilt.withLock { state in

@@ -32,8 +32,8 @@ struct GenerateFeedCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...100_000).contains(rate) else { throw ValidationError("--rate must be 1 to 100000 events per second") }
-        guard duration >= 0, users > 0, movies > 0 else {
-            throw ValidationError("--duration must not be negative; --users and --movies positive")
+        guard duration >= 0, (1...1_000_000).contains(users), (1...1_000_000).contains(movies) else {
+            throw ValidationError("--duration must not be negative; --users and --movies 1 to 1000000")
         }
         guard (0...1).contains(lateFraction) else { throw ValidationError("--late-fraction must be between 0 and 1") }
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
