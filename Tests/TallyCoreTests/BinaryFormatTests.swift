@@ -32,3 +32,34 @@ struct BinaryFormatTests {
         #expect(try current.read(format: .kafkaCheckpoint, alsoAccepting: [.kafkaCheckpointLegacy]) == .kafkaCheckpoint)
     }
 }
+
+@Suite("Varints")
+struct VarintTests {
+    @Test func everyWidthComesBackAsWritten() throws {
+        let unsigned: [UInt64] = [0, 1, 127, 128, 300, 16_383, 16_384, UInt64(UInt32.max), UInt64.max - 1, UInt64.max]
+        let signed: [Int64] = [0, -1, 1, -64, 64, 1_635_254_400_123, -1_635_254_400_123, .min, .max]
+        var writer = ByteWriter()
+        for value in unsigned { writer.write(varint: value) }
+        for value in signed { writer.write(zigzag: value) }
+        writer.write(compact: "ü\u{0}x")
+        writer.write(compactRaw: [1, 2, 3])
+        #expect(writer.bytes.prefix(3) == [0, 1, 127])
+        var reader = ByteReader(writer.bytes)
+        for value in unsigned { #expect(try reader.readVarint() == value) }
+        for value in signed { #expect(try reader.readZigzag() == value) }
+        #expect(try reader.readCompactString() == "ü\u{0}x")
+        #expect(try reader.readCompactRaw() == [1, 2, 3])
+        #expect(reader.isAtEnd)
+    }
+
+    @Test func overlongAndTruncatedVarintsAreErrors() {
+        var overlong = ByteReader([UInt8](repeating: 0xFF, count: 10) + [0x01])
+        #expect(throws: ByteReader.Failure.self) { try overlong.readVarint() }
+        var tooWide = ByteReader([UInt8](repeating: 0xFF, count: 9) + [0x02])
+        #expect(throws: ByteReader.Failure.self) { try tooWide.readVarint() }
+        var truncated = ByteReader([0x80, 0x80])
+        #expect(throws: ByteReader.Failure.self) { try truncated.readVarint() }
+        var longString = ByteReader([0x05, 0x41])
+        #expect(throws: ByteReader.Failure.self) { try longString.readCompactString() }
+    }
+}

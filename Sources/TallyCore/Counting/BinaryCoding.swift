@@ -29,6 +29,36 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: format.rawValue.utf8)
     }
 
+    /// Room for `count` more bytes, so a writer of known size grows its buffer once.
+    public mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
+
+    /// 1–10 bytes, seven bits each, low first (LEB128): small numbers take one byte.
+    public mutating func write(varint value: UInt64) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+
+    /// A signed number as a varint, zigzagged so that small negative numbers stay short too.
+    public mutating func write(zigzag value: Int64) {
+        write(varint: UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    /// A varint byte count, then the UTF-8 bytes: `write(_: String)` for records with many short strings.
+    public mutating func write(compact value: String) {
+        write(varint: UInt64(value.utf8.count))
+        bytes.append(contentsOf: value.utf8)
+    }
+
+    /// A varint byte count, then the bytes.
+    public mutating func write(compactRaw value: [UInt8]) {
+        write(varint: UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
     /// A `UInt32` byte count, then the bytes: nests one format in another (a stream state in a checkpoint).
     public mutating func write(raw: [UInt8]) {
         write(UInt32(raw.count))
@@ -42,6 +72,11 @@ public struct ByteReader: Sendable {
     public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
         /// What is wrong, with the byte offset where it matters.
         public var description: String
+
+        /// A failure for a check the caller makes on values it read (a range, a relation between fields).
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     private let bytes: [UInt8]
@@ -100,6 +135,41 @@ public struct ByteReader: Sendable {
     public mutating func readFingerprint(expecting expected: String, of what: String) throws(Failure) {
         let found = try readString()
         guard found == expected else { throw Failure(description: "\(what) was made with other options (\(found))") }
+    }
+
+    /// Reads what `write(varint:)` wrote; more than 64 bits is an error.
+    public mutating func readVarint() throws(Failure) -> UInt64 {
+        var value: UInt64 = 0
+        for shift in stride(from: UInt64(0), to: 64, by: 7) {
+            let byte = try readUInt8()
+            let bits = UInt64(byte & 0x7F)
+            guard shift < 63 || bits <= 1 else { break }
+            value |= bits << shift
+            if byte < 0x80 { return value }
+        }
+        throw Failure(description: "a varint longer than 64 bits at byte \(offset)")
+    }
+
+    /// Reads what `write(zigzag:)` wrote.
+    public mutating func readZigzag() throws(Failure) -> Int64 {
+        let raw = try readVarint()
+        return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+    }
+
+    /// Reads what `write(compact:)` wrote; invalid UTF-8 is repaired, not trusted.
+    public mutating func readCompactString() throws(Failure) -> String {
+        String(decoding: try take(try compactCount()), as: UTF8.self)
+    }
+
+    /// Reads what `write(compactRaw:)` wrote.
+    public mutating func readCompactRaw() throws(Failure) -> [UInt8] {
+        Array(try take(try compactCount()))
+    }
+
+    private mutating func compactCount() throws(Failure) -> Int {
+        let count = try readVarint()
+        guard count <= UInt64(bytes.count - offset) else { throw Failure(description: "data is truncated at byte \(offset)") }
+        return Int(count)
     }
 
     /// Reads what `write(raw:)` wrote.
