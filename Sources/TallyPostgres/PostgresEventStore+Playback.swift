@@ -12,7 +12,7 @@ extension PostgresEventStore {
         _ events: [ReceivedEvent], rules: PlaybackRules, on connection: PostgresConnection
     ) async throws -> [PlaybackKey: PlaybackState] {
         guard !events.isEmpty else { return [:] }
-        let keys = Array(Set(events.map(\.event.key)))
+        let keys = Array(Set(events.map(\.key)))
         let users = keys.map(\.user)
         let contents = keys.map(\.content)
         try await connection.query(

@@ -79,7 +79,7 @@ struct HeartbeatWatchTimeTests {
         var second = beat(pos: 10, at: 0)
         if case .heartbeat(var h) = second.event {
             h.timestamp.millisecondsSinceEpoch += 9_500
-            second.event = .heartbeat(h)
+            second = ReceivedEvent(.heartbeat(h), receivedAt: second.receivedAt)
         }
         let state = run([beat(pos: 0, at: 0), second])[key]!
         #expect(state.watchMilliseconds == 9_500)

@@ -39,13 +39,17 @@ public enum EventKind: String, Sendable, CaseIterable {
 /// An event with the moment Tally accepted it (arrival time), which orders watch events that carry no clock.
 public struct ReceivedEvent: Hashable, Sendable {
     /// What the client sent.
-    public var event: PlaybackEvent
+    public let event: PlaybackEvent
     /// When Tally accepted it.
     public var receivedAt: Timestamp
+    /// `event.key`, made once where the event is decoded (on the connection's thread) instead of on every lookup
+    /// by the single writer.
+    public let key: PlaybackKey
 
     /// `event` as accepted at `receivedAt`.
     public init(_ event: PlaybackEvent, receivedAt: Timestamp) {
         self.event = event
         self.receivedAt = receivedAt
+        self.key = event.key
     }
 }

@@ -99,7 +99,7 @@ public struct PlaybackProcessor: Sendable {
         var changed: [PlaybackKey: PlaybackState] = [:]
         changed.reserveCapacity(events.count)
         for received in events {
-            let key = received.event.key
+            let key = received.key
             let index = changed.index(forKey: key)
             let previous = index.map { changed.values[$0] } ?? current(key)
             let next = apply(received, to: previous)

@@ -45,6 +45,7 @@ public final class PlaybackHotSet: Sendable {
         generations.withLock { g in
             // The processor asks once per key, for the state before the batch: the store moves totals by the difference.
             var previous: [PlaybackKey: PlaybackState] = [:]
+            previous.reserveCapacity(events.count)
             let states = processor.plan(events) { key in
                 let state = g.young[key] ?? g.old[key] ?? loaded[key]
                 if let state { previous[key] = state }
