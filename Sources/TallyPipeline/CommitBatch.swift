@@ -21,6 +21,8 @@ public struct CommitBatch: Sendable {
     public var sessions: [SessionCommit]
     /// Ad events; their hours' counters move in the same transaction.
     public var ads: [AdEvent]
+    /// What the store's `stage` worked out ahead of the commit; only that store reads it.
+    public var staged: (any Sendable)?
 
     /// A batch; the writer builds it, stores only write it.
     public init(

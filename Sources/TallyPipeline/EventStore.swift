@@ -3,8 +3,10 @@ import TallyCore
 /// Where events become durable. Every backend (SQLite now, PostgreSQL later) implements this one contract, and the
 /// contract tests run against each.
 ///
-/// `append` is the only write: raw events and the playback states they changed go into one transaction, so after a
-/// crash the stored states always match the stored events and a restart needs no replay.
+/// `append` is the only write: raw events and the derived state they produced (playback states, resume arrays) go
+/// into one transaction, so once a store has opened after a crash its derived state matches the stored events. A
+/// store may keep that state in a journal of its own and write its tables later (SQLite does); its reads answer
+/// as if the tables were written.
 public protocol EventStore: Sendable {
     /// Every persisted playback state, for tests and tools: the server never holds them all.
     func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState]
@@ -22,6 +24,10 @@ public protocol EventStore: Sendable {
     /// (PostgreSQL), which the writer then publishes instead of its plan.
     @discardableResult
     func append(_ batch: CommitBatch) async throws -> [PlaybackKey: PlaybackState]
+    /// Does the work on a batch that needs no transaction (encoding, grouping) and keeps it in `staged` for
+    /// `append`. The writer calls it while the previous batch commits, so the work leaves the commit's critical
+    /// path. `append` must accept a batch that was not staged.
+    func stage(_ batch: CommitBatch) -> CommitBatch
     /// True when `append` commits the batch's states exactly as planned (a store with one writer): the writer then
     /// plans the next batch while this one commits, which keeps the CPU busy while SQLite writes.
     var commitsAsPlanned: Bool { get }
@@ -42,6 +48,9 @@ public protocol EventStore: Sendable {
 extension EventStore {
     /// A store is taken to re-derive what it commits unless it says otherwise: the writer then waits for each commit.
     public var commitsAsPlanned: Bool { false }
+
+    /// Nothing to work out ahead: the batch as it is.
+    public func stage(_ batch: CommitBatch) -> CommitBatch { batch }
 }
 
 /// The size of `checkWritable`'s row: about a batch of heartbeats, so a disk with room for a few bytes but not a

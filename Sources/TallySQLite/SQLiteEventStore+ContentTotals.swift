@@ -25,13 +25,6 @@ extension SQLiteEventStore {
     ) throws {
         guard !states.isEmpty else { return }
         let stored = try db.cachedStatement(sql: "SELECT watch_ms, events FROM playback_state WHERE user_id = ? AND content_id = ?")
-        var upsert = PreparedInsert(
-            try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO playback_state
-                        (\(StoredTables.playbackState.columnList))
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """))
         var deltas: [String: ContentTotals] = [:]
         var recount: Set<String> = []
         for (key, s) in states {
@@ -51,6 +44,22 @@ extension SQLiteEventStore {
             } else {
                 deltas[key.content, default: ContentTotals()].replace(old: nil, with: s)
             }
+        }
+        try upsertPlaybackStates(states, in: db)
+        try applyTotals(deltas, recounting: recount, in: db)
+    }
+
+    /// Upserts `states` in the caller's transaction, leaving the totals to the caller.
+    static func upsertPlaybackStates(_ states: [PlaybackKey: PlaybackState], in db: Database) throws {
+        guard !states.isEmpty else { return }
+        var upsert = PreparedInsert(
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO playback_state
+                        (\(StoredTables.playbackState.columnList))
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+        for (key, s) in states {
             upsert.bind(key.user)
             upsert.bind(key.content)
             upsert.bind(s.position)
@@ -62,6 +71,12 @@ extension SQLiteEventStore {
             upsert.bind(s.events)
             try upsert.step()
         }
+    }
+
+    /// Moves each title's `content_totals` row by its delta; titles in `recount`, and titles whose row cannot be
+    /// read, are summed again from their states instead.
+    static func applyTotals(_ deltas: [String: ContentTotals], recounting recount: Set<String> = [], in db: Database) throws {
+        var recount = recount
         let current = try db.cachedStatement(sql: "SELECT viewers, watch_ms, events FROM content_totals WHERE content_id = ?")
         for (content, delta) in deltas where !recount.contains(content) {
             guard let row = try Row.fetchOne(current, arguments: [content]) else {

@@ -2,9 +2,9 @@ import GRDB
 import TallyCore
 import TallyPipeline
 
-/// Playback state in SQLite: the rows are the source of truth and queries read them, so memory does not grow with
-/// the number of (user, content) keys. Per-content totals live in `content_totals`, kept by the append transaction,
-/// so a title's watch time is one row however many viewers it has.
+/// Playback state in SQLite: the rows, with the derived-state backlog laid over them, are the source of truth and
+/// queries read them, so memory does not grow with the number of (user, content) keys. Per-content totals live in
+/// `content_totals`, so a title's watch time is one row however many viewers it has.
 extension SQLiteEventStore: PlaybackReader {
     /// `playback_state`'s columns, the key read as bytes: `StoredRow` tells text from what is not.
     static let playbackColumns = StoredTables.playbackState.columns.enumerated()
@@ -12,11 +12,13 @@ extension SQLiteEventStore: PlaybackReader {
     static let playbackKeyCondition = "CAST(user_id AS BLOB) IS ? AND CAST(content_id AS BLOB) IS ?"
 
     package func loadPlaybackStates() async throws -> [PlaybackKey: PlaybackState] {
-        try await scanPlaybackStates(into: [:]) { $0[$1] = $2 }
+        try await flushDerived()
+        return try await scanPlaybackStates(into: [:]) { $0[$1] = $2 }
     }
 
     package func checkStoredPlaybackStates() async throws -> Int? {
-        try await scanPlaybackStates(into: 0) { count, _, _ in count += 1 }
+        try await flushDerived()
+        return try await scanPlaybackStates(into: 0) { count, _, _ in count += 1 }
     }
 
     /// Folds every usable state into `result` as it streams by (the rows are not kept) and quarantines the rows
@@ -56,11 +58,22 @@ extension SQLiteEventStore: PlaybackReader {
 
     static let scanChunk = 10_000
 
+    /// A key in the backlog is answered from it (its newest state); a key that is not was flushed or never
+    /// changed, so its row is current.
     package func playbackStates(for keys: [PlaybackKey]) async throws -> [PlaybackKey: PlaybackState] {
         guard !keys.isEmpty else { return [:] }
-        return try await perform("reading \(keys.count) playback states") {
+        var pending: [PlaybackKey: PlaybackState] = [:]
+        let keys = backlog.withLock { backlog in
+            keys.filter { key in
+                guard let state = backlog.states[key] else { return true }
+                pending[key] = state
+                return false
+            }
+        }
+        guard !keys.isEmpty else { return pending }
+        return try await perform("reading \(keys.count) playback states") { [pending] in
             let (states, corrupt) = try await pool.read { db in
-                var states: [PlaybackKey: PlaybackState] = [:]
+                var states = pending
                 var corrupt: [QuarantineCandidate] = []
                 let statement = try db.cachedStatement(
                     sql: """
@@ -78,15 +91,39 @@ extension SQLiteEventStore: PlaybackReader {
     }
 
     package func state(_ key: PlaybackKey) async throws -> PlaybackState? {
-        try await playbackRows("reading a playback state", where: "user_id = ? AND content_id = ?", [key.user, key.content]).first?.state
+        if let pending = backlog.withLock({ $0.states[key] }) { return pending }
+        return try await playbackRows("reading a playback state", where: "user_id = ? AND content_id = ?", [key.user, key.content]).first?
+            .state
     }
 
     package func titlesAndStates(user: String) async throws -> [(content: String, state: PlaybackState)]? {
-        let rows = try await playbackRows("reading a user's playback states", where: "user_id = ?", [user])
-        return rows.isEmpty ? nil : rows.map { ($0.key.content, $0.state) }
+        typealias Titles = [(content: String, state: PlaybackState)]
+        let titles = try await overlaid {
+            $0.states(user: user)
+        } read: { () async throws -> Titles in
+            try await playbackRows("reading a user's playback states", where: "user_id = ?", [user]).map { ($0.key.content, $0.state) }
+        } merge: { (stored: Titles, pending: Titles) -> Titles in
+            guard !pending.isEmpty else { return stored }
+            let replaced = Set(pending.map(\.content))
+            return stored.filter { !replaced.contains($0.content) } + pending
+        }
+        return titles.isEmpty ? nil : titles
     }
 
     package func totals(content: String) async throws -> ContentTotals? {
+        try await overlaid {
+            $0.totals[content]
+        } read: {
+            try await storedTotals(content: content)
+        } merge: { stored, pending in
+            guard let pending else { return stored }
+            var totals = stored ?? ContentTotals()
+            totals.add(pending)
+            return totals.viewers > 0 ? totals : nil
+        }
+    }
+
+    private func storedTotals(content: String) async throws -> ContentTotals? {
         try await perform("reading content totals") {
             try await pool.read { db in
                 guard

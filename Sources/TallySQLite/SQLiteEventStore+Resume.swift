@@ -3,10 +3,18 @@ import TallyCore
 import TallyPipeline
 
 extension SQLiteEventStore: ResumeWindowStore {
+    /// Journaled like a commit's arrays, so that the backlog always holds a window's newest revision.
     package func saveResumeWindows(_ records: [ResumeRecord]) async throws {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") {
-            try await pool.write { db in try Self.writeResumeWindows(records, in: db) }
+            try await pool.writeWithoutTransaction { db in
+                var derived = BacklogChange.unchanged
+                try db.inTransaction {
+                    derived = try writeDerived(states: [:], previous: [:], records: ResumeRecord.latestPerWindow(records), in: db)
+                    return .commit
+                }
+                install(derived)
+            }
         }
     }
 
@@ -29,7 +37,22 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
+    /// The backlog's array unless the table holds a later revision (a caller may save an older one after a
+    /// newer one was flushed; the table's upsert refuses it, and so does this read).
     package func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
+        let pending = backlog.withLock { $0.windows[user]?[start.millisecondsSinceEpoch] }
+        let stored = try await storedResumeWindow(user: user, start: start)
+        return Self.later(stored, pending)
+    }
+
+    /// The later revision of a window: the stored one only when its revision is higher.
+    static func later(_ stored: ResumeRecord?, _ pending: ResumeRecord?) -> ResumeRecord? {
+        guard let pending else { return stored }
+        guard let stored, stored.revision > pending.revision else { return pending }
+        return stored
+    }
+
+    private func storedResumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
         try await perform("reading a resume window") {
             try await pool.read { db in
                 try Row.fetchOne(
@@ -46,6 +69,19 @@ extension SQLiteEventStore: ResumeWindowStore {
     /// The newest usable window; newer ones that cannot be used are quarantined on the way (a read that finds
     /// them would otherwise meet them again on every call).
     package func latestResumeWindow(user: String) async throws -> ResumeRecord? {
+        try await overlaid {
+            $0.latestWindow(user: user)
+        } read: {
+            try await storedLatestResumeWindow(user: user)
+        } merge: { stored, pending in
+            guard let pending, let stored, stored.window.start == pending.window.start else {
+                return [stored, pending].compactMap { $0 }.max { $0.window.start < $1.window.start }
+            }
+            return Self.later(stored, pending)
+        }
+    }
+
+    private func storedLatestResumeWindow(user: String) async throws -> ResumeRecord? {
         try await perform("reading the latest resume window") {
             let (record, corrupt) = try await pool.read { db in
                 var corrupt: [QuarantineCandidate] = []
@@ -71,6 +107,7 @@ extension SQLiteEventStore: ResumeWindowStore {
     }
 
     package func storedResumeWindows(startingFrom from: Timestamp, _ body: @Sendable ([ResumeRecord]) -> Void) async throws {
+        try await flushDerived()
         try await perform("reading stored resume windows") {
             let corrupt = try await pool.read { db in
                 let rows = try Row.fetchCursor(
@@ -101,7 +138,9 @@ extension SQLiteEventStore: ResumeWindowStore {
     }
 
     package func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int {
-        try await perform("pruning resume windows") {
+        // A pruned window must not come back from the backlog.
+        try await flushDerived()
+        return try await perform("pruning resume windows") {
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM resume_windows WHERE window_start_ms < ?", arguments: [cutoff.millisecondsSinceEpoch])
                 return db.changesCount
@@ -110,7 +149,8 @@ extension SQLiteEventStore: ResumeWindowStore {
     }
 
     package func lastResumeWindowEnd() async throws -> Timestamp? {
-        try await perform("reading the last resume window") {
+        try await flushDerived()
+        return try await perform("reading the last resume window") {
             try await pool.read { db in
                 try Int64.fetchOne(
                     db,

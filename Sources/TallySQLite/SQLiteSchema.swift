@@ -158,6 +158,11 @@ enum SQLiteSchema {
                     DROP INDEX heartbeats_by_event_time;
                     """)
         }
+        migrator.registerMigration("v10-derived-journal") { db in
+            // One row per commit holding the derived state it produced, written to the state tables later, once
+            // per row however many commits changed it.
+            try db.execute(sql: "CREATE TABLE derived_journal (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
+        }
         return migrator
     }
 }

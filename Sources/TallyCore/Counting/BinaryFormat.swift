@@ -24,6 +24,9 @@ public enum BinaryFormat: String, CaseIterable, Sendable {
     /// The Kafka checkpoint's first magic, which it shared with the first version of `countState`: read, never
     /// written.
     case kafkaCheckpointLegacy = "TCK1"
+    /// One commit's derived state (playback states and resume arrays) in the SQLite store's journal, applied to
+    /// their tables by a later flush or, after a crash, when the store opens.
+    case derivedJournal = "TDJ1"
 
     /// What the bytes hold, for error messages.
     public var contents: String {
@@ -36,6 +39,7 @@ public enum BinaryFormat: String, CaseIterable, Sendable {
         case .inputCheckpoint: "a checkpoint of file inputs"
         case .frameRecords: "Tally frame records"
         case .kafkaCheckpoint, .kafkaCheckpointLegacy: "a checkpoint of a Kafka processor"
+        case .derivedJournal: "a journal entry of derived state"
         }
     }
 }

@@ -12,6 +12,8 @@ struct PreparedBatch: Sendable {
     var loaded: [PlaybackKey: PlaybackState] = [:]
     var planned: (states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState]) = ([:], [:])
     var resumeWindows: [ResumeRecord] = []
+    /// What the store commits, staged by it.
+    var commit = CommitBatch()
     /// Why planning failed (the store could not be read); the batch is then refused without a commit.
     var failure: (any Error)?
     let started = ContinuousClock.now
@@ -41,17 +43,25 @@ extension IngestWriter {
             }
         }
         do {
-            prepared.loaded = try await store.playbackStates(for: hotSet.missing(Set(prepared.events.map(\.event.key))))
+            prepared.loaded = try await store.playbackStates(for: hotSet.missing(Set(prepared.events.map(\.key))))
         } catch {
             prepared.failure = error
             return prepared
         }
         prepared.planned = hotSet.plan(prepared.events, loaded: prepared.loaded, with: processor)
-        if store.commitsAsPlanned { hotSet.install(prepared.loaded.merging(prepared.planned.states) { $1 }) }
+        if store.commitsAsPlanned {
+            hotSet.install(prepared.loaded)
+            hotSet.install(prepared.planned.states)
+        }
         if let resume {
             let heartbeats = prepared.events.compactMap(\.event.heartbeat)
             prepared.resumeWindows = resume.view.stage(heartbeats, clockMs: ResumeView.monotonicMilliseconds())
         }
+        prepared.commit = store.stage(
+            CommitBatch(
+                events: prepared.events, states: prepared.planned.states, previous: prepared.planned.previous,
+                rules: processor.rules, resumeWindows: prepared.resumeWindows, sessions: prepared.sessionPlan.commits,
+                ads: prepared.ads))
         return prepared
     }
 
@@ -63,11 +73,7 @@ extension IngestWriter {
         let changes: [PlaybackKey: PlaybackState]
         do {
             if let failure = prepared.failure { throw failure }
-            changes = try await store.append(
-                CommitBatch(
-                    events: prepared.events, states: prepared.planned.states, previous: prepared.planned.previous,
-                    rules: processor.rules, resumeWindows: prepared.resumeWindows, sessions: prepared.sessionPlan.commits,
-                    ads: prepared.ads))
+            changes = try await store.append(prepared.commit)
         } catch {
             health.commitFailed(error)
             commitFailures.increment()
@@ -80,7 +86,10 @@ extension IngestWriter {
             return nothingStaged
         }
         health.commitSucceeded()
-        if !store.commitsAsPlanned { hotSet.install(prepared.loaded.merging(changes) { $1 }) }
+        if !store.commitsAsPlanned {
+            hotSet.install(prepared.loaded)
+            hotSet.install(changes)
+        }
         sessions?.view.install(prepared.sessionPlan.commits.map(\.header))
         if let publisher, !prepared.events.isEmpty || !prepared.ads.isEmpty {
             do {

@@ -11,6 +11,9 @@ public struct ResumeRecord: Hashable, Sendable {
     public var revision: Int
     /// The array as compact JSON, without newline.
     public var json: [UInt8]
+    /// The points `json` was rendered from, when the record comes from the processor (nil when it was read from a
+    /// store): a store can keep a few bytes per point instead of the JSON and render it again (`init(_:)`).
+    public var points: [ResumePoint]?
 
     /// A record from its parts.
     public init(userId: String, window: EventWindow, revision: Int, json: [UInt8]) {
@@ -18,6 +21,18 @@ public struct ResumeRecord: Hashable, Sendable {
         self.window = window
         self.revision = revision
         self.json = json
+    }
+
+    /// Records are the same array when their user, window, revision and JSON are; `points` is a by-product.
+    public static func == (lhs: ResumeRecord, rhs: ResumeRecord) -> Bool {
+        lhs.userId == rhs.userId && lhs.window == rhs.window && lhs.revision == rhs.revision && lhs.json == rhs.json
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(userId)
+        hasher.combine(window)
+        hasher.combine(revision)
+        hasher.combine(json)
     }
 
     /// A record as a store keeps it: the window's bounds in milliseconds and the array's JSON text.
@@ -33,6 +48,7 @@ public struct ResumeRecord: Hashable, Sendable {
         ResumeOutputFormat.compact.write(output, into: &bytes)
         bytes.removeLast()  // newline
         self.init(userId: output.userId, window: output.window, revision: output.revision, json: bytes)
+        points = output.points
     }
 }
 
