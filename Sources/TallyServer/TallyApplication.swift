@@ -113,6 +113,7 @@ public enum TallyApplication {
             skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew), clock: clock
         ).register(on: router)
         OperationsRoutes(store: store, writes: writer.health, stats: writer.stats, registry: registry).register(on: router)
+        DashboardRoutes().register(on: router)
         routes.load(from: router)
         return Parts(router: router, webSockets: webSockets, check: check, services: services)
     }

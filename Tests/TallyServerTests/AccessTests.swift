@@ -217,6 +217,11 @@ struct AccessDefaultTests {
         #expect(AccessPolicy.access(method: "POST", path: "/metrics/") == .needs(.admin))
         #expect(AccessPolicy.access(method: "GET", path: "//sessions//s//stream") == .needs(.ingest))
         #expect(AccessPolicy.access(method: "GET", path: "/sessions/s/stream/x") == .needs(.read))
-        #expect(AccessPolicy.access(method: "GET", path: "") == .needs(.read))
+        // The dashboard's page and files hold no data; the page asks for a key to read any.
+        for path in ["", "/", "/dashboard.js", "/dashboard.css"] {
+            #expect(AccessPolicy.access(method: "GET", path: path) == .open, "\(path)")
+        }
+        #expect(AccessPolicy.access(method: "POST", path: "/dashboard.js") == .needs(.ingest))
+        #expect(AccessPolicy.access(method: "GET", path: "/dashboard.js/x") == .needs(.read))
     }
 }

@@ -2,7 +2,8 @@
 /// reviewed) at once and a new route cannot be added without falling under a rule.
 public enum RouteAccess: Sendable, Hashable {
     /// No key needed: `/health` (load balancers and orchestrators probe it), `/openapi.json` (the API's public
-    /// description, for client generators) and CORS preflights (browsers send them without credentials).
+    /// description, for client generators), the dashboard's page and files (they hold no data: the page asks for a
+    /// key to read any) and CORS preflights (browsers send them without credentials).
     case open
     /// A key with this scope (or `admin`) is needed.
     case needs(AccessScope)
@@ -16,8 +17,11 @@ public enum AccessPolicy {
     public static func access(method: String, path: String) -> RouteAccess {
         if method == "OPTIONS" { return .open }
         let path = PathShape(path)
+        let reads = method == "GET" || method == "HEAD"
+        if path.count == 0, reads { return .open }
         if path.count == 1 {
-            if path.first == "health" || path.first == "openapi.json", method == "GET" || method == "HEAD" { return .open }
+            let first = path.first
+            if reads, first == "health" || first == "openapi.json" || first == "dashboard.js" || first == "dashboard.css" { return .open }
             if path.first == "metrics" || path.first == "sessions" { return .needs(.admin) }
         }
         if method == "POST" { return .needs(.ingest) }
