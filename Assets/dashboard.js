@@ -156,6 +156,24 @@ async function refreshContent() {
   }
 }
 
+// Top titles by watch time over the chosen range (the server's default, 24 hours, when none is chosen).
+async function refreshTop() {
+  const span = $("top-range").value;
+  const from = span ? `&from=${Date.now() - Number(span)}` : "";
+  const { movies } = await api(`/movies/top?limit=10${from}`);
+  const most = Math.max(1, ...movies.map((m) => m.watchTimeSeconds));
+  $("top-list").replaceChildren(...movies.map((m) => {
+    const row = element("li", { className: "clickable", dataset: { movie: m.movieId } }, [
+      element("b", { textContent: m.movieId }),
+      ` ${duration(m.watchTimeSeconds)}, ${m.viewers} viewer${m.viewers === 1 ? "" : "s"}`,
+      element("div", { className: "bar" }, [bar(Math.round((m.watchTimeSeconds / most) * 100))]),
+    ]);
+    row.addEventListener("click", () => { $("movie-input").value = m.movieId; refreshContent(); });
+    return row;
+  }));
+  if (movies.length === 0) $("top-list").append(element("li", { className: "note", textContent: "nothing watched in this range" }));
+}
+
 // Resume windows: every array as it is emitted, from the NDJSON stream (fetch can send the key; EventSource cannot).
 const resumeStream = {
   controller: null,
@@ -316,7 +334,7 @@ async function refreshHealth() {
 }
 
 function refreshAll() {
-  for (const refresh of [refreshHealth, refreshIngest, refreshContent, refreshAds, refreshSessions]) refresh().catch(() => {});
+  for (const refresh of [refreshHealth, refreshIngest, refreshTop, refreshContent, refreshAds, refreshSessions]) refresh().catch(() => {});
 }
 
 // ?movie=, ?user= and ?session= choose what the panels show, so a view can be linked.
@@ -325,12 +343,14 @@ for (const [name, input] of [["movie", "movie-input"], ["user", "user-input"], [
   if (query.get(name)) $(input).value = query.get(name);
 }
 
-for (const id of ["movie-form", "user-form", "session-form"]) {
+for (const id of ["top-form", "movie-form", "user-form", "session-form"]) {
   $(id).addEventListener("submit", (event) => { event.preventDefault(); refreshAll(); });
 }
 every(5, "ingest", refreshHealth);
 every(2, "ingest", refreshIngest);
 every(3, "content", refreshContent);
+every(10, "content", refreshTop);
+$("top-range").addEventListener("change", () => refreshTop().catch(() => {}));
 every(5, "ads", refreshAds);
 every(3, "sessions", refreshSessions);
 resumeStream.restart();

@@ -130,6 +130,11 @@ def check_figures(driver, server, listing=True):
     assert text(driver, "movie-events") == str(totals["events"]), (text(driver, "movie-events"), totals)
     assert text(driver, "movie-watch") == duration(totals["watchTimeSeconds"]), (text(driver, "movie-watch"), totals)
 
+    top = [m["movieId"] for m in server.request("GET", "/movies/top?limit=10")["movies"]]
+    shown_top = lambda: [li.get_attribute("data-movie") for li in driver.find_elements(By.CSS_SELECTOR, "#top-list li[data-movie]")]
+    wait_for("the top titles of the last 24 hours", lambda: top and shown_top() == top)
+    assert top[0] == "movie_x", top
+
     movies = [m["movieId"] for m in server.request("GET", "/users/user_0/continue-watching?limit=10")["movies"]]
     shown = lambda: [li.get_attribute("data-movie") for li in driver.find_elements(By.CSS_SELECTOR, "#continue li[data-movie]")]
     wait_for("user_0's continue-watching row", lambda: shown() == movies)

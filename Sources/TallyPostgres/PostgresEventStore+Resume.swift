@@ -99,6 +99,15 @@ extension PostgresEventStore: ResumeWindowStore {
         }
     }
 
+    package func heartbeatsToReplay(from: Timestamp) async throws -> Int {
+        try await perform("counting heartbeats to replay") { [self] in
+            let rows = try await client.query(
+                "SELECT count(*) FROM \(unescaped: s).heartbeats WHERE event_time_ms >= \(from.millisecondsSinceEpoch)", logger: logger)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
+        }
+    }
+
     package func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
         try await performUnbounded("replaying heartbeats") {
             try await withoutStatementTimeout { connection in try await replayHeartbeats(from: from, on: connection, body) }

@@ -171,6 +171,27 @@ extension SQLiteEventStore: ResumeWindowStore {
         }
     }
 
+    /// The ids of the ranges the replay reads, summed: an upper bound, from the per-commit rows alone.
+    package func heartbeatsToReplay(from: Timestamp) async throws -> Int {
+        try await perform("counting heartbeats to replay") {
+            try await pool.read { db in
+                var total = 0
+                for range in try HeartbeatBatch.ranges(reaching: from.millisecondsSinceEpoch, in: db) {
+                    guard range.upperBound == .max else {
+                        let (span, overflow) = range.upperBound.subtractingReportingOverflow(range.lowerBound)
+                        let rows = overflow || span == .max ? Int.max : Int(span + 1)
+                        let (sum, tooMany) = total.addingReportingOverflow(rows)
+                        total = tooMany ? .max : sum
+                        continue
+                    }
+                    // The ids after the last commit (rows another tool appended): counted, not assumed.
+                    total += try Int.fetchOne(db, sql: "SELECT count(*) FROM heartbeats WHERE id >= ?", arguments: [range.lowerBound]) ?? 0
+                }
+                return total
+            }
+        }
+    }
+
     package func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {
         try await perform("replaying heartbeats") {
             let corrupt = try await pool.read { db in

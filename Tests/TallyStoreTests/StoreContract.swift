@@ -154,6 +154,15 @@ enum StoreContract {
             replayed.withLock { $0 += batch.map(\.position) }
         }
         #expect(replayed.withLock { $0 } == [20, 30, 40, 150])
+        // The bound a range query checks before it replays: never below what the replay reads.
+        for second: Int64 in [0, 20, 45, 51] {
+            let from = Timestamp(secondsSinceEpoch: 1_635_254_400 + second)
+            let read = Mutex(0)
+            try await store.replayHeartbeats(from: from) { batch in read.withLock { $0 += batch.count } }
+            let bound = try await store.heartbeatsToReplay(from: from)
+            #expect(bound >= read.withLock { $0 } && bound <= 9, "from +\(second) s: bound \(bound)")
+        }
+        #expect(try await store.heartbeatsToReplay(from: Timestamp(secondsSinceEpoch: 1_635_254_400 + 51)) == 0)
         try await store.close()
     }
 

@@ -36,6 +36,7 @@ public struct FailingStore: TallyStorage {
     public func pruneResumeWindows(before cutoff: Timestamp) async throws -> Int { 0 }
     public func lastResumeWindowEnd() async throws -> Timestamp? { nil }
     public func latestHeartbeatTime() async throws -> Timestamp? { nil }
+    public func heartbeatsToReplay(from: Timestamp) async throws -> Int { 0 }
     public func replayHeartbeats(from: Timestamp, _ body: @Sendable ([Heartbeat]) -> Void) async throws {}
     public func storedResumeWindows(startingFrom from: Timestamp, _ body: @Sendable ([ResumeRecord]) -> Void) async throws {}
     public var sharesSessionsWithOtherServers: Bool { false }

@@ -67,7 +67,7 @@ public struct AdQueryParser: Sendable {
 
     /// Milliseconds since the epoch in parameter `name` (nil when absent): digits only, up to the end of year 9999
     /// (what ISO 8601 output can show).
-    private func timestamp(_ parameters: [(name: Substring, value: Substring)], name: String) throws(FieldError) -> Timestamp? {
+    func timestamp(_ parameters: [(name: Substring, value: Substring)], name: String) throws(FieldError) -> Timestamp? {
         guard let text = parameters.first(where: { $0.name == name })?.value else { return nil }
         let latest: Int64 = 253_402_300_799_999
         guard !text.isEmpty, text.utf8.count <= 15, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
@@ -80,7 +80,7 @@ public struct AdQueryParser: Sendable {
         return Timestamp(millisecondsSinceEpoch: value)
     }
 
-    private func rejectUnknownAndRepeated(_ parameters: [(name: Substring, value: Substring)], allowed: Set<Substring>) throws(FieldError) {
+    func rejectUnknownAndRepeated(_ parameters: [(name: Substring, value: Substring)], allowed: Set<Substring>) throws(FieldError) {
         var seen = Set<Substring>()
         for parameter in parameters {
             guard allowed.contains(parameter.name) else {

@@ -90,6 +90,9 @@ public protocol ResumeWindowStore: Sendable {
     func lastResumeWindowEnd() async throws -> Timestamp?
     /// Largest heartbeat event time stored (`nil` when none).
     func latestHeartbeatTime() async throws -> Timestamp?
+    /// At least as many heartbeats as `replayHeartbeats(from:)` would read, found without reading them: a query
+    /// that replays a range (the top titles of a time range) refuses one that would read too many.
+    func heartbeatsToReplay(from: Timestamp) async throws -> Int
     /// Every stored window starting at or after `from`, in batches, so that a restart puts closed windows back
     /// for late heartbeats to revise. Rows that cannot be read are skipped.
     func storedResumeWindows(startingFrom from: Timestamp, _ body: @Sendable ([ResumeRecord]) -> Void) async throws

@@ -15,15 +15,7 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
             guard let totals = try await reader.totals(content: content) else {
                 throw APIError.notFound("no events for movie \(content)")
             }
-            return Response.json {
-                $0.beginObject()
-                $0.member("movieId", content)
-                $0.key("watchTimeSeconds")
-                $0.seconds(fromMilliseconds: totals.watchMilliseconds)
-                $0.member("viewers", totals.viewers)
-                $0.member("events", totals.events)
-                $0.endObject()
-            }
+            return Response.json { $0.title(content, totals) }
         }
         router.get("/users/{user}/watch-time") { _, context in
             let user = try context.parameters.identifier("user", maxBytes: limits.maxIdBytes)
@@ -106,5 +98,18 @@ struct PlaybackQueryRoutes<Context: RequestContext>: Sendable {
             throw APIError(.badRequest, code: "invalid_value", message: "limit must be an integer from 1 to 1000", field: "limit")
         }
         return value
+    }
+}
+
+extension JSONWriter {
+    /// One title's totals as `/movies/{id}/watch-time` and `/movies/top` show them.
+    mutating func title(_ content: String, _ totals: ContentTotals) {
+        beginObject()
+        member("movieId", content)
+        key("watchTimeSeconds")
+        seconds(fromMilliseconds: totals.watchMilliseconds)
+        member("viewers", totals.viewers)
+        member("events", totals.events)
+        endObject()
     }
 }
