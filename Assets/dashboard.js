@@ -231,6 +231,11 @@ async function refreshAds() {
   const chart = $("ads-chart");
   const max = Math.max(1, ...hours.map((h) => h.impressions + h.clicks));
   const width = 600 / hours.length;
+  const users = Math.max(1, ...hours.map((h) => h.uniqueUsers));
+  const line = svg("polyline", {
+    class: "line k-users",
+    points: hours.map((h, i) => `${(i * width + width / 2).toFixed(1)},${(118 - (h.uniqueUsers / users) * 112).toFixed(1)}`).join(" "),
+  });
   chart.replaceChildren(...hours.flatMap((h, i) => {
     const scale = (n) => (n / max) * 116;
     const title = svg("title", {});
@@ -239,7 +244,7 @@ async function refreshAds() {
     const clicks = svg("rect", { x: i * width + 1, width: width - 2, y: 120 - scale(h.impressions) - scale(h.clicks), height: scale(h.clicks), class: "k-click" });
     impressions.append(title);
     return [impressions, clicks];
-  }));
+  }), line);
 }
 
 // Sessions: the most recently active (an admin key is needed to list them), and one session as a timeline.
