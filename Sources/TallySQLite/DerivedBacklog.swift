@@ -1,64 +1,102 @@
 import TallyCore
 import TallyPipeline
 
-/// Derived state that is committed (its journal rows are in the store) but not yet in its tables: each key's
-/// newest playback state, each content's totals change, each window's newest array. Reads lay it over the
-/// tables; a flush writes it to them once, however many commits changed a row in between.
+/// Derived state that is committed (its journal rows are in the store) but not all in its tables yet, in two
+/// layers: `active`, which commits add to, and `flushing`, an earlier active layer being written to the tables a
+/// chunk per commit. Reads lay both over the tables, the active one on top. Writing a second's worth of rows in
+/// chunks keeps any one commit from carrying them all (which held a commit for as long as the whole write took).
 ///
-/// Only the writer connection changes it, after the transaction that journaled or flushed it committed, so it
+/// Only the writer connection changes it, right after the transaction that journaled or wrote it committed, so it
 /// always equals the journal's rows.
 struct DerivedBacklog {
-    /// Each key's newest state.
-    private(set) var states: [PlaybackKey: PlaybackState] = [:]
-    /// Each content's totals change since the tables were written, from the planner's previous states.
-    private(set) var totals: [String: ContentTotals] = [:]
-    /// The contents of `states` by user, for a user's continue-watching row.
-    private var contentsByUser: [String: Set<String>] = [:]
-    /// Each window's newest array, by user and window start (milliseconds).
-    private(set) var windows: [String: [Int64: ResumeRecord]] = [:]
-    private var windowCount = 0
-    /// When the oldest unflushed change was committed.
+    /// A layer on its way to the tables, in key order: a chunk of neighbouring keys touches a few neighbouring pages,
+    /// where keys in hash order would rewrite most pages of the table in every chunk. The layer's totals change is
+    /// written with its first chunk (one row per title); a store that opens after a crash sums the totals again from
+    /// the rows, so a half-written layer never leaves them wrong.
+    struct Flushing {
+        let layer: DerivedLayer
+        let states: [(key: PlaybackKey, value: PlaybackState)]
+        let records: [ResumeRecord]
+        /// The last journal row whose state the layer holds: deleted with the journal rows before it once the
+        /// layer is written.
+        let journalThrough: Int64
+        private(set) var writtenStates = 0
+        private(set) var writtenRecords = 0
+        /// Whether the layer's totals change is in `content_totals`.
+        var totalsWritten = false
+
+        init(_ layer: DerivedLayer, journalThrough: Int64) {
+            self.layer = layer
+            // SQLite orders text keys by their bytes.
+            states = layer.states.sorted { a, b in
+                a.key.user != b.key.user
+                    ? a.key.user.utf8.lexicographicallyPrecedes(b.key.user.utf8)
+                    : a.key.content.utf8.lexicographicallyPrecedes(b.key.content.utf8)
+            }
+            records = layer.records.sorted { a, b in
+                a.userId != b.userId ? a.userId.utf8.lexicographicallyPrecedes(b.userId.utf8) : a.window.start < b.window.start
+            }
+            self.journalThrough = journalThrough
+        }
+
+        /// Rows still to write.
+        var remaining: Int { states.count - writtenStates + records.count - writtenRecords }
+
+        /// The next `rows` rows: states first, then arrays.
+        func chunk(_ rows: Int) -> (states: ArraySlice<(key: PlaybackKey, value: PlaybackState)>, records: ArraySlice<ResumeRecord>) {
+            let stateEnd = writtenStates + min(states.count - writtenStates, rows)
+            let recordEnd = writtenRecords + min(records.count - writtenRecords, rows - (stateEnd - writtenStates))
+            return (states[writtenStates..<stateEnd], records[writtenRecords..<recordEnd])
+        }
+
+        /// Records that `chunk` reached the tables.
+        mutating func wrote(_ chunk: (states: ArraySlice<(key: PlaybackKey, value: PlaybackState)>, records: ArraySlice<ResumeRecord>)) {
+            writtenStates = chunk.states.endIndex
+            writtenRecords = chunk.records.endIndex
+        }
+    }
+
+    /// What commits add to.
+    private(set) var active = DerivedLayer()
+    /// What is being written, if anything.
+    private(set) var flushing: Flushing?
+    /// When the oldest change of `active` was committed.
     private(set) var oldest: ContinuousClock.Instant?
-    /// Moves on every flush: a read that laid the backlog over the tables is consistent only if no flush ran in
-    /// between (the flushed rows could be newer than what it took from the backlog).
+    /// Moves whenever rows reach the tables: a read that laid the backlog over the tables is consistent only if no
+    /// rows were written in between (they could be newer than what it took from the backlog).
     private(set) var generation: UInt64 = 0
-    /// After a flush failed, when the next may be tried: commits journal until then.
+    /// After writing failed, when it may be tried again: commits journal until then.
     var retryAfter: ContinuousClock.Instant?
 
-    /// Rows a flush would write.
-    var rowCount: Int { states.count + windowCount }
+    /// Rows still to write, in both layers.
+    var rowCount: Int { active.rowCount + (flushing?.remaining ?? 0) }
 
-    /// True when a flush has nothing to write.
-    var isEmpty: Bool { rowCount == 0 }
+    /// True when nothing is waiting for the tables.
+    var isEmpty: Bool { active.rowCount == 0 && flushing == nil }
 
-    /// Adds one commit's derived state: its states, its totals change (`totalsChange`), its arrays.
+    /// Adds one commit's derived state to the active layer.
     mutating func add(
-        states newStates: [PlaybackKey: PlaybackState], totals change: [String: ContentTotals], records: [ResumeRecord],
-        at now: ContinuousClock.Instant
+        states: [PlaybackKey: PlaybackState], totals: [String: ContentTotals], records: [ResumeRecord], at now: ContinuousClock.Instant
     ) {
-        for (key, state) in newStates where states.updateValue(state, forKey: key) == nil {
-            contentsByUser[key.user, default: []].insert(key.content)
-        }
-        for (content, delta) in change { totals[content, default: ContentTotals()].add(delta) }
-        for record in records {
-            windowCount += windows[record.userId, default: [:]].keep(record)
-        }
-        if oldest == nil, !isEmpty { oldest = now }
+        active.add(states: states, totals: totals, records: records)
+        if oldest == nil, active.rowCount > 0 { oldest = now }
     }
 
-    /// How `states` move their contents' totals from `previous`, the states they were planned from (a key absent:
-    /// new): exactly as writing them to the tables would.
-    static func totalsChange(
-        states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState]
-    ) -> [String: ContentTotals] {
-        var change: [String: ContentTotals] = [:]
-        for (key, state) in states {
-            change[key.content, default: ContentTotals()].replace(old: previous[key].map { ($0.watchMilliseconds, $0.events) }, with: state)
-        }
-        return change
+    /// Makes `frozen` (the active layer as it was when the commit began writing it) the flushing layer, and starts a
+    /// new active one.
+    mutating func freeze(_ frozen: Flushing) {
+        flushing = frozen
+        active = DerivedLayer()
+        oldest = nil
     }
 
-    /// Forgets everything: a flush wrote it.
+    /// Records that a chunk of the flushing layer reached the tables; drops the layer once all of it did.
+    mutating func advance(to progress: Flushing) {
+        flushing = progress.remaining == 0 ? nil : progress
+        generation &+= 1
+    }
+
+    /// Forgets everything: all of it reached the tables.
     mutating func removeAll() {
         self = DerivedBacklog(generation: generation &+ 1)
     }
@@ -69,31 +107,42 @@ struct DerivedBacklog {
 
     init() {}
 
-    /// Every array, for a flush.
-    var records: [ResumeRecord] { windows.values.flatMap(\.values) }
+    /// The key's newest state.
+    func state(_ key: PlaybackKey) -> PlaybackState? {
+        active.states[key] ?? flushing?.layer.states[key]
+    }
 
-    /// The user's states, for laying over the stored ones.
+    /// The user's newest states.
     func states(user: String) -> [(content: String, state: PlaybackState)] {
-        (contentsByUser[user] ?? []).compactMap { content in
-            states[PlaybackKey(user: user, content: content)].map { (content, $0) }
-        }
+        let newer = active.states(user: user)
+        guard let older = flushing?.layer.states(user: user), !older.isEmpty else { return newer }
+        let replaced = Set(newer.map(\.content))
+        return older.filter { !replaced.contains($0.content) } + newer
     }
 
-    /// The user's latest window, for laying over the stored one.
+    /// How far the content's totals are from its table row.
+    func totals(_ content: String) -> ContentTotals? {
+        var pending = active.totals[content]
+        if let flushing, !flushing.totalsWritten, let older = flushing.layer.totals[content] {
+            pending = pending ?? ContentTotals()
+            pending?.add(older)
+        }
+        return pending
+    }
+
+    /// The window's newest array.
+    func window(user: String, start: Int64) -> ResumeRecord? {
+        later(active.windows[user]?[start], flushing?.layer.windows[user]?[start])
+    }
+
+    /// The user's latest window.
     func latestWindow(user: String) -> ResumeRecord? {
-        windows[user]?.max { $0.key < $1.key }?.value
+        let candidates = [active.latestWindow(user: user), flushing?.layer.latestWindow(user: user)].compactMap { $0 }
+        return candidates.max { ($0.window.start, $0.revision) < ($1.window.start, $1.revision) }
     }
-}
 
-extension [Int64: ResumeRecord] {
-    /// Keeps `record` unless a later revision of its window is held; returns 1 when the window is new here.
-    fileprivate mutating func keep(_ record: ResumeRecord) -> Int {
-        let start = record.window.start.millisecondsSinceEpoch
-        guard let held = self[start] else {
-            self[start] = record
-            return 1
-        }
-        if held.revision <= record.revision { self[start] = record }
-        return 0
+    private func later(_ a: ResumeRecord?, _ b: ResumeRecord?) -> ResumeRecord? {
+        guard let a, let b else { return a ?? b }
+        return a.revision >= b.revision ? a : b
     }
 }

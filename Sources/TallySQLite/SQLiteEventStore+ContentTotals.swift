@@ -50,7 +50,7 @@ extension SQLiteEventStore {
     }
 
     /// Upserts `states` in the caller's transaction, leaving the totals to the caller.
-    static func upsertPlaybackStates(_ states: [PlaybackKey: PlaybackState], in db: Database) throws {
+    static func upsertPlaybackStates(_ states: some Collection<(key: PlaybackKey, value: PlaybackState)>, in db: Database) throws {
         guard !states.isEmpty else { return }
         var upsert = PreparedInsert(
             try db.cachedStatement(

@@ -65,7 +65,7 @@ extension SQLiteEventStore: PlaybackReader {
         var pending: [PlaybackKey: PlaybackState] = [:]
         let keys = backlog.withLock { backlog in
             keys.filter { key in
-                guard let state = backlog.states[key] else { return true }
+                guard let state = backlog.state(key) else { return true }
                 pending[key] = state
                 return false
             }
@@ -91,7 +91,7 @@ extension SQLiteEventStore: PlaybackReader {
     }
 
     package func state(_ key: PlaybackKey) async throws -> PlaybackState? {
-        if let pending = backlog.withLock({ $0.states[key] }) { return pending }
+        if let pending = backlog.withLock({ $0.state(key) }) { return pending }
         return try await playbackRows("reading a playback state", where: "user_id = ? AND content_id = ?", [key.user, key.content]).first?
             .state
     }
@@ -112,7 +112,7 @@ extension SQLiteEventStore: PlaybackReader {
 
     package func totals(content: String) async throws -> ContentTotals? {
         try await overlaid {
-            $0.totals[content]
+            $0.totals(content)
         } read: {
             try await storedTotals(content: content)
         } merge: { stored, pending in

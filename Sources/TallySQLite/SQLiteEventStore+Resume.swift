@@ -8,7 +8,7 @@ extension SQLiteEventStore: ResumeWindowStore {
         guard !records.isEmpty else { return }
         try await perform("saving \(records.count) resume windows") {
             try await pool.writeWithoutTransaction { db in
-                var derived = BacklogChange.unchanged
+                var derived = BacklogChange()
                 try db.inTransaction {
                     derived = try writeDerived(states: [:], previous: [:], records: ResumeRecord.latestPerWindow(records), in: db)
                     return .commit
@@ -40,7 +40,7 @@ extension SQLiteEventStore: ResumeWindowStore {
     /// The backlog's array unless the table holds a later revision (a caller may save an older one after a
     /// newer one was flushed; the table's upsert refuses it, and so does this read).
     package func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
-        let pending = backlog.withLock { $0.windows[user]?[start.millisecondsSinceEpoch] }
+        let pending = backlog.withLock { $0.window(user: user, start: start.millisecondsSinceEpoch) }
         let stored = try await storedResumeWindow(user: user, start: start)
         return Self.later(stored, pending)
     }

@@ -4,35 +4,46 @@ import TallyCore
 import TallyPipeline
 
 /// Derived state behind the log. A commit writes its raw events and one `derived_journal` row holding the
-/// playback states and resume arrays it produced; the backlog keeps them in memory, reads lay it over the tables,
-/// and about once a second a commit writes the backlog to `playback_state`, `content_totals` and `resume_windows`
-/// and empties the journal. A row changed by a hundred commits in that second is written once. After a crash the
-/// store applies the journal when it opens, so every table again matches the committed log.
+/// playback states and resume arrays it produced; the backlog keeps them in memory and reads lay it over the tables.
+/// About once a second the backlog's active layer is frozen and written to `playback_state`, `content_totals` and
+/// `resume_windows` a chunk per commit; once all of it is there, the journal rows it came from are deleted. A row
+/// changed by a hundred commits in that second is written once. After a crash the store applies the journal when it
+/// opens, so every table again matches the committed log.
 extension SQLiteEventStore {
     /// When the backlog is written to its tables.
     package struct WriteBehind: Sendable {
-        /// The longest derived state waits for its tables while commits come; `.zero` writes every commit's
-        /// derived state through.
+        /// The longest derived state waits before it starts on its way to the tables while commits come; `.zero`
+        /// writes every commit's derived state through.
         package var interval: Duration = .seconds(1)
-        /// Backlog rows at which the next commit flushes whatever their age: bounds the memory and the journal.
+        /// Rows of the frozen layer each commit writes: a second's rows spread over a dozen commits instead of
+        /// holding one of them for the whole write.
+        package var chunkRows = 2_000
+        /// Active rows at which everything is written at once, whatever their age: bounds the memory and the
+        /// journal when chunks cannot keep up.
         package var flushRows = 100_000
-        /// While flushes fail, commits go on journaling up to this many backlog rows, then fail with the flush's
-        /// error: a table that refuses writes must show on `/health`, not grow the memory without bound.
+        /// While writing fails, commits go on journaling up to this many backlog rows, then fail with the error: a
+        /// table that refuses writes must show on `/health`, not grow the memory without bound.
         package var maxBacklogRows = 1_000_000
 
-        /// The defaults: a second, 100,000 rows, 1,000,000 rows.
-        package init(interval: Duration = .seconds(1), flushRows: Int = 100_000, maxBacklogRows: Int = 1_000_000) {
+        /// The defaults: a second, 2,000, 100,000 and 1,000,000 rows.
+        package init(interval: Duration = .seconds(1), chunkRows: Int = 2_000, flushRows: Int = 100_000, maxBacklogRows: Int = 1_000_000) {
             self.interval = interval
+            self.chunkRows = max(1, chunkRows)
             self.flushRows = flushRows
             self.maxBacklogRows = maxBacklogRows
         }
     }
 
-    /// What a commit did to the backlog, applied once its transaction committed.
-    enum BacklogChange {
-        case unchanged
-        case journaled(states: [PlaybackKey: PlaybackState], totals: [String: ContentTotals], records: [ResumeRecord])
-        case flushed
+    /// What a commit did to the backlog, applied once its transaction committed, in this order.
+    struct BacklogChange {
+        /// Everything reached the tables.
+        var wroteAll = false
+        /// The active layer was frozen to be written.
+        var froze: DerivedBacklog.Flushing?
+        /// The flushing layer's progress after this commit's chunk.
+        var progress: DerivedBacklog.Flushing?
+        /// The commit's own state, for the active layer.
+        var journaled: (states: [PlaybackKey: PlaybackState], totals: [String: ContentTotals], records: [ResumeRecord])?
     }
 
     /// A batch's journal row and totals change, worked out while the previous batch commits.
@@ -42,7 +53,7 @@ extension SQLiteEventStore {
 
         init(states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState], records: [ResumeRecord]) {
             journal = Data(DerivedJournalEntry.encode(states: states, records: records))
-            totals = DerivedBacklog.totalsChange(states: states, previous: previous)
+            totals = DerivedLayer.totalsChange(states: states, previous: previous)
         }
     }
 
@@ -54,70 +65,122 @@ extension SQLiteEventStore {
         return staged
     }
 
-    /// Writes a commit's derived state in the caller's transaction: one journal row, or, when the backlog is due,
-    /// the backlog and this state to their tables. Without `previous` (the states the commit was planned from) the
-    /// state is written through: the backlog could not move the totals.
+    /// Writes a commit's derived state in the caller's transaction: its journal row, and, when there is one, a
+    /// chunk of the flushing layer (freezing the active layer first when it is a second old). Everything is written
+    /// at once instead when the commit has no `previous` states (the backlog could not move the totals), when
+    /// writing behind is off, or when the active layer outgrew `flushRows`.
     func writeDerived(
         states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState]?, records: [ResumeRecord],
         staged: StagedDerived? = nil, in db: Database
     ) throws -> BacklogChange {
-        guard !states.isEmpty || !records.isEmpty else { return .unchanged }
+        guard !states.isEmpty || !records.isEmpty else { return BacklogChange() }
         let now = ContinuousClock.now
-        let (pending, due) = backlog.withLock { backlog in
-            let old = backlog.oldest.map { now - $0 >= writeBehind.interval } ?? false
-            let full = backlog.rowCount + states.count + records.count >= writeBehind.flushRows
-            return (backlog.rowCount, (old || full) && backlog.retryAfter.map { now >= $0 } ?? true)
-        }
-        if let previous, !due, writeBehind.interval > .zero {
-            return try journal(states: states, previous: previous, records: records, staged: staged, in: db)
-        }
-        do {
-            try db.inSavepoint {
-                try applyBacklog(in: db)
-                try Self.writePlaybackStates(states, previous: previous, in: db)
-                try Self.writeResumeWindows(records, in: db)
-                return .commit
+        let (backlogNow, mayWrite) = backlog.withLock { ($0, $0.retryAfter.map { now >= $0 } ?? true) }
+        let throughNow = writeBehind.interval == .zero || backlogNow.active.rowCount >= writeBehind.flushRows
+        if previous == nil || (throughNow && mayWrite) {
+            do {
+                return try writeAll(backlogNow, thenThrough: states, previous: previous, records: records, in: db)
+            } catch {
+                try journalOn(after: error, backlogNow, now: now, canJournal: previous != nil, in: db)
             }
-            return .flushed
-        } catch {
-            // SQLite rolls a whole transaction back on some errors (a full disk): then the commit fails too.
-            guard let previous, db.isInsideTransaction, pending < writeBehind.maxBacklogRows else { throw error }
-            logger.error(
-                "writing derived state to its tables failed; journaling on and retrying in a second",
-                metadata: ["backlog_rows": "\(pending)", "error": "\(error)"])
-            backlog.withLock { $0.retryAfter = now + writeBehind.interval }
-            return try journal(states: states, previous: previous, records: records, staged: staged, in: db)
         }
+        guard let previous else { preconditionFailure("a commit without previous states is written through or fails") }
+        if !mayWrite || throughNow, backlogNow.rowCount >= writeBehind.maxBacklogRows {
+            throw StoreError(
+                operation: "writing derived state", reason: "\(backlogNow.rowCount) rows wait for their tables after failed writes")
+        }
+        var change = BacklogChange()
+        var flushing = backlogNow.flushing
+        if !throughNow, flushing == nil, mayWrite, let oldest = backlogNow.oldest, now - oldest >= writeBehind.interval {
+            let through = try Int64.fetchOne(db, sql: "SELECT max(id) FROM derived_journal") ?? 0
+            flushing = DerivedBacklog.Flushing(backlogNow.active, journalThrough: through)
+            change.froze = flushing
+        }
+        let staged = staged ?? StagedDerived(states: states, previous: previous, records: records)
+        try db.cachedStatement(sql: "INSERT INTO derived_journal (payload) VALUES (?)").execute(arguments: [staged.journal])
+        change.journaled = (states, staged.totals, records)
+        if !throughNow, mayWrite, var layer = flushing {
+            do {
+                try db.inSavepoint {
+                    try writeChunk(of: &layer, in: db)
+                    return .commit
+                }
+                change.progress = layer
+            } catch {
+                try journalOn(after: error, backlogNow, now: now, canJournal: true, in: db)
+            }
+        }
+        return change
+    }
+
+    /// After writing to the tables failed (rolled back to its savepoint): logs it and lets commits journal on,
+    /// retrying a while later; rethrows when the commit cannot journal, when SQLite rolled the whole transaction back
+    /// (it does on some errors, such as a full disk), or when the backlog is at its bound.
+    private func journalOn(
+        after error: any Error, _ pending: DerivedBacklog, now: ContinuousClock.Instant, canJournal: Bool, in db: Database
+    ) throws {
+        guard canJournal, db.isInsideTransaction, pending.rowCount < writeBehind.maxBacklogRows else { throw error }
+        logger.error(
+            "writing derived state to its tables failed; journaling on and retrying",
+            metadata: ["backlog_rows": "\(pending.rowCount)", "error": "\(error)"])
+        backlog.withLock { $0.retryAfter = now + writeBehind.interval }
+    }
+
+    /// Writes the next chunk of `layer` (with the layer's totals change, the first time), and, when that was the
+    /// last, deletes the journal rows the layer came from.
+    private func writeChunk(of layer: inout DerivedBacklog.Flushing, in db: Database) throws {
+        if !layer.totalsWritten {
+            try Self.applyTotals(layer.layer.totals, in: db)
+            layer.totalsWritten = true
+        }
+        let chunk = layer.chunk(writeBehind.chunkRows)
+        try Self.upsertPlaybackStates(chunk.states, in: db)
+        try Self.writeResumeWindows(Array(chunk.records), in: db)
+        layer.wrote(chunk)
+        if layer.remaining == 0 {
+            try db.execute(sql: "DELETE FROM derived_journal WHERE id <= ?", arguments: [layer.journalThrough])
+        }
+    }
+
+    /// Writes all of `pending` and then the commit's own state to the tables, and empties the journal.
+    private func writeAll(
+        _ pending: DerivedBacklog, thenThrough states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState]?,
+        records: [ResumeRecord], in db: Database
+    ) throws -> BacklogChange {
+        try db.inSavepoint {
+            try applyBacklog(pending, in: db)
+            try Self.writePlaybackStates(states, previous: previous, in: db)
+            try Self.writeResumeWindows(records, in: db)
+            return .commit
+        }
+        return BacklogChange(wroteAll: true)
     }
 
     /// Puts a committed change into the backlog; called on the writer connection right after the commit.
     func install(_ change: BacklogChange) {
-        switch change {
-        case .unchanged: break
-        case .journaled(let states, let totals, let records):
-            backlog.withLock { $0.add(states: states, totals: totals, records: records, at: .now) }
-        case .flushed:
-            backlog.withLock { $0.removeAll() }
+        backlog.withLock { backlog in
+            if change.wroteAll { backlog.removeAll() }
+            if let frozen = change.froze { backlog.freeze(frozen) }
+            if let progress = change.progress { backlog.advance(to: progress) }
+            if let (states, totals, records) = change.journaled {
+                backlog.add(states: states, totals: totals, records: records, at: .now)
+            }
         }
     }
 
-    private func journal(
-        states: [PlaybackKey: PlaybackState], previous: [PlaybackKey: PlaybackState], records: [ResumeRecord], staged: StagedDerived?,
-        in db: Database
-    ) throws -> BacklogChange {
-        let staged = staged ?? StagedDerived(states: states, previous: previous, records: records)
-        try db.cachedStatement(sql: "INSERT INTO derived_journal (payload) VALUES (?)").execute(arguments: [staged.journal])
-        return .journaled(states: states, totals: staged.totals, records: records)
-    }
-
-    /// Writes the backlog to its tables and empties the journal, in the caller's transaction on the writer
-    /// connection (so no commit changes the backlog meanwhile).
-    private func applyBacklog(in db: Database) throws {
-        let pending = backlog.withLock { $0 }
+    /// Writes all of `pending` (the rest of the flushing layer, then the active one) to the tables and empties the
+    /// journal, in the caller's transaction on the writer connection (so no commit changes the backlog meanwhile).
+    private func applyBacklog(_ pending: DerivedBacklog, in db: Database) throws {
         guard !pending.isEmpty else { return }
-        try Self.upsertPlaybackStates(pending.states, in: db)
-        try Self.applyTotals(pending.totals, in: db)
-        try Self.writeResumeWindows(pending.records, in: db)
+        if let flushing = pending.flushing {
+            if !flushing.totalsWritten { try Self.applyTotals(flushing.layer.totals, in: db) }
+            let rest = flushing.chunk(.max)
+            try Self.upsertPlaybackStates(rest.states, in: db)
+            try Self.writeResumeWindows(Array(rest.records), in: db)
+        }
+        try Self.upsertPlaybackStates(pending.active.states, in: db)
+        try Self.applyTotals(pending.active.totals, in: db)
+        try Self.writeResumeWindows(pending.active.records, in: db)
         try db.execute(sql: "DELETE FROM derived_journal")
     }
 
@@ -126,8 +189,9 @@ extension SQLiteEventStore {
         guard !backlog.withLock({ $0.isEmpty }) else { return }
         try await perform("writing derived state to its tables") {
             try await pool.writeWithoutTransaction { db in
+                let pending = backlog.withLock { $0 }
                 try db.inTransaction {
-                    try applyBacklog(in: db)
+                    try applyBacklog(pending, in: db)
                     return .commit
                 }
                 backlog.withLock { $0.removeAll() }
@@ -176,7 +240,11 @@ extension SQLiteEventStore {
             }
         }
         guard applied > 0 || !corrupt.isEmpty else { return 0 }
-        try writePlaybackStates(states, previous: nil, in: db)
+        // The totals are summed again from the rows: a layer half written when the process stopped had moved them
+        // for rows it had not written yet.
+        try upsertPlaybackStates(states, in: db)
+        try db.execute(sql: "DELETE FROM content_totals")
+        try fillContentTotals(in: db)
         try writeResumeWindows(ResumeRecord.latestPerWindow(records), in: db)
         try quarantine(corrupt, in: db, now: now)
         try db.execute(sql: "DELETE FROM derived_journal")

@@ -61,7 +61,7 @@ package final class SQLiteEventStore: EventStore {
         let states = batch.states
         return try await perform("appending \(events.count + batch.ads.count) events") {
             let adChanges = try await pool.writeWithoutTransaction { db in
-                var derived = BacklogChange.unchanged
+                var derived = BacklogChange()
                 var adChanges: [(hour: AdHour, counts: AdHourCounts)] = []
                 try db.inTransaction {
                     try Self.write(events, in: db)
