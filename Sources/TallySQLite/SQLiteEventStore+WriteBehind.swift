@@ -77,14 +77,16 @@ extension SQLiteEventStore {
         let now = ContinuousClock.now
         let (backlogNow, mayWrite) = backlog.withLock { ($0, $0.retryAfter.map { now >= $0 } ?? true) }
         let throughNow = writeBehind.interval == .zero || backlogNow.active.rowCount >= writeBehind.flushRows
-        if previous == nil || (throughNow && mayWrite) {
+        guard let previous else {
+            return try writeAll(backlogNow, thenThrough: states, previous: nil, records: records, in: db)
+        }
+        if throughNow, mayWrite {
             do {
                 return try writeAll(backlogNow, thenThrough: states, previous: previous, records: records, in: db)
             } catch {
-                try journalOn(after: error, backlogNow, now: now, canJournal: previous != nil, in: db)
+                try journalOn(after: error, backlogNow, now: now, in: db)
             }
         }
-        guard let previous else { preconditionFailure("a commit without previous states is written through or fails") }
         if !mayWrite || throughNow, backlogNow.rowCount >= writeBehind.maxBacklogRows {
             throw StoreError(
                 operation: "writing derived state", reason: "\(backlogNow.rowCount) rows wait for their tables after failed writes")
@@ -107,19 +109,17 @@ extension SQLiteEventStore {
                 }
                 change.progress = layer
             } catch {
-                try journalOn(after: error, backlogNow, now: now, canJournal: true, in: db)
+                try journalOn(after: error, backlogNow, now: now, in: db)
             }
         }
         return change
     }
 
     /// After writing to the tables failed (rolled back to its savepoint): logs it and lets commits journal on,
-    /// retrying a while later; rethrows when the commit cannot journal, when SQLite rolled the whole transaction back
-    /// (it does on some errors, such as a full disk), or when the backlog is at its bound.
-    private func journalOn(
-        after error: any Error, _ pending: DerivedBacklog, now: ContinuousClock.Instant, canJournal: Bool, in db: Database
-    ) throws {
-        guard canJournal, db.isInsideTransaction, pending.rowCount < writeBehind.maxBacklogRows else { throw error }
+    /// retrying a while later; rethrows when SQLite rolled the whole transaction back (it does on some errors, such as
+    /// a full disk), or when the backlog is at its bound.
+    private func journalOn(after error: any Error, _ pending: DerivedBacklog, now: ContinuousClock.Instant, in db: Database) throws {
+        guard db.isInsideTransaction, pending.rowCount < writeBehind.maxBacklogRows else { throw error }
         logger.error(
             "writing derived state to its tables failed; journaling on and retrying",
             metadata: ["backlog_rows": "\(pending.rowCount)", "error": "\(error)"])
