@@ -4,7 +4,7 @@ import TallyPipeline
 /// Derived state that is committed (its journal rows are in the store) but not all in its tables yet, in two
 /// layers: `active`, which commits add to, and `flushing`, an earlier active layer being written to the tables a
 /// chunk per commit. Reads lay both over the tables, the active one on top. Writing a second's worth of rows in
-/// chunks keeps any one commit from carrying them all (which held a commit for as long as the whole write took).
+/// chunks keeps any one commit from carrying them all.
 ///
 /// Only the writer connection changes it, right after the transaction that journaled or wrote it committed, so it
 /// always equals the journal's rows.
@@ -132,17 +132,11 @@ struct DerivedBacklog {
 
     /// The window's newest array.
     func window(user: String, start: Int64) -> ResumeRecord? {
-        later(active.windows[user]?[start], flushing?.layer.windows[user]?[start])
+        ResumeRecord.latest(active.windows[user]?[start], flushing?.layer.windows[user]?[start])
     }
 
     /// The user's latest window.
     func latestWindow(user: String) -> ResumeRecord? {
-        let candidates = [active.latestWindow(user: user), flushing?.layer.latestWindow(user: user)].compactMap { $0 }
-        return candidates.max { ($0.window.start, $0.revision) < ($1.window.start, $1.revision) }
-    }
-
-    private func later(_ a: ResumeRecord?, _ b: ResumeRecord?) -> ResumeRecord? {
-        guard let a, let b else { return a ?? b }
-        return a.revision >= b.revision ? a : b
+        ResumeRecord.latest(active.latestWindow(user: user), flushing?.layer.latestWindow(user: user))
     }
 }

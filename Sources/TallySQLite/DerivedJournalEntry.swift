@@ -2,12 +2,11 @@ import TallyCore
 import TallyPipeline
 
 /// One commit's derived state as one `derived_journal` row (`TDJ1`): the playback states it set and the resume
-/// arrays it emitted. Appending one row per commit costs a fraction of upserting a row per key and window, which
-/// is what held batch ingest back; a flush applies the rows to their tables about once a second, and a store that
-/// opens after a crash applies what is left.
+/// arrays it emitted. Appending one row per commit costs a fraction of upserting a row per key and window; the
+/// backlog takes the rows to their tables later, and a store that opens after a crash applies what is left.
 ///
-/// Numbers are varints and arrays are kept as their points, not their JSON (rendered again when read): the
-/// row's bytes are most of what a commit writes, so they are kept to about 40 per state and per array.
+/// Numbers are varints and arrays are kept as their points, not their JSON (rendered again when read): the row's
+/// bytes are most of what a commit writes.
 struct DerivedJournalEntry {
     /// The states the commit set, each the key's newest.
     var states: [(key: PlaybackKey, state: PlaybackState)] = []

@@ -69,3 +69,13 @@ extension [Int64: ResumeRecord] {
         return 0
     }
 }
+
+extension ResumeRecord {
+    /// The later of two arrays: the later window, then the higher revision; `preferred` on a tie. A layer laid over
+    /// another, or the backlog over the table, passes its own array first (a caller may save an older revision after
+    /// a newer one reached the table, which the table's upsert refuses).
+    static func latest(_ preferred: ResumeRecord?, _ other: ResumeRecord?) -> ResumeRecord? {
+        guard let preferred, let other else { return preferred ?? other }
+        return (other.window.start, other.revision) > (preferred.window.start, preferred.revision) ? other : preferred
+    }
+}

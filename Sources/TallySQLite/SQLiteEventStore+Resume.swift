@@ -42,14 +42,7 @@ extension SQLiteEventStore: ResumeWindowStore {
     package func resumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
         let pending = backlog.withLock { $0.window(user: user, start: start.millisecondsSinceEpoch) }
         let stored = try await storedResumeWindow(user: user, start: start)
-        return Self.later(stored, pending)
-    }
-
-    /// The later revision of a window: the stored one only when its revision is higher.
-    static func later(_ stored: ResumeRecord?, _ pending: ResumeRecord?) -> ResumeRecord? {
-        guard let pending else { return stored }
-        guard let stored, stored.revision > pending.revision else { return pending }
-        return stored
+        return ResumeRecord.latest(pending, stored)
     }
 
     private func storedResumeWindow(user: String, start: Timestamp) async throws -> ResumeRecord? {
@@ -74,10 +67,7 @@ extension SQLiteEventStore: ResumeWindowStore {
         } read: {
             try await storedLatestResumeWindow(user: user)
         } merge: { stored, pending in
-            guard let pending, let stored, stored.window.start == pending.window.start else {
-                return [stored, pending].compactMap { $0 }.max { $0.window.start < $1.window.start }
-            }
-            return Self.later(stored, pending)
+            ResumeRecord.latest(pending, stored)
         }
     }
 

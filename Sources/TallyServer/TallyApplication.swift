@@ -100,8 +100,11 @@ public enum TallyApplication {
             clock: clock, skew: ClockSkewGuard(maxAhead: configuration.maxClockSkew)
         ).register(on: router)
         PlaybackQueryRoutes(reader: store, rules: configuration.rules, limits: configuration.limits).register(on: router)
-        TopContentRoutes(log: store, rules: configuration.rules, clock: clock, maxHeartbeats: configuration.topContentMaxHeartbeats)
-            .register(on: router)
+        TopContentRoutes(
+            log: store, rules: configuration.rules, clock: clock, maxHeartbeats: configuration.topContentMaxHeartbeats,
+            gate: ConcurrencyGate(limit: configuration.topContentConcurrency)
+        )
+        .register(on: router)
         ResumeRoutes(view: resume, store: store, limits: configuration.limits, streamBufferBytes: configuration.resumeStreamBufferBytes)
             .register(on: router)
         let sessionIngest = SessionIngest(writer: writer, limits: configuration.sessionLimits, clock: clock)

@@ -76,3 +76,19 @@ struct TopContentEndpointTests {
         }
     }
 }
+
+@Suite("Concurrency gate")
+struct ConcurrencyGateTests {
+    @Test func refusesBeyondItsLimitAndTakesCallersBackWhenPlacesFree() {
+        let gate = ConcurrencyGate(limit: 2)
+        #expect(gate.enter() && gate.enter())
+        #expect(!gate.enter())
+        gate.leave()
+        #expect(gate.enter())
+        #expect(!gate.enter())
+        gate.leave()
+        gate.leave()
+        gate.leave()
+        #expect(gate.enter() && gate.enter() && !gate.enter())
+    }
+}

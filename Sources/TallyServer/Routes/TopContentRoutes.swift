@@ -5,13 +5,15 @@ import TallyPipeline
 
 /// `GET /movies/top`: the titles with the most watch time over a range of event time, and their viewers, worked out
 /// from the heartbeat log by the writer's own rules (`ContentRanking`). A range whose log is too long to read per
-/// request is refused before anything is read.
+/// request is refused before anything is read, and so is a ranking beyond the few allowed at once.
 struct TopContentRoutes<Context: RequestContext>: Sendable {
     let log: any ResumeWindowStore
     let rules: PlaybackRules
     let clock: WallClock
     /// The most stored heartbeats one request may read.
     let maxHeartbeats: Int
+    /// Rankings worked out at once.
+    let gate: ConcurrencyGate
 
     func register(on router: Router<Context>) {
         router.get("/movies/top") { request, _ in
@@ -22,6 +24,12 @@ struct TopContentRoutes<Context: RequestContext>: Sendable {
             } catch {
                 throw APIError(.badRequest, code: error.code.rawValue, message: error.message, field: error.field)
             }
+            guard gate.enter() else {
+                throw APIError(
+                    .serviceUnavailable, code: "overloaded", message: "\(gate.limit) rankings are being worked out; retry shortly",
+                    retryAfter: 1)
+            }
+            defer { gate.leave() }
             let toRead = try await log.heartbeatsToReplay(from: query.range.lowerBound)
             guard toRead <= maxHeartbeats else {
                 throw APIError(

@@ -37,10 +37,13 @@ public struct ServerConfiguration: Sendable {
     public var tls: (certificate: String, privateKey: String)?
     /// Bytes of rendered session trees shared between readers (default 64 MiB); see `SessionRenderCache`.
     public var sessionRenderCacheBytes: Int = 64 << 20
-    /// Playback states the writer keeps (`PlaybackHotSet`); about 300 bytes each.
-    /// The most stored heartbeats one `GET /movies/top` may read (about a second of work on two cores); a longer
-    /// range is refused before anything is read.
+    /// The most stored heartbeats one `GET /movies/top` may read: it reads them all, so a longer range is refused
+    /// before anything is read.
     public var topContentMaxHeartbeats: Int = 2_000_000
+    /// Rankings `GET /movies/top` works out at once; more are answered `503 overloaded` (each may hold a state per
+    /// key of its range in memory).
+    public var topContentConcurrency: Int = 2
+    /// Playback states the writer keeps (`PlaybackHotSet`); about 300 bytes each.
     public var playbackHotKeys: Int = 200_000
     /// Bytes of resume arrays queued for one `/resume/stream` subscriber before it is dropped (default 4 MiB).
     public var resumeStreamBufferBytes: Int = 4 << 20
